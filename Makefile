@@ -1,0 +1,48 @@
+# Entry points for contributors, CI and developers. Every target creates the
+# virtual environment with pinned dependencies first, so `make serve` and
+# `make test` work on a fresh clone.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+ADDR    ?= 127.0.0.1:8000
+
+.PHONY: venv serve build build-properdocs validate test lint bench new-unit preview clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+serve: venv
+	$(BIN)/mkdocs serve -a $(ADDR)
+
+build: venv
+	$(BIN)/mkdocs build --strict
+
+build-properdocs: venv
+	$(BIN)/properdocs build --strict -f mkdocs.yml
+
+validate: venv
+	$(BIN)/python scripts/validate.py data
+
+lint: venv
+	$(BIN)/ruff check hooks scripts tests
+
+test: venv lint
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+new-unit: venv
+	$(BIN)/python scripts/new_unit.py $(ARGS)
+
+preview: venv
+	$(BIN)/python scripts/preview.py $(UNIT)
+
+clean:
+	rm -rf site build .pytest_cache

@@ -1,0 +1,80 @@
+"""Engine-independent build steps: load + validate the data, make the site settings.
+
+``hooks/site.py`` calls these from MkDocs events; a later move to another engine
+(ProperDocs, Zensical) calls the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb import model
+from kb.problems import Problem, has_errors
+from kb.render import GeneratedPage, SiteSettings
+from kb.validate import load_and_validate
+
+DATA_DIR_ENV = "KB_DATA_DIR"
+ONLY_ENV = "KB_ONLY"  # comma-separated report files: build a preview with just these
+
+
+class DataError(Exception):
+    """The data has errors: the build must stop. Carries the problem records."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{sum(p.is_error for p in problems)} data error(s)")
+        self.problems = problems
+
+
+@dataclass
+class BuildResult:
+    kb: model.KnowledgeBase
+    problems: list[Problem]
+    settings: SiteSettings
+    pages: dict[str, GeneratedPage] = field(default_factory=dict)
+
+
+def build_date(environ: dict[str, str] | None = None) -> str:
+    """The build date (YYYY-MM-DD, UTC): from SOURCE_DATE_EPOCH when set, for reproducible builds."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch
+        else dt.datetime.now(dt.UTC)
+    )
+    return moment.date().isoformat()
+
+
+def resolve_data_dir(config_dir: Path, extra: dict[str, Any]) -> Path:
+    """``KB_DATA_DIR`` if set, else ``extra.kb.data_dir`` relative to mkdocs.yml."""
+    configured = os.environ.get(DATA_DIR_ENV) or (extra.get("kb") or {}).get("data_dir", "data")
+    path = Path(configured)
+    return path if path.is_absolute() else (config_dir / path).resolve()
+
+
+def only_reports(environ: dict[str, str] | None = None) -> list[Path] | None:
+    env = os.environ if environ is None else environ
+    raw = env.get(ONLY_ENV, "").strip()
+    return [Path(p).resolve() for p in raw.split(",") if p.strip()] if raw else None
+
+
+def settings_from_extra(extra: dict[str, Any], repo_url: str = "") -> SiteSettings:
+    kb_extra = extra.get("kb") or {}
+    return SiteSettings(
+        build_date=build_date(),
+        repo_url=kb_extra.get("repo_url") or repo_url or "",
+        branch=kb_extra.get("branch", "main"),
+        forge=kb_extra.get("forge", "gitlab"),
+    )
+
+
+def load(data_dir: Path, only: list[Path] | None = None) -> tuple[model.KnowledgeBase, list[Problem]]:
+    """Load and validate; raise :class:`DataError` when any error was found."""
+    raw, problems = load_and_validate(data_dir, only=only)
+    if has_errors(problems):
+        raise DataError(problems)
+    return model.build(raw), problems

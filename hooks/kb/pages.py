@@ -1,0 +1,132 @@
+"""Assemble every generated page of the site from the knowledge base.
+
+Each producer takes the model and the site settings and returns
+:class:`kb.render.GeneratedPage` objects; feature packages (views, search, print…)
+register their producer in :data:`PRODUCERS`. Work is linear in the number of reports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kb.model import Campaign, KnowledgeBase, Material, Report
+from kb.render import GeneratedPage, SiteSettings, render
+
+Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
+
+MATERIAL_CATEGORIES = ["原著", "重要讲话", "党内法规", "辅导读本", "专题党课", "典型案例", "警示教育", "其他"]
+KEY_FIGURES = 4
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """A link on the home page to a page a feature adds (views, performance …)."""
+
+    title: str
+    src: str
+    description: str
+
+
+HOME_LINKS: list[HomeLink] = []
+
+
+def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Report]]]:
+    by_campaign: dict[str, list[Report]] = defaultdict(list)
+    for report in kb.reports:
+        by_campaign[report.campaign.id].append(report)
+    ordered = sorted(kb.campaigns.values(), key=lambda c: (c.start, c.id))
+    return [(c, by_campaign.get(c.id, [])) for c in ordered]
+
+
+def report_page(report: Report, settings: SiteSettings) -> GeneratedPage:
+    src = report.src_uri
+    return GeneratedPage(src, render("report.md.j2", r=report, src=src, settings=settings))
+
+
+def campaign_page(
+    kb: KnowledgeBase, campaign: Campaign, reports: list[Report]
+) -> GeneratedPage:
+    src = f"reports/{campaign.id}/index.md"
+    by_unit = {r.unit.id: r for r in reports}
+    rows: dict[tuple[int, str], list] = defaultdict(list)
+    for entry in campaign.roster:
+        rows[(entry.batch, entry.group)].append((kb.units[entry.unit], by_unit.get(entry.unit)))
+    groups = sorted(kb.groups.values(), key=lambda g: g.number)
+    key_figures = [f for f in campaign.figures if f.required][:KEY_FIGURES]
+    content = render(
+        "campaign.md.j2", c=campaign, src=src, groups=groups, rows=rows,
+        reports=reports, key_figures=key_figures,
+    )
+    return GeneratedPage(src, content)
+
+
+@dataclass
+class MaterialSection:
+    title: str
+    anchor: str
+    categories: list[tuple[str, list[Material]]]
+    primary: dict[str, bool]
+
+
+def _material_sections(kb: KnowledgeBase) -> list[MaterialSection]:
+    groups: list[tuple[str, str, list[Material]]] = [
+        (c.short_name, f"campaign-{c.id}", kb.materials_of(c.id))
+        for c, _ in _campaigns_with_reports(kb)
+    ]
+    groups.append(("通用材料", "general", kb.general_materials()))
+    seen: set[str] = set()
+    sections = []
+    for title, anchor, materials in groups:
+        if not materials:
+            continue
+        primary = {m.id: m.id not in seen for m in materials}
+        seen.update(primary)
+        order = {c: i for i, c in enumerate(MATERIAL_CATEGORIES)}
+        by_cat: dict[str, list[Material]] = defaultdict(list)
+        for m in sorted(materials, key=lambda m: (not m.required, m.date, m.id)):
+            by_cat[m.category].append(m)
+        categories = sorted(by_cat.items(), key=lambda kv: order.get(kv[0], len(order)))
+        sections.append(MaterialSection(title, anchor, categories, primary))
+    return sections
+
+
+def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+    """Home, report index, one page per campaign and per report, study materials."""
+    campaigns = _campaigns_with_reports(kb)
+    pages = [
+        GeneratedPage(
+            "index.md",
+            render(
+                "home.md.j2", kb=kb, src="index.md", campaigns=campaigns,
+                unit_count=len({r.unit.id for r in kb.reports}),
+                ledger_count=sum(len(r.ledger) for r in kb.reports),
+                extra_links=HOME_LINKS,
+            ),
+        ),
+        GeneratedPage(
+            "reports/index.md",
+            render("reports_index.md.j2", src="reports/index.md", campaigns=campaigns),
+        ),
+        GeneratedPage(
+            "materials/index.md",
+            render(
+                "materials.md.j2", src="materials/index.md",
+                sections=_material_sections(kb), citations=kb.citations,
+            ),
+        ),
+    ]
+    pages += [campaign_page(kb, c, reports) for c, reports in campaigns]
+    pages += [report_page(r, settings) for r in kb.reports]
+    return pages
+
+
+PRODUCERS: list[Producer] = [core_pages]
+
+
+def generate_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+    pages: list[GeneratedPage] = []
+    for produce in PRODUCERS:
+        pages.extend(produce(kb, settings))
+    return pages

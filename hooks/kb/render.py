@@ -1,0 +1,106 @@
+"""Render generated pages from Jinja2 templates in ``hooks/templates``.
+
+Templates produce Markdown (with small HTML blocks for cards); this module only
+provides the environment, the filters that make data safe inside Markdown, and
+site settings such as repository links.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from kb.model import chinese_number
+from kb.safety import escape_prose
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|])")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Settings of the generated pages, read from ``extra.kb`` of mkdocs.yml."""
+
+    build_date: str
+    repo_url: str = ""
+    branch: str = "main"
+    forge: str = "gitlab"
+
+    def _forge_url(self, kind: str, path: str) -> str:
+        if not self.repo_url:
+            return ""
+        base = self.repo_url.rstrip("/")
+        sep = "/-/" if self.forge == "gitlab" else "/"
+        return f"{base}{sep}{kind}/{self.branch}/{path}"
+
+    def edit_url(self, path: str) -> str:
+        return self._forge_url("edit", path)
+
+    def history_url(self, path: str) -> str:
+        return self._forge_url("commits", path)
+
+    def blob_url(self, path: str) -> str:
+        return self._forge_url("blob", path)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page made in memory: its source URI, Markdown content and whether to sanitise it."""
+
+    src_uri: str
+    content: str
+    sanitize: bool = True
+
+
+def md_text(value: object) -> str:
+    """Plain text made inert inside Markdown (no markup, no HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).replace("\n", " ")
+
+
+def md_prose(value: object) -> str:
+    """Contributor Markdown with raw HTML shown as text."""
+    return escape_prose(str(value).strip())
+
+
+def md_cell(value: object) -> str:
+    """Text for a Markdown table cell (single line, pipes escaped)."""
+    return md_text(value).replace("\r", "")
+
+
+def md_link(src_from: str, src_to: str) -> str:
+    """Relative Markdown link from one source file to another (MkDocs resolves and checks it)."""
+    target, _, anchor = src_to.partition("#")
+    rel = posixpath.relpath(target, posixpath.dirname(src_from) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        text=md_text,
+        prose=md_prose,
+        cell=md_cell,
+        cn=chinese_number,
+        h=lambda v: html.escape(str(v), quote=True),
+    )
+    env.globals.update(link=md_link, cn=chinese_number)
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,64 @@
+"""Shared fixtures: repository paths, one strict build of the example site per session,
+and the rule for browser/nginx suites (fail in CI when the tool is missing, skip locally)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+HOOKS = ROOT / "hooks"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tool(path_or_name: str, why: str) -> str:
+    """Path of an external tool; fail in CI, skip locally when it is absent."""
+    found = path_or_name if Path(path_or_name).is_file() else shutil.which(path_or_name)
+    if found:
+        return found
+    message = f"{path_or_name} not found: {why}"
+    if in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def run_mkdocs(site_dir: Path, *, env: dict[str, str] | None = None,
+               engine: str = "mkdocs", config: Path = ROOT / "mkdocs.yml"):
+    """Run a strict build with the venv's engine; return the CompletedProcess."""
+    cmd = [sys.executable, "-m", engine, "build", "--strict", "-q", "-f", str(config),
+           "-d", str(site_dir)]
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The example site, built once per test session in strict mode."""
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(site, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return require_tool(CHROMIUM, "browser tests need Debian's chromium (apt-get install chromium)")
