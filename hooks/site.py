@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from kb import build, pages  # noqa: E402
+from kb import build, pages, postbuild  # noqa: E402
 from kb.problems import format_text, summary  # noqa: E402
 from kb.safety import sanitize_html  # noqa: E402
 
@@ -50,6 +50,10 @@ def on_page_content(html, page, config, files):
     if page.file.src_uri in _state.get("sanitize", ()):
         return sanitize_html(html)
     return html
+
+
+def on_post_build(config):
+    postbuild.run(_state["kb"], _state["settings"], Path(config.site_dir))
 
 
 def on_serve(server, config, builder):

@@ -31,6 +31,19 @@ class HomeLink:
 
 HOME_LINKS: list[HomeLink] = []
 
+# Per-report data from features (copy detection, downloads …): each callable returns
+# {report.id: {name: value}}; report pages see the merged dict as ``x``.
+ReportExtras = Callable[[KnowledgeBase, SiteSettings], dict[str, dict]]
+REPORT_EXTRAS: list[ReportExtras] = []
+
+
+def report_extras(kb: KnowledgeBase, settings: SiteSettings) -> dict[str, dict]:
+    merged: dict[str, dict] = defaultdict(dict)
+    for extras in REPORT_EXTRAS:
+        for report_id, values in extras(kb, settings).items():
+            merged[report_id].update(values)
+    return merged
+
 
 def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Report]]]:
     by_campaign: dict[str, list[Report]] = defaultdict(list)
@@ -40,9 +53,10 @@ def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Repo
     return [(c, by_campaign.get(c.id, [])) for c in ordered]
 
 
-def report_page(report: Report, settings: SiteSettings) -> GeneratedPage:
+def report_page(report: Report, settings: SiteSettings, extras: dict | None = None) -> GeneratedPage:
     src = report.src_uri
-    return GeneratedPage(src, render("report.md.j2", r=report, src=src, settings=settings))
+    content = render("report.md.j2", r=report, src=src, settings=settings, x=extras or {})
+    return GeneratedPage(src, content)
 
 
 def campaign_page(
@@ -118,7 +132,8 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
         ),
     ]
     pages += [campaign_page(kb, c, reports) for c, reports in campaigns]
-    pages += [report_page(r, settings) for r in kb.reports]
+    extras = report_extras(kb, settings)
+    pages += [report_page(r, settings, extras.get(r.id)) for r in kb.reports]
     return pages
 
 

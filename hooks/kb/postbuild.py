@@ -1,0 +1,21 @@
+"""Steps run on the finished site directory (search index, Word export …).
+
+Each step is ``step(kb, settings, site_dir) -> None``; features register theirs in
+:data:`STEPS`. A step that fails raises, and the build fails as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kb.model import KnowledgeBase
+from kb.render import SiteSettings
+
+Step = Callable[[KnowledgeBase, SiteSettings, Path], None]
+STEPS: list[Step] = []
+
+
+def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) -> None:
+    for step in STEPS:
+        step(kb, settings, site_dir)
