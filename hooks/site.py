@@ -46,6 +46,21 @@ def on_files(files, config):
     return files
 
 
+def on_nav(nav, config, files):
+    section = next(
+        (item for item in nav.items if item.is_section
+         and any(getattr(c, "url", None) == "reports/" for c in item.children)),
+        None,
+    )
+    if section is None:
+        return nav
+    for src_uri in pages.campaign_nav(_state["kb"]):
+        page = files.get_file_from_path(src_uri).page
+        page.parent = section
+        section.children.append(page)
+    return nav
+
+
 def on_page_content(html, page, config, files):
     if page.file.src_uri in _state.get("sanitize", ()):
         return sanitize_html(html)

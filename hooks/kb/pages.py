@@ -140,6 +140,11 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
 PRODUCERS: list[Producer] = [core_pages]
 
 
+def campaign_nav(kb: KnowledgeBase) -> list[str]:
+    """Source URIs of the campaign pages, in time order, for the 报告库 nav section."""
+    return [f"reports/{c.id}/index.md" for c, _ in _campaigns_with_reports(kb)]
+
+
 def generate_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
     pages: list[GeneratedPage] = []
     for produce in PRODUCERS:
