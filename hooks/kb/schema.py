@@ -1,0 +1,507 @@
+"""JSON Schemas of the data files: loading, checking, and Chinese error messages.
+
+The schemas live in ``data/schema/<kind>.schema.json`` (draft 2020-12) and are shared
+with editors (the ``yaml-language-server`` modeline) and pre-commit. Each is loaded once
+per schema directory and compiled twice:
+
+* a jsonschema validator, with two deliberate tightenings: ``integer`` does not accept
+  ``6.0``, and a ``pattern`` ending in ``$`` does not accept a trailing newline (Python's
+  ``$`` would; JavaScript's, which editors use, does not);
+* a small *fast check* for the keywords these schemas use. It only answers "certainly
+  valid"; anything else (a failure, or a keyword it does not know) hands the document
+  to jsonschema, which produces the errors. Valid files, the common case, are checked
+  about ten times faster.
+
+jsonschema errors become :class:`~kb.problems.Problem` records with the Chinese field
+title from the schema, the expected and found values, and the line/column of the
+offending value (or of the unknown key, or of the parent mapping for a missing field).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import extend
+
+from kb.problems import ERROR, Problem
+from kb.yamlsafe import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, ScalarInfo, SourceDoc, format_path
+
+KINDS = ("groups", "units", "materials", "campaign", "report")
+
+TYPE_NAMES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值（true/false）",
+    "array": "列表",
+    "object": "映射（键: 值）",
+    "null": "空值",
+}
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN[1:-1])
+
+
+def explain_id(value: str) -> str:
+    """Why ``value`` is not a safe id (Chinese), or "" when it is one."""
+    if ID_RE.fullmatch(value):
+        return ""
+    if value == "":
+        return "为空"
+    if len(value) > 64:
+        return f"太长（{len(value)} 个字符，最多 64 个）"
+    if ".." in value or "/" in value or "\\" in value:
+        return "含有路径字符（/、\\ 或 ..），会指向别的目录"
+    if ":" in value:
+        return "含有冒号（如 C:\\），在 Windows 上是盘符"
+    if value.lower() != value and ID_RE.fullmatch(value.lower()):
+        return "含有大写字母：网址和文件名在 Windows/macOS 上不区分大小写，只允许小写"
+    return "只能用小写英文字母、数字和“-”，并以字母或数字开头"
+
+
+# ------------------------------------------------------------------ jsonschema
+
+
+@cache
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a schema pattern; a final ``$`` means the very end (as in JavaScript)."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _pattern_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _is_date(instance: Any) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if not _DATE.fullmatch(instance):
+        return False
+    try:
+        datetime.date.fromisoformat(instance)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS = FormatChecker(formats=())
+_FORMATS.checks("date")(_is_date)
+
+_TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: type(value) is int
+)
+
+StrictValidator = extend(
+    Draft202012Validator, validators={"pattern": _pattern}, type_checker=_TYPES
+)
+
+
+# ------------------------------------------------------------------ fast check
+
+Check = Callable[[Any], bool]
+
+_ANNOTATIONS = {
+    "$schema", "$id", "title", "description", "examples", "patternErrorMessage", "default",
+    "$comment",
+}
+_PY_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: type(v) is str,
+    "integer": lambda v: type(v) is int,
+    "number": lambda v: type(v) in (int, float),
+    "boolean": lambda v: type(v) is bool,
+    "array": lambda v: type(v) is list,
+    "object": lambda v: type(v) is dict,
+    "null": lambda v: v is None,
+}
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword the fast check does not implement."""
+
+
+def compile_fast(schema: Any) -> Check:
+    """A predicate that is True only when ``schema`` certainly accepts the instance."""
+    if schema is True:
+        return lambda _v: True
+    if schema is False:
+        return lambda _v: False
+    unknown = set(schema) - _ANNOTATIONS - {
+        "type", "properties", "required", "additionalProperties", "items", "minItems",
+        "uniqueItems", "minLength", "pattern", "enum", "minimum", "format", "propertyNames",
+    }
+    if unknown or schema.get("format", "date") != "date":
+        raise Unsupported(", ".join(sorted(unknown)) or schema["format"])
+    checks: list[Check] = []
+    kind = schema.get("type")
+    if kind is not None:
+        if not isinstance(kind, str):
+            raise Unsupported("type list")
+        checks.append(_PY_TYPES[kind])
+    if "enum" in schema:
+        values = schema["enum"]
+        if not all(type(v) is str for v in values):
+            raise Unsupported("enum")
+        allowed = frozenset(values)
+        checks.append(lambda v: type(v) is not str or v in allowed)
+    if "minLength" in schema:
+        n = schema["minLength"]
+        checks.append(lambda v: type(v) is not str or len(v) >= n)
+    if "pattern" in schema:
+        search = _pattern_regex(schema["pattern"]).search
+        checks.append(lambda v: type(v) is not str or search(v) is not None)
+    if schema.get("format") == "date":
+        checks.append(_is_date)
+    if "minimum" in schema:
+        low = schema["minimum"]
+        checks.append(lambda v: type(v) not in (int, float) or v >= low)
+    checks += _compile_object(schema) + _compile_array(schema)
+
+    def check(value: Any) -> bool:
+        return all(c(value) for c in checks)
+
+    return check
+
+
+def _compile_object(schema: dict) -> list[Check]:
+    checks: list[Check] = []
+    props = {k: compile_fast(s) for k, s in schema.get("properties", {}).items()}
+    required = tuple(schema.get("required", ()))
+    extra = schema.get("additionalProperties", True)
+    extra_check = compile_fast(extra)
+    names = compile_fast(schema["propertyNames"]) if "propertyNames" in schema else None
+    if props or required or extra is not True or names:
+
+        def check_object(value: Any) -> bool:
+            if type(value) is not dict:
+                return True
+            for name in required:
+                if name not in value:
+                    return False
+            for key, item in value.items():
+                sub = props.get(key)
+                if sub is None:
+                    if not extra_check(item):
+                        return False
+                elif not sub(item):
+                    return False
+                if names is not None and not names(key):
+                    return False
+            return True
+
+        checks.append(check_object)
+    return checks
+
+
+def _compile_array(schema: dict) -> list[Check]:
+    checks: list[Check] = []
+    items = compile_fast(schema["items"]) if "items" in schema else None
+    min_items = schema.get("minItems", 0)
+    unique = schema.get("uniqueItems", False)
+    if items or min_items or unique:
+
+        def check_array(value: Any) -> bool:
+            if type(value) is not list:
+                return True
+            if len(value) < min_items:
+                return False
+            if items is not None and not all(items(v) for v in value):
+                return False
+            if unique:  # only plain text items are decided here
+                return all(type(v) is str for v in value) and len(set(value)) == len(value)
+            return True
+
+        checks.append(check_array)
+    return checks
+
+
+# ------------------------------------------------------------------ loading
+
+
+@dataclass
+class CompiledSchema:
+    """One file kind's schema, ready to check documents."""
+
+    kind: str
+    path: Path
+    schema: dict
+    validator: Any
+    fast: Check | None
+
+    def errors(self, data: Any) -> list[ValidationError]:
+        if self.fast is not None and self.fast(data):
+            return []
+        return list(self.validator.iter_errors(data))
+
+
+@lru_cache(maxsize=8)
+def _load_dir(schema_dir: str) -> tuple[dict[str, CompiledSchema], tuple[Problem, ...]]:
+    compiled: dict[str, CompiledSchema] = {}
+    problems: list[Problem] = []
+    root = Path(schema_dir)
+    for kind in KINDS:
+        path = root / f"{kind}.schema.json"
+        shown = f"{root.parent.name}/{root.name}/{path.name}"
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            StrictValidator.check_schema(schema)
+        except FileNotFoundError:
+            problems.append(Problem(shown, 0, 0, "缺少 JSON Schema 文件", rule="schema-missing"))
+            continue
+        except (OSError, ValueError, SchemaError) as exc:
+            problems.append(
+                Problem(shown, 0, 0, "JSON Schema 文件无法使用", found=str(exc).splitlines()[0], rule="schema-broken")
+            )
+            continue
+        try:
+            fast: Check | None = compile_fast(schema)
+        except Unsupported:
+            fast = None
+        validator = StrictValidator(schema, format_checker=_FORMATS)
+        compiled[kind] = CompiledSchema(kind, path, schema, validator, fast)
+    return compiled, tuple(problems)
+
+
+def load_schemas(schema_dir: Path) -> tuple[dict[str, CompiledSchema], list[Problem]]:
+    """The compiled schemas of ``schema_dir`` (cached) and problems with the schema files."""
+    compiled, problems = _load_dir(str(Path(schema_dir).absolute()))
+    return compiled, list(problems)
+
+
+# ------------------------------------------------------------------ messages
+
+
+def describe(value: Any) -> str:
+    """A short Chinese description of a value, for the "found" part of a message."""
+    if value is None:
+        return "空值（没有填写内容）"
+    if isinstance(value, bool):
+        return f"布尔值 {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"整数 {value}"
+    if isinstance(value, float):
+        return f"小数 {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:30] + "…"
+        return f"文本 “{shown}”"
+    if isinstance(value, list):
+        return f"列表（{len(value)} 项）"
+    if isinstance(value, dict):
+        return "映射（键: 值）"
+    return type(value).__name__
+
+
+def coercion(info: ScalarInfo | None, value: Any) -> str:
+    """How YAML 1.1 read an unquoted scalar, e.g. "NO 被 YAML 1.1 读成了布尔值 false"."""
+    if info is None or not info.plain or info.tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG):
+        return ""
+    raw = info.raw
+    if info.tag == NULL_TAG:
+        return "" if raw in ("", "~") else f"{raw} 被 YAML 1.1 读成了空值"
+    if info.tag == BOOL_TAG:
+        return f"{raw} 没有加引号，被 YAML 1.1 读成了布尔值 {'true' if value else 'false'}"
+    if info.tag == INT_TAG:
+        return f"{raw} 没有加引号，被 YAML 1.1 读成了{int_reading(raw)} {value}"
+    return f"{raw} 没有加引号，被 YAML 1.1 读成了小数 {value}"
+
+
+def int_reading(raw: str) -> str:
+    """Which YAML 1.1 integer notation ``raw`` uses (八进制, 六十进制 …)."""
+    body = raw.lstrip("+-").replace("_", "")
+    if ":" in body:
+        return "六十进制整数"
+    if body.startswith("0x"):
+        return "十六进制整数"
+    if body.startswith("0b"):
+        return "二进制整数"
+    if len(body) > 1 and body.startswith("0"):
+        return "八进制整数"
+    return "整数"
+
+
+def _title(schema: Any, path: tuple) -> str:
+    name = schema.get("title") if isinstance(schema, dict) else None
+    if name:
+        return f"“{name}”"
+    return f"字段 {format_path(path)}" if path else "文件内容"
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """The closest known word, or ""."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+@dataclass
+class _Out:
+    doc: SourceDoc
+    problems: list[Problem]
+
+    def add(self, at: tuple[int, int], path: tuple, message: str, expected: str = "", found: str = "", rule: str = "") -> None:
+        self.problems.append(
+            Problem(self.doc.rel, at[0], at[1], message, format_path(path), ERROR, expected, found, rule)
+        )
+
+
+def translate(error: ValidationError, doc: SourceDoc) -> list[Problem]:
+    """Chinese problems for one jsonschema error, placed at the right line and column."""
+    out = _Out(doc, [])
+    path = tuple(error.absolute_path)
+    handler = _HANDLERS.get(str(error.validator), _other)
+    if "propertyNames" in error.relative_schema_path:
+        handler = _property_name
+    handler(out, error, path)
+    return out.problems
+
+
+def _type(out: _Out, error: ValidationError, path: tuple) -> None:
+    wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    expected = "、".join(TYPE_NAMES.get(t, t) for t in wanted)
+    value = error.instance
+    info = out.doc.scalars.get(path)
+    name = _title(error.schema, path)
+    explained = coercion(info, value)
+    if not path and value is None:
+        message = "文件是空的，没有任何内容"
+    elif explained and "string" in wanted:
+        message = f"{name}应为文本：{explained}；请加引号，写成 \"{info.raw}\""
+    elif explained and "integer" in wanted and isinstance(value, float):
+        message = f"{name}应为整数，不能带小数点：{explained}"
+    elif value is None:
+        message = f"{name}没有填写内容，应为{expected}"
+    elif "integer" in wanted and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        message = f"{name}应为整数：请去掉引号，写成 {value.strip()}"
+    elif "integer" in wanted and isinstance(value, float):
+        message = f"{name}应为整数，不能带小数"
+    else:
+        message = f"{name}的类型不对，应为{expected}"
+    out.add(out.doc.mark(path), path, message, expected, describe(value), "schema-type")
+
+
+def _required(out: _Out, error: ValidationError, path: tuple) -> None:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    props = error.schema.get("properties", {})
+    for name in error.validator_value:
+        if name not in instance:
+            title = props.get(name, {}).get("title", "")
+            label = f"{name}（{title}）" if title else name
+            out.add(out.doc.mark(path), path, f"缺少必填字段 {label}", name, "", "schema-required")
+
+
+def _additional(out: _Out, error: ValidationError, path: tuple) -> None:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    known = list(error.schema.get("properties", {}))
+    for key in instance:
+        if key in known:
+            continue
+        close = suggest(str(key), known)
+        hint = f"，是否想写 {close}？" if close else f"（允许的字段：{'、'.join(known)}）"
+        out.add(
+            out.doc.key_mark(path + (key,)),
+            path + (key,),
+            f"未知字段 {key}{hint}",
+            close or "、".join(known),
+            str(key),
+            "unknown-field",
+        )
+
+
+def _enum(out: _Out, error: ValidationError, path: tuple) -> None:
+    allowed = [str(v) for v in error.validator_value]
+    close = suggest(str(error.instance), allowed)
+    hint = f"，是否想写 {close}？" if close else ""
+    out.add(
+        out.doc.mark(path),
+        path,
+        f"{_title(error.schema, path)}的取值不在允许范围内{hint}",
+        "、".join(allowed),
+        describe(error.instance),
+        "schema-enum",
+    )
+
+
+def _minimum(out: _Out, error: ValidationError, path: tuple) -> None:
+    low = error.validator_value
+    what = "不能为负数" if low == 0 else f"不能小于 {low}"
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}{what}", f"≥ {low}", describe(error.instance), "schema-minimum")
+
+
+def _min_length(out: _Out, error: ValidationError, path: tuple) -> None:
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不能为空", "非空文本", describe(error.instance), "schema-empty")
+
+
+def _min_items(out: _Out, error: ValidationError, path: tuple) -> None:
+    n = error.validator_value
+    count = len(error.instance) if isinstance(error.instance, list) else 0
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}至少需要 {n} 项", f"≥ {n} 项", f"{count} 项", "schema-min-items")
+
+
+def _unique(out: _Out, error: ValidationError, path: tuple) -> None:
+    seen: list[Any] = []
+    for index, item in enumerate(error.instance):
+        if item in seen:
+            where = path + (index,)
+            out.add(out.doc.mark(where), where, f"{_title(error.schema, path)}中有重复项 {item}", "不重复", str(item), "duplicate")
+        else:
+            seen.append(item)
+
+
+def _pattern_message(out: _Out, error: ValidationError, path: tuple) -> None:
+    hint = error.schema.get("patternErrorMessage") or f"应符合格式 {error.validator_value}"
+    if error.validator_value == ID_PATTERN and isinstance(error.instance, str):
+        hint = f"{explain_id(error.instance)}；{hint}"
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}格式不对：{hint}", "", describe(error.instance), "schema-pattern")
+
+
+def _format(out: _Out, error: ValidationError, path: tuple) -> None:
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不是真实存在的日期", "YYYY-MM-DD 格式的有效日期", describe(error.instance), "schema-date")
+
+
+def _property_name(out: _Out, error: ValidationError, path: tuple) -> None:
+    key = error.instance
+    parent = error.schema if isinstance(error.schema, dict) else {}
+    hint = parent.get("patternErrorMessage") or "键名格式不对"
+    out.add(out.doc.key_mark(path + (key,)), path + (key,), f"键名 {key} 不合规：{hint}", "", str(key), "schema-key")
+
+
+def _other(out: _Out, error: ValidationError, path: tuple) -> None:
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不符合要求", "", error.message, f"schema-{error.validator}")
+
+
+_HANDLERS: dict[str, Callable[[_Out, ValidationError, tuple], None]] = {
+    "type": _type,
+    "required": _required,
+    "additionalProperties": _additional,
+    "enum": _enum,
+    "minimum": _minimum,
+    "minLength": _min_length,
+    "minItems": _min_items,
+    "uniqueItems": _unique,
+    "pattern": _pattern_message,
+    "format": _format,
+}
+
+
+def check(doc: SourceDoc, compiled: CompiledSchema) -> list[Problem]:
+    """Schema problems of one document, in Chinese, with marks."""
+    errors = compiled.errors(doc.data)
+    patterned = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    problems: list[Problem] = []
+    for error in errors:
+        if error.validator == "format" and tuple(error.absolute_path) in patterned:
+            continue  # "2023-9-8": the pattern message already says how to write it
+        problems += translate(error, doc)
+    return problems

@@ -1,0 +1,533 @@
+"""The validator shared by the build, ``scripts/validate.py``, previews and tests.
+
+:func:`load_and_validate` loads every data file safely (:mod:`kb.yamlsafe`), checks it
+against its JSON Schema (:mod:`kb.schema`), then checks what a schema cannot see: file
+names and layout, references between files (campaign, unit, group, batch, material
+ids), duplicates, the figures a campaign declares, template placeholders left in the
+text, and consistency warnings. Every finding is a :class:`~kb.problems.Problem` with
+file, line, column and a Chinese message; nothing raises on bad data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb import schema as schemas
+from kb.problems import ERROR, WARNING, Problem, sort_problems
+from kb.schema import ID_RE, explain_id
+from kb.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, resolve_scalar
+
+MODELINE = "# yaml-language-server: $schema="
+SHARED = {"groups": "groups.yml", "units": "units.yml", "materials": "materials.yml"}
+DONE = "已完成"
+# (larger, smaller): the first count should not exceed the second.
+FIGURE_ORDER = [("problems_solved", "problems_collected"), ("problems_rectified", "problems_found")]
+
+# A blank X/Ｘ/x of the template next to Chinese text: X个, 第X指导组, X党组, X次, XX单位.
+_PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９_])[XＸx]+(?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９_])"
+)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_PLACEHOLDER = re.compile(r"[XＸx](?:光|射线|线|型)")
+_SCAFFOLD = "【请填写"
+_CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+@dataclass
+class RawData:
+    """Every loaded data file (None or absent when it could not be loaded)."""
+
+    data_dir: Path
+    groups: SourceDoc | None
+    units: SourceDoc | None
+    materials: SourceDoc | None
+    campaigns: list[SourceDoc] = field(default_factory=list)  # data/campaigns/*.yml, by file name
+    reports: list[SourceDoc] = field(default_factory=list)  # data/reports/<campaign>/<unit>.yml, by path
+
+
+# ----------------------------------------------------------------- small helpers
+
+
+def _items(doc: SourceDoc | None, key: str) -> Iterator[tuple[int, dict]]:
+    """(index, mapping) of the list ``doc.data[key]``, skipping malformed entries."""
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get(key), list):
+        return
+    for index, item in enumerate(doc.data[key]):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def _get(doc: SourceDoc, key: str) -> Any:
+    return doc.data.get(key) if isinstance(doc.data, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class _Collector:
+    """Accumulates problems for one validation run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def at(
+        self,
+        doc: SourceDoc,
+        path: tuple,
+        message: str,
+        *,
+        level: str = ERROR,
+        key: bool = False,
+        expected: str = "",
+        found: str = "",
+        rule: str = "",
+    ) -> None:
+        line, col = doc.key_mark(path) if key else doc.mark(path)
+        self.problems.append(
+            Problem(doc.rel, line, col, message, format_path(path), level, expected, found, rule)
+        )
+
+    def file(self, rel: str, message: str, *, level: str = ERROR, found: str = "", rule: str = "") -> None:
+        self.problems.append(Problem(rel, 0, 0, message, level=level, found=found, rule=rule))
+
+
+def _suggestion(word: str, known: Iterable[str]) -> str:
+    close = schemas.suggest(word, sorted(known))
+    return f"，是否想写 {close}？" if close else ""
+
+
+# ----------------------------------------------------------------- per file
+
+
+class _Validator:
+    def __init__(self, data_dir: Path, schema_dir: Path | None) -> None:
+        self.data_dir = data_dir
+        self.schema_dir = schema_dir or data_dir / "schema"
+        self.out = _Collector(data_dir.parent)
+        self.compiled, schema_problems = schemas.load_schemas(self.schema_dir)
+        self.out.problems += schema_problems
+
+    def load(self, path: Path, kind: str) -> SourceDoc | None:
+        doc, problems = load_yaml(path, self.out.rel(path))
+        self.out.problems += problems
+        if doc is None:
+            return None
+        self._modeline(doc, kind)
+        compiled = self.compiled.get(kind)
+        before = len(self.out.problems)
+        if compiled is not None:
+            self.out.problems += schemas.check(doc, compiled)
+        flagged = {p.path for p in self.out.problems[before:]}
+        self._ambiguous_ints(doc, flagged)
+        return doc
+
+    def _modeline(self, doc: SourceDoc, kind: str) -> None:
+        target = os.path.relpath(self.schema_dir / f"{kind}.schema.json", doc.path.parent)
+        expected = MODELINE + Path(target).as_posix()
+        first = doc.first_line.strip()
+        if not first.startswith(MODELINE):
+            self.out.problems.append(
+                Problem(
+                    doc.rel, 1, 1,
+                    "第一行缺少 yaml-language-server 的 $schema 声明，编辑器将无法补全字段和显示中文说明",
+                    level=WARNING, expected=expected, found=first[:60], rule="modeline",
+                )
+            )
+        elif first != expected:
+            self.out.problems.append(
+                Problem(
+                    doc.rel, 1, 1, "第一行的 $schema 路径不对，编辑器找不到这类文件的 JSON Schema",
+                    level=WARNING, expected=expected, found=first, rule="modeline",
+                )
+            )
+
+    def _ambiguous_ints(self, doc: SourceDoc, flagged: set[str]) -> None:
+        for path, info in doc.scalars.items():
+            if info.tag != INT_TAG or not info.plain or _CANONICAL_INT.fullmatch(info.raw):
+                continue
+            if format_path(path) in flagged:
+                continue
+            value = resolve_scalar(info.raw, "")[1]
+            reading = schemas.int_reading(info.raw)
+            self.out.at(
+                doc, path,
+                f"整数 {info.raw} 写法有歧义：YAML 1.1 把它读成了{reading} {value}"
+                f"（可能被读成八进制/六十进制）；请写成不带前导 0 的十进制整数，若是文本请加引号",
+                expected="十进制整数，如 12", found=info.raw, rule="yaml11-int",
+            )
+
+    # -- files and layout
+
+    def shared(self, kind: str) -> SourceDoc | None:
+        path = self.data_dir / SHARED[kind]
+        if not path.is_file():
+            alt = path.with_suffix(".yaml")
+            hint = f"（发现了 {alt.name}，请把扩展名改为 .yml）" if alt.is_file() else ""
+            self.out.file(self.out.rel(path), f"缺少数据文件{hint}", rule="missing-file")
+            return None
+        return self.load(path, kind)
+
+    def _yml_files(self, folder: Path, where: str) -> list[Path]:
+        """``*.yml`` files in ``folder``; other names are reported, hidden files skipped."""
+        found: list[Path] = []
+        for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+            name = entry.name
+            if entry.is_dir():
+                self.out.file(self.out.rel(entry), f"{where}下不应有子目录", rule="layout")
+            elif name.endswith(".yml"):
+                found.append(entry)
+            elif name.endswith(".yaml"):
+                self.out.file(self.out.rel(entry), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule="layout")
+            elif not name.startswith("."):
+                self.out.file(self.out.rel(entry), f"{where}只应有 .yml 文件，这个文件被忽略", level=WARNING, rule="layout")
+        return found
+
+    def file_names(self, paths: list[Path], what: str) -> None:
+        """Unsafe and case-colliding file names (the stem is an id)."""
+        seen: dict[str, Path] = {}
+        for path in paths:
+            stem = path.name[: -len(".yml")]
+            reason = explain_id(stem)
+            if reason:
+                self.out.file(
+                    self.out.rel(path),
+                    f"文件名 {path.name} 不是合规的{what}标识：{reason}",
+                    found=path.name, rule="file-name",
+                )
+            folded = (path.parent.name.lower(), stem.lower())
+            other = seen.get(folded)
+            if other is not None:
+                self.out.file(
+                    self.out.rel(path),
+                    f"文件名与 {self.out.rel(other)} 只有大小写不同，在 Windows/macOS 上会互相覆盖",
+                    found=path.name, rule="file-name-case",
+                )
+            else:
+                seen[folded] = path
+
+    def campaign_files(self) -> list[Path]:
+        paths = self._yml_files(self.data_dir / "campaigns", "data/campaigns/ ")
+        self.file_names(paths, "活动")
+        return paths
+
+    def report_files(self, only: Iterable[Path] | None) -> list[Path]:
+        reports_dir = self.data_dir / "reports"
+        if only is None:
+            candidates = [reports_dir] if reports_dir.is_dir() else []
+        else:
+            candidates = [Path(os.path.abspath(p)) for p in only]
+        files: list[Path] = []
+        for candidate in candidates:
+            if candidate.is_dir():
+                for folder, dirs, names in os.walk(candidate):
+                    dirs.sort()
+                    files += [Path(folder) / n for n in sorted(names)]
+            else:
+                files.append(candidate)
+        kept: list[Path] = []
+        for path in sorted(set(files)):
+            try:
+                parts = path.relative_to(reports_dir).parts
+            except ValueError:
+                parts = ()
+            name = path.name
+            if name.startswith(".") and not name.endswith(".yml"):
+                continue
+            if name.endswith(".yaml"):
+                self.out.file(self.out.rel(path), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule="layout")
+            elif not name.endswith(".yml"):
+                self.out.file(self.out.rel(path), "data/reports/ 下只应有 .yml 报告文件，这个文件被忽略", level=WARNING, rule="layout")
+            elif len(parts) != 2:
+                self.out.file(
+                    self.out.rel(path),
+                    "报告文件必须放在 data/reports/<活动 id>/<单位 id>.yml",
+                    found=self.out.rel(path), rule="layout",
+                )
+            else:
+                kept.append(path)
+        for folder in sorted({p.parent for p in kept}):
+            reason = explain_id(folder.name)
+            if reason:
+                self.out.file(self.out.rel(folder), f"目录名 {folder.name} 不是合规的活动标识：{reason}", rule="file-name")
+        self.file_names(kept, "单位")
+        return kept
+
+
+# ----------------------------------------------------------------- cross-file
+
+
+@dataclass
+class _Index:
+    """Known ids (None when the file defining them could not be read)."""
+
+    groups: set[str] | None
+    units: set[str] | None
+    materials: set[str] | None
+    campaigns: dict[str, SourceDoc]
+
+
+def _unique_ids(out: _Collector, doc: SourceDoc | None, key: str, field_name: str, what: str) -> set[str] | None:
+    """Ids of the entries of ``doc[key]``; duplicates are errors at the second one."""
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get(key), list):
+        return None
+    first: dict[Any, int] = {}
+    for index, item in _items(doc, key):
+        value = item.get(field_name)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            continue
+        path = (key, index, field_name)
+        if value in first:
+            out.at(
+                doc, path, f"重复的{what} {value}（第 {first[value]} 行已经定义过）",
+                found=str(value), rule="duplicate-id",
+            )
+        else:
+            first[value] = doc.mark(path)[0]
+    return {str(v) for v in first}
+
+
+def _check_refs(out: _Collector, doc: SourceDoc, path: tuple, value: Any, known: set[str] | None, what: str, where: str) -> bool:
+    """Error when the id ``value`` is not in ``known``; True when it is known."""
+    if known is None or not isinstance(value, str) or not ID_RE.fullmatch(value):
+        return False
+    if value in known:
+        return True
+    out.at(
+        doc, path, f"未知的{what} {value}：{where}中没有这个标识{_suggestion(value, known)}",
+        found=value, rule="unknown-id",
+    )
+    return False
+
+
+def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
+    stem = doc.path.name[: -len(".yml")]
+    cid = _get(doc, "id")
+    if isinstance(cid, str) and ID_RE.fullmatch(cid) and cid != stem:
+        out.at(doc, ("id",), f"活动标识 {cid} 与文件名 {doc.path.name} 不一致：文件名必须是 <id>.yml", expected=f"{stem}", found=cid, rule="file-name")
+    batches = _unique_ids(out, doc, "batches", "id", "批次编号") or set()
+    _unique_ids(out, doc, "figures", "key", "数字键名")
+    for i, material in enumerate(_get(doc, "required_materials") or []):
+        _check_refs(out, doc, ("required_materials", i), material, index.materials, "学习材料", "data/materials.yml ")
+    seen: dict[str, int] = {}
+    for i, entry in _items(doc, "roster"):
+        unit = entry.get("unit")
+        _check_refs(out, doc, ("roster", i, "unit"), unit, index.units, "单位", "data/units.yml ")
+        _check_refs(out, doc, ("roster", i, "group"), entry.get("group"), index.groups, "指导组", "data/groups.yml ")
+        batch = entry.get("batch")
+        if type(batch) is int and batches and str(batch) not in batches:
+            out.at(
+                doc, ("roster", i, "batch"), f"批次 {batch} 不在本活动的批次中",
+                expected="、".join(sorted(batches)), found=str(batch), rule="unknown-id",
+            )
+        if isinstance(unit, str):
+            if unit in seen:
+                out.at(doc, ("roster", i, "unit"), f"单位 {unit} 在名册中重复出现（第 {seen[unit]} 行已有）", found=unit, rule="duplicate-id")
+            else:
+                seen[unit] = doc.mark(("roster", i, "unit"))[0]
+    _date_order(out, doc, (), "活动")
+    for i, _batch in _items(doc, "batches"):
+        _date_order(out, doc, ("batches", i), "批次")
+
+
+def _date_order(out: _Collector, doc: SourceDoc, base: tuple, what: str) -> None:
+    node: Any = doc.data
+    for part in base:
+        node = node[part] if isinstance(node, dict | list) else None
+    if not isinstance(node, dict):
+        return
+    start, end = _text(node.get("start")), _text(node.get("end"))
+    if start and end and start > end:
+        out.at(doc, base + ("end",), f"{what}的结束日期早于开始日期 {start}", level=WARNING, found=end, rule="date-order")
+
+
+def _roster(campaign: SourceDoc) -> dict[str, dict]:
+    return {e["unit"]: e for _i, e in _items(campaign, "roster") if isinstance(e.get("unit"), str)}
+
+
+def _batch(campaign: SourceDoc, batch_id: Any) -> dict | None:
+    return next((b for _i, b in _items(campaign, "batches") if b.get("id") == batch_id), None)
+
+
+def _check_report(out: _Collector, doc: SourceDoc, index: _Index, seen: dict[tuple[str, str], str]) -> None:
+    folder, stem = doc.path.parent.name, doc.path.name[: -len(".yml")]
+    unit, cid = _get(doc, "unit"), _get(doc, "campaign")
+    if isinstance(cid, str) and cid != folder:
+        out.at(doc, ("campaign",), f"报告在目录 reports/{folder}/ 下，但 campaign 写的是 {cid}：两者必须一致", expected=folder, found=cid, rule="layout")
+    if isinstance(unit, str) and unit != stem:
+        out.at(doc, ("unit",), f"报告文件名是 {doc.path.name}，但 unit 写的是 {unit}：文件名必须是 <单位 id>.yml", expected=stem, found=unit, rule="layout")
+    if not isinstance(cid, str):
+        cid = folder
+    if not isinstance(unit, str):
+        unit = stem
+    unit_known = _check_refs(out, doc, ("unit",), unit, index.units, "单位", "data/units.yml ")
+    campaign = index.campaigns.get(cid)
+    if campaign is None and ID_RE.fullmatch(cid):
+        out.at(
+            doc, ("campaign",), f"未知的活动 {cid}：data/campaigns/ 中没有 {cid}.yml{_suggestion(cid, index.campaigns)}",
+            found=cid, rule="unknown-id",
+        )
+    key = (cid, unit)
+    if key in seen:
+        out.at(doc, ("unit",), f"单位 {unit} 在活动 {cid} 中已经有一份报告：{seen[key]}", found=unit, rule="duplicate-report")
+    else:
+        seen[key] = doc.rel
+    for i, material in enumerate(_get(doc, "materials") or []):
+        _check_refs(out, doc, ("materials", i), material, index.materials, "学习材料", "data/materials.yml ")
+    if campaign is None:
+        return
+    entry = _roster(campaign).get(unit)
+    if entry is None and unit_known:
+        out.at(doc, ("unit",), f"单位 {unit} 不在活动 {cid} 的名册（roster）中：请先在 {campaign.rel} 的 roster 里添加", found=unit, rule="roster")
+    _check_figures(out, doc, campaign)
+    _check_dates(out, doc, campaign, entry)
+
+
+def _check_figures(out: _Collector, doc: SourceDoc, campaign: SourceDoc) -> None:
+    figures = _get(doc, "figures")
+    if not isinstance(figures, dict):
+        return
+    declared = {f["key"]: f for _i, f in _items(campaign, "figures") if isinstance(f.get("key"), str)}
+    for key in figures:
+        if key not in declared:
+            hint = _suggestion(str(key), declared) or f"（本活动声明的数字：{'、'.join(declared)}）"
+            out.at(doc, ("figures", key), f"活动 {campaign.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
+    for key, spec in declared.items():
+        if spec.get("required") is True and key not in figures:
+            out.at(
+                doc, ("figures",), f"缺少必填数字 {key}（{spec.get('label', '')}，单位：{spec.get('unit', '')}）",
+                key=True, expected=key, rule="missing-figure",
+            )
+    for big, small in FIGURE_ORDER:
+        a, b = figures.get(big), figures.get(small)
+        if type(a) is int and type(b) is int and a > b:
+            label_a = declared.get(big, {}).get("label", big)
+            label_b = declared.get(small, {}).get("label", small)
+            out.at(
+                doc, ("figures", big), f"“{label_a}”（{a}）多于“{label_b}”（{b}），请核对",
+                level=WARNING, found=f"{a} > {b}", rule="figures-consistency",
+            )
+
+
+def _check_dates(out: _Collector, doc: SourceDoc, campaign: SourceDoc, entry: dict | None) -> None:
+    start = _text(_get(campaign, "start"))
+    batch = _batch(campaign, entry.get("batch")) if entry else None
+    submitted = _text(_get(doc, "submitted"))
+    batch_start = _text(batch.get("start")) if batch else None
+    if submitted and batch_start and submitted < batch_start:
+        out.at(
+            doc, ("submitted",), f"报送日期早于所在批次（{batch.get('name', '')}）的开始日期 {batch_start}，请核对",
+            level=WARNING, found=submitted, rule="date-order",
+        )
+    for i, item in _items(doc, "ledger"):
+        deadline, status = _text(item.get("deadline")), item.get("status")
+        if deadline and start and deadline < start:
+            out.at(
+                doc, ("ledger", i, "deadline"), f"整改时限早于活动开始日期 {start}，请核对",
+                level=WARNING, found=deadline, rule="date-order",
+            )
+        if status == DONE and not item.get("completed"):
+            out.at(
+                doc, ("ledger", i, "status"), "状态为“已完成”，但没有填写完成日期 completed",
+                level=WARNING, expected="completed: YYYY-MM-DD", rule="ledger-completed",
+            )
+        elif item.get("completed") and isinstance(status, str) and status != DONE:
+            out.at(
+                doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“已完成”，请核对",
+                level=WARNING, found=status, rule="ledger-completed",
+            )
+
+
+def find_placeholders(text: str) -> list[tuple[int, str]]:
+    """(offset, placeholder) of template blanks left in ``text``."""
+    found: list[tuple[int, str]] = []
+    if "X" in text or "x" in text or "Ｘ" in text:
+        for match in _PLACEHOLDER.finditer(text):
+            start, end = match.span()
+            before, after = text[start - 1 : start], text[end : end + 1]
+            if not (_CJK.match(before) or _CJK.match(after)):
+                continue
+            if _NOT_PLACEHOLDER.match(text, end - 1):
+                continue
+            found.append((start, text[max(0, start - 2) : end + 2].strip()))
+    scaffold = text.find(_SCAFFOLD)
+    if scaffold >= 0:
+        close = text.find("】", scaffold)
+        found.append((scaffold, text[scaffold : close + 1 if close >= 0 else scaffold + 12]))
+    return found
+
+
+def _check_placeholders(out: _Collector, doc: SourceDoc) -> None:
+    for path, info in doc.scalars.items():
+        if info.tag != STR_TAG:
+            continue
+        for _offset, snippet in find_placeholders(info.raw):
+            needle = snippet.split("】")[0] if snippet.startswith(_SCAFFOLD) else snippet
+            line, col = doc.locate(path, needle)
+            out.problems.append(
+                Problem(
+                    doc.rel, line, col, f"模板占位符“{snippet}”没有替换：请填写实际内容",
+                    format_path(path), ERROR, found=snippet, rule="placeholder",
+                )
+            )
+
+
+# ----------------------------------------------------------------- entry point
+
+
+def load_and_validate(
+    data_dir: Path, only: Iterable[Path] | None = None, schema_dir: Path | None = None
+) -> tuple[RawData, list[Problem]]:
+    """Load and check the data tree; problems are sorted.
+
+    ``only`` restricts the report files (files or folders under ``data/reports``);
+    groups, units, materials and campaigns are always loaded. ``schema_dir`` defaults to
+    ``data_dir / "schema"``.
+    """
+    data_dir = Path(os.path.abspath(data_dir))
+    run = _Validator(data_dir, Path(os.path.abspath(schema_dir)) if schema_dir else None)
+    out = run.out
+    groups, units, materials = (run.shared(kind) for kind in ("groups", "units", "materials"))
+    campaigns = [d for d in (run.load(p, "campaign") for p in run.campaign_files()) if d is not None]
+    reports = [d for d in (run.load(p, "report") for p in run.report_files(only)) if d is not None]
+
+    campaign_index: dict[str, SourceDoc] = {}
+    for doc in campaigns:
+        cid = _get(doc, "id")
+        if isinstance(cid, str):
+            if cid in campaign_index:
+                out.at(doc, ("id",), f"活动标识 {cid} 与 {campaign_index[cid].rel} 重复", found=cid, rule="duplicate-id")
+            else:
+                campaign_index[cid] = doc
+    index = _Index(
+        groups=_unique_ids(out, groups, "groups", "id", "指导组标识"),
+        units=_unique_ids(out, units, "units", "id", "单位标识"),
+        materials=_unique_ids(out, materials, "materials", "id", "学习材料标识"),
+        campaigns=campaign_index,
+    )
+    _unique_ids(out, groups, "groups", "number", "指导组序号")
+    known_campaigns = set(campaign_index) if campaigns or (data_dir / "campaigns").is_dir() else None
+    for i, material in _items(materials, "materials"):
+        for j, cid in enumerate(material.get("campaigns") or []):
+            _check_refs(out, materials, ("materials", i, "campaigns", j), cid, known_campaigns, "活动", "data/campaigns/ ")
+    for doc in campaigns:
+        _check_campaign(out, doc, index)
+        _check_placeholders(out, doc)
+    seen: dict[tuple[str, str], str] = {}
+    for doc in reports:
+        _check_report(out, doc, index, seen)
+        _check_placeholders(out, doc)
+    raw = RawData(data_dir, groups, units, materials, campaigns, reports)
+    return raw, sort_problems(out.problems)
