@@ -1,0 +1,654 @@
+"""Publish a built site to a static host: releases, an atomic ``current`` switch, rollback.
+
+Layout of a host directory (a local path, or a path on a host reached over SSH)::
+
+    <base>/releases/<id>/             one complete copy of the site per release
+    <base>/releases/.partial-<id>/    an upload in progress: never served, removed next time
+    <base>/current -> releases/<id>   the live release; nginx serves <base>/current
+
+A release is copied (or rsync'ed) into ``.partial-<id>``, gets its id written to
+:data:`RELEASE_FILE`, is renamed to ``<id>``, and only then does ``current`` change: a
+temporary symlink is renamed over it (``rename(2)`` — atomic, unlike ``ln -sfn``). A
+failed build, a refused site or an interrupted upload therefore leaves the live site as
+it was. Old releases beyond the newest ``keep`` are pruned, never the live one.
+
+The local target is Python (``os.replace``); the SSH target runs small POSIX ``sh``
+scripts on the host (GNU ``mv -T`` does the rename) and uploads with rsync. This module
+only builds those command lines; :class:`SshTarget` runs them through an injectable runner.
+
+It also checks a site against the Content-Security-Policy of the shipped nginx
+configuration (every inline script/style must be allowed by a hash) and renders that
+configuration. It imports nothing from MkDocs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import stat
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+RELEASES = "releases"
+CURRENT = "current"
+PARTIAL_PREFIX = ".partial-"
+LOCK_FILE = ".publish.lock"
+RELEASE_FILE = "release.txt"  # served at /release.txt: the id of the live release
+REQUIRED_FILES = ("index.html", "404.html")
+DEFAULT_KEEP = 5
+
+# <UTC time>-<label>: sorts chronologically. Written so that it is also a POSIX ERE (grep -E).
+RELEASE_ID_PATTERN = r"^[0-9]{8}T[0-9]{6}Z-[a-z0-9]+(-[a-z0-9]+)*$"
+RELEASE_ID_RE = re.compile(RELEASE_ID_PATTERN)
+MAX_LABEL = 40
+# Host and remote path go into command lines: allow only plain characters.
+_HOST_RE = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*@)?[A-Za-z0-9][A-Za-z0-9.-]*$")
+_REMOTE_PATH_RE = re.compile(r"^[A-Za-z0-9_./+-]+$")
+_NGINX_VALUE_RE = re.compile(r"^[A-Za-z0-9_.:/\[\]*-]+$")
+
+
+class PublishError(Exception):
+    """Publishing was refused or failed; the message is for people (Chinese)."""
+
+
+# --------------------------------------------------------------------------- site checks
+
+
+def check_site(site: Path) -> list[str]:
+    """Reasons not to publish ``site`` (empty list: fine). A failed build publishes nothing."""
+    if not site.is_dir():
+        return [f"站点目录不存在：{site}（构建失败了吗？）"]
+    entries = sorted(site.rglob("*"))
+    if not entries:
+        return [f"站点目录为空：{site}（构建失败了吗？）"]
+    problems = [
+        f"站点缺少 {name}：{site / name}（构建不完整，拒绝发布）"
+        for name in REQUIRED_FILES
+        if not (site / name).is_file()
+    ]
+    for path in entries:
+        mode = path.lstat().st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = "符号链接" if stat.S_ISLNK(mode) else "特殊文件"
+            problems.append(f"站点中有{kind}，拒绝发布：{path.relative_to(site)}")
+    return problems
+
+
+def require_site(site: Path) -> None:
+    problems = check_site(site)
+    if problems:
+        raise PublishError("\n".join(problems))
+
+
+# --------------------------------------------------------------------------- release ids
+
+
+def sanitize_label(label: str) -> str:
+    """A label usable in a release id: lower-case letters, digits, single dashes."""
+    cleaned = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:MAX_LABEL].strip("-")
+    return cleaned or "local"
+
+
+def make_release_id(now: dt.datetime, label: str) -> str:
+    """``20250101T120000Z-<label>`` from an aware datetime (converted to UTC)."""
+    return f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{sanitize_label(label)}"
+
+
+def default_label(environ: dict[str, str], repo: Path | None = None) -> str:
+    """The commit of the build: from CI variables, else ``git rev-parse``, else ``local``."""
+    for name in ("CI_COMMIT_SHORT_SHA", "GITHUB_SHA"):
+        if environ.get(name):
+            return environ[name][:8]
+    if repo is not None and shutil.which("git"):
+        result = subprocess.run(
+            ["git", "rev-parse", "--short=8", "HEAD"], cwd=repo, capture_output=True,
+            text=True, check=False,
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    return "local"
+
+
+def check_release_id(release_id: str) -> str:
+    if not RELEASE_ID_RE.fullmatch(release_id):
+        raise PublishError(
+            f"版本号格式不对：{release_id!r}（应形如 20250101T120000Z-1a2b3c4d）"
+        )
+    return release_id
+
+
+def sorted_release_ids(names: list[str]) -> list[str]:
+    """Release directory names, oldest first; anything else in releases/ is ignored."""
+    return sorted(n for n in names if RELEASE_ID_RE.fullmatch(n))
+
+
+def releases_to_prune(ids: list[str], current: str | None, keep: int) -> list[str]:
+    """All but the newest ``keep`` releases, never the live one."""
+    ordered = sorted_release_ids(ids)
+    return [r for r in ordered[: max(len(ordered) - keep, 0)] if r != current]
+
+
+def previous_release(ids: list[str], current: str | None) -> str | None:
+    """The release just before ``current`` in time, the target of a rollback."""
+    ordered = sorted_release_ids(ids)
+    if current not in ordered:
+        return None
+    index = ordered.index(current)
+    return ordered[index - 1] if index > 0 else None
+
+
+@dataclass(frozen=True)
+class Status:
+    current: str | None
+    releases: list[str]
+
+    def describe(self) -> str:
+        lines = [f"当前版本：{self.current or '（无）'}"]
+        lines += [f"  {'*' if r == self.current else ' '} {r}" for r in reversed(self.releases)]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a publish or rollback did."""
+
+    current: str
+    previous: str | None
+    pruned: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        text = f"已切换到版本 {self.current}（原版本：{self.previous or '无'}）"
+        return text + (f"；清理旧版本 {len(self.pruned)} 个" if self.pruned else "")
+
+
+# --------------------------------------------------------------------------- local target
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """Copy a checked site (regular files and directories only) with web-readable modes."""
+    dst.mkdir(mode=0o755)
+    os.chmod(dst, 0o755)
+    for root, dirs, files in os.walk(src):
+        dirs.sort()
+        rel = Path(root).relative_to(src)
+        for name in dirs:
+            target = dst / rel / name
+            target.mkdir(mode=0o755)
+            os.chmod(target, 0o755)
+        for name in sorted(files):
+            target = dst / rel / name
+            _copy_file(Path(root) / name, target)
+            os.chmod(target, 0o644)
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    shutil.copy2(src, dst)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+@dataclass(frozen=True)
+class LocalTarget:
+    """A host directory on this machine (or a mounted share)."""
+
+    base: Path
+
+    @property
+    def releases(self) -> Path:
+        return self.base / RELEASES
+
+    def describe(self) -> str:
+        return str(self.base)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if not self.releases.is_dir():
+            self.releases.mkdir(parents=True)
+            os.chmod(self.releases, 0o755)
+        with open(self.base / LOCK_FILE, "a", encoding="utf-8") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise PublishError(f"另一个发布正在进行：{self.base}") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def current(self) -> str | None:
+        link = self.base / CURRENT
+        if not link.is_symlink():
+            if link.exists():
+                raise PublishError(f"{link} 不是符号链接，无法原子切换；请先手工处理")
+            return None
+        return Path(os.readlink(link)).name
+
+    def status(self) -> Status:
+        names = [p.name for p in self.releases.iterdir()] if self.releases.is_dir() else []
+        return Status(self.current(), sorted_release_ids(names))
+
+    def _switch(self, release_id: str) -> None:
+        """Point ``current`` at a release: a new symlink renamed over the old one."""
+        if not (self.releases / release_id).is_dir():
+            raise PublishError(f"版本不存在：{release_id}")
+        self.current()  # refuses a real directory named current
+        tmp = self.base / f".{CURRENT}-{release_id}.tmp"
+        _remove(tmp)
+        os.symlink(f"{RELEASES}/{release_id}", tmp)
+        os.replace(tmp, self.base / CURRENT)
+        _fsync_dir(self.base)
+
+    def publish(self, site: Path, release_id: str, keep: int = DEFAULT_KEEP) -> Outcome:
+        require_site(site)
+        check_release_id(release_id)
+        if keep < 1:
+            raise PublishError("至少保留 1 个版本（--keep）")
+        with self._locked():
+            for stale in self.releases.glob(f"{PARTIAL_PREFIX}*"):
+                _remove(stale)  # left by an interrupted upload
+            final = self.releases / release_id
+            if final.exists():
+                raise PublishError(f"版本已存在：{release_id}")
+            previous = self.current()
+            staging = self.releases / f"{PARTIAL_PREFIX}{release_id}"
+            try:
+                _copy_tree(site, staging)
+                (staging / RELEASE_FILE).write_text(release_id + "\n", encoding="utf-8")
+                os.chmod(staging / RELEASE_FILE, 0o644)
+                os.rename(staging, final)
+            except BaseException:
+                _remove(staging)
+                raise
+            self._switch(release_id)
+            pruned = releases_to_prune(self.status().releases, release_id, keep)
+            for old in pruned:
+                _remove(self.releases / old)
+        return Outcome(release_id, previous, pruned)
+
+    def rollback(self, to: str | None = None) -> Outcome:
+        with self._locked():
+            status = self.status()
+            target = _rollback_target(status, to)
+            self._switch(target)
+        return Outcome(target, status.current)
+
+
+def _rollback_target(status: Status, to: str | None) -> str:
+    if status.current is None:
+        raise PublishError("还没有发布过任何版本，无法回滚")
+    if to is not None:
+        check_release_id(to)
+        if to not in status.releases:
+            raise PublishError(f"版本不存在：{to}")
+        return to
+    target = previous_release(status.releases, status.current)
+    if target is None:
+        raise PublishError(f"当前版本 {status.current} 之前没有可回滚的版本")
+    return target
+
+
+# --------------------------------------------------------------------------- SSH target
+
+Runner = Callable[[list[str], str | None], str]
+
+
+def run_command(argv: list[str], stdin: str | None = None) -> str:
+    """Run a command; return its stdout or raise :class:`PublishError` with its stderr."""
+    result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PublishError(
+            f"命令失败（退出码 {result.returncode}）：{shlex.join(argv[:3])} …\n"
+            + result.stderr.strip()
+        )
+    return result.stdout
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """A directory on a host reached over SSH; upload with rsync, switch with ``mv -T``."""
+
+    host: str
+    path: str
+    port: int | None = None
+    identity: str | None = None
+    known_hosts: str | None = None
+    runner: Runner = field(default=run_command, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not _HOST_RE.match(self.host):
+            raise PublishError(f"主机名不合法：{self.host!r}")
+        if not _REMOTE_PATH_RE.match(self.path) or ".." in self.path.split("/"):
+            raise PublishError(f"远端路径只能包含字母、数字和 _ . / + -：{self.path!r}")
+
+    def describe(self) -> str:
+        return f"{self.host}:{self.path}"
+
+    def ssh_argv(self) -> list[str]:
+        """The ssh command (also rsync's ``-e``): batch mode, strict host keys."""
+        argv = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                "-o", "ConnectTimeout=20"]
+        if self.known_hosts:
+            argv += ["-o", f"UserKnownHostsFile={self.known_hosts}"]
+        if self.identity:
+            argv += ["-o", "IdentitiesOnly=yes", "-i", self.identity]
+        if self.port:
+            argv += ["-p", str(self.port)]
+        return argv
+
+    def remote_argv(self) -> list[str]:
+        """Run a script read from stdin on the host."""
+        return [*self.ssh_argv(), self.host, "sh -s"]
+
+    def rsync_argv(self, site: Path, release_id: str, link_dest: bool) -> list[str]:
+        """Upload ``site`` into the release's staging directory."""
+        argv = ["rsync", "--recursive", "--times", "--checksum", "--delete", "--compress",
+                "--perms", "--chmod=D755,F644", "-e", shlex.join(self.ssh_argv())]
+        if link_dest:  # unchanged files become hard links to the live release
+            argv.append(f"--link-dest=../../{CURRENT}/")
+        dest = f"{self.path}/{RELEASES}/{PARTIAL_PREFIX}{release_id}/"
+        return [*argv, f"{str(site).rstrip('/')}/", f"{self.host}:{dest}"]
+
+    def _remote(self, script: str) -> str:
+        return self.runner(self.remote_argv(), script)
+
+    def status(self) -> Status:
+        out = self._remote(status_script(self.path))
+        lines = [line.strip() for line in out.splitlines()]
+        link = lines[0].removeprefix("current=") if lines else ""
+        return Status(Path(link).name if link else None, sorted_release_ids(lines[1:]))
+
+    def publish(self, site: Path, release_id: str, keep: int = DEFAULT_KEEP) -> Outcome:
+        require_site(site)
+        check_release_id(release_id)
+        if keep < 1:
+            raise PublishError("至少保留 1 个版本（--keep）")
+        previous = self._remote(prepare_script(self.path)).strip()
+        previous_id = Path(previous).name if previous else None
+        self.runner(self.rsync_argv(site, release_id, link_dest=bool(previous_id)), None)
+        out = self._remote(finalize_script(self.path, release_id, keep))
+        pruned = [line.removeprefix("pruned ") for line in out.splitlines()
+                  if line.startswith("pruned ")]
+        return Outcome(release_id, previous_id, pruned)
+
+    def rollback(self, to: str | None = None) -> Outcome:
+        if to is not None:
+            check_release_id(to)
+        out = self._remote(rollback_script(self.path, to)).strip().split()
+        return Outcome(out[-1], out[0] if len(out) > 1 else None)
+
+
+def _script(path: str, body: str, *, create: bool = False) -> str:
+    """A POSIX sh script that stops at the first error, run inside the host directory."""
+    quoted = shlex.quote(path)
+    make = f"mkdir -p -- {quoted}\n" if create else ""
+    return f"set -eu\numask 022\n{make}cd -- {quoted}\n" + body
+
+
+def _fail(message: str) -> str:
+    return f"{{ echo {shlex.quote(message)} >&2; exit 3; }}"
+
+
+def _switch_lines(release_var: str) -> str:
+    """Shell lines that point ``current`` at ``releases/$<var>``: symlink, then rename(2)."""
+    tmp = f'".{CURRENT}-${release_var}.tmp"'
+    return (
+        f"[ ! -e {CURRENT} ] || [ -L {CURRENT} ] || "
+        + _fail(f"{CURRENT} 不是符号链接，无法原子切换；请先手工处理")
+        + f"\nrm -f {tmp}\n"
+        f'ln -s "{RELEASES}/${release_var}" {tmp}\n'
+        f"mv -T -- {tmp} {CURRENT}\n"
+    )
+
+
+def prepare_script(path: str) -> str:
+    """Create the layout, drop uploads left by interrupted runs, print the live link."""
+    return _script(path, (
+        f"mkdir -p {RELEASES}\n"
+        f'for d in {RELEASES}/{PARTIAL_PREFIX}*; do [ ! -e "$d" ] || rm -rf -- "$d"; done\n'
+        f"[ ! -e {CURRENT} ] || [ -L {CURRENT} ] || "
+        + _fail(f"{CURRENT} 不是符号链接，无法原子切换；请先手工处理") + "\n"
+        f"if [ -L {CURRENT} ]; then readlink {CURRENT}; fi\n"
+    ), create=True)
+
+
+def _prune_lines(keep: int) -> str:
+    return (
+        f"cur=$(readlink {CURRENT})\n"
+        f"ls -1 {RELEASES} | grep -E {shlex.quote(RELEASE_ID_PATTERN)} | sort -r"
+        f" | tail -n +{keep + 1} | while IFS= read -r r; do\n"
+        f'  if [ "{RELEASES}/$r" != "$cur" ]; then rm -rf -- "{RELEASES}/$r"; echo "pruned $r"; fi\n'
+        "done\n"
+    )
+
+
+def finalize_script(path: str, release_id: str, keep: int) -> str:
+    """Seal an uploaded release, switch ``current`` to it, prune old releases."""
+    check_release_id(release_id)
+    stage = f'"{RELEASES}/{PARTIAL_PREFIX}$id"'
+    return _script(path, (
+        f"id={shlex.quote(release_id)}\n"
+        f"[ -d {stage} ] || " + _fail("上传目录不存在，发布中止") + "\n"
+        f'[ ! -e "{RELEASES}/$id" ] || ' + _fail(f"版本已存在：{release_id}") + "\n"
+        f"printf '%s\\n' \"$id\" > {stage}/{RELEASE_FILE}\n"
+        f"chmod 644 {stage}/{RELEASE_FILE}\n"
+        f'mv -- {stage} "{RELEASES}/$id"\n'
+        + _switch_lines("id")
+        + _prune_lines(keep)
+    ))
+
+
+def rollback_script(path: str, to: str | None) -> str:
+    """Point ``current`` at the release before it (or at ``to``); print ``<from> <to>``."""
+    if to is None:
+        pick = (
+            f"target=$(ls -1 {RELEASES} | grep -E {shlex.quote(RELEASE_ID_PATTERN)} | sort"
+            ' | awk -v c="$cur" \'$0 == c { print prev; exit } { prev = $0 }\')\n'
+            '[ -n "$target" ] || ' + _fail("当前版本之前没有可回滚的版本") + "\n"
+        )
+    else:
+        check_release_id(to)
+        pick = (
+            f"target={shlex.quote(to)}\n"
+            f'[ -d "{RELEASES}/$target" ] || ' + _fail(f"版本不存在：{to}") + "\n"
+        )
+    return _script(path, (
+        f"[ -L {CURRENT} ] || " + _fail("还没有发布过任何版本，无法回滚") + "\n"
+        f"cur=$(readlink {CURRENT}); cur=${{cur#{RELEASES}/}}\n"
+        + pick
+        + _switch_lines("target")
+        + 'echo "$cur $target"\n'
+    ))
+
+
+def status_script(path: str) -> str:
+    return _script(path, (
+        f'echo "current=$(readlink {CURRENT} 2>/dev/null || true)"\n'
+        f"ls -1 {RELEASES} 2>/dev/null || true\n"
+    ))
+
+
+# --------------------------------------------------------------------------- targets
+
+Target = LocalTarget | SshTarget
+
+
+def parse_target(spec: str, *, port: int | None = None, identity: str | None = None,
+                 known_hosts: str | None = None) -> Target:
+    """``ssh://[user@]host[:port]/path``, ``[user@]host:path`` (as rsync) or a local path.
+
+    A local path containing ``:`` before any ``/`` must be written ``./name``.
+    """
+    spec = spec.strip()
+    if not spec:
+        raise PublishError("没有指定发布目标（--target 或环境变量 KB_PUBLISH_TARGET）")
+    ssh = dict(identity=identity, known_hosts=known_hosts)
+    if spec.startswith("ssh://"):
+        match = re.match(r"^ssh://([^/:]+)(?::(\d+))?(/.*)$", spec)
+        if not match:
+            raise PublishError(f"SSH 目标格式不对：{spec}（应为 ssh://用户@主机[:端口]/路径）")
+        url_port = int(match[2]) if match[2] else None
+        return SshTarget(match[1], match[3].rstrip("/") or "/", port=url_port or port, **ssh)
+    head, sep, rest = spec.partition(":")
+    if sep and "/" not in head and head:
+        rest = rest.removeprefix("~/")  # relative paths are relative to the home directory
+        if not rest:
+            raise PublishError(f"SSH 目标缺少路径：{spec}")
+        return SshTarget(head, rest.rstrip("/") or "/", port=port, **ssh)
+    return LocalTarget(Path(spec).expanduser().resolve())
+
+
+# --------------------------------------------------------------------------- CSP
+
+_JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
+
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@dataclass
+class InlineCode:
+    """Inline code of HTML pages, as CSP sees it."""
+
+    scripts: set[str] = field(default_factory=set)       # inline <script> bodies
+    styles: set[str] = field(default_factory=set)        # <style> bodies
+    style_attrs: set[str] = field(default_factory=set)   # style="…" values
+    handlers: set[str] = field(default_factory=set)      # "file: onclick" / "file: javascript:"
+
+
+class _InlineParser(HTMLParser):
+    def __init__(self, code: InlineCode, name: str):
+        super().__init__(convert_charrefs=True)
+        self.code, self.name = code, name
+        self._open: str | None = None
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): (v or "") for k, v in attrs}
+        for key, value in values.items():
+            if key.startswith("on"):
+                self.code.handlers.add(f"{self.name}: <{tag} {key}>")
+            elif key == "style":
+                self.code.style_attrs.add(value)
+            elif key in {"href", "src", "action"} and value.strip().lower().startswith(
+                "javascript:"
+            ):
+                self.code.handlers.add(f"{self.name}: <{tag} {key}=javascript:>")
+        if tag == "script" and "src" not in values and values.get("type", "").lower() in _JS_TYPES:
+            self._open, self._buffer = "script", []
+        elif tag == "style":
+            self._open, self._buffer = "style", []
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._buffer.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open == tag:
+            text = "".join(self._buffer)
+            (self.code.scripts if tag == "script" else self.code.styles).add(text)
+            self._open = None
+
+
+def inline_code(site: Path) -> InlineCode:
+    """All inline code in the HTML pages of a built site."""
+    code = InlineCode()
+    for page in sorted(site.rglob("*.html")):
+        parser = _InlineParser(code, page.relative_to(site).as_posix())
+        parser.feed(page.read_text(encoding="utf-8"))
+        parser.close()
+    return code
+
+
+def parse_csp(policy: str) -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            directives.setdefault(words[0].lower(), words[1:])
+    return directives
+
+
+def _sources(policy: dict[str, list[str]], *names: str) -> list[str]:
+    """The sources of the first directive present (CSP fallback order)."""
+    for name in names:
+        if name in policy:
+            return policy[name]
+    return policy.get("default-src", [])
+
+
+def csp_problems(code: InlineCode, policy: str) -> list[str]:
+    """Inline code of the site that ``policy`` would block (the browser would refuse it)."""
+    csp = parse_csp(policy)
+    problems = [f"内联事件处理或 javascript: 链接（CSP 不允许，请改用外部脚本）：{h}"
+                for h in sorted(code.handlers)]
+    script_src = _sources(csp, "script-src-elem", "script-src")
+    style_elem = _sources(csp, "style-src-elem", "style-src")
+    style_attr = _sources(csp, "style-src-attr", "style-src")
+    for text in sorted(code.scripts):
+        if csp_hash(text) not in script_src and "'unsafe-inline'" not in script_src:
+            problems.append(f"内联脚本未被 CSP 允许：{csp_hash(text)} {text[:60]!r}…")
+    for text in sorted(code.styles):
+        if csp_hash(text) not in style_elem and "'unsafe-inline'" not in style_elem:
+            problems.append(f"内联 <style> 未被 CSP 允许：{csp_hash(text)} {text[:60]!r}")
+    hashes_ok = "'unsafe-hashes'" in style_attr
+    for text in sorted(code.style_attrs):
+        allowed = "'unsafe-inline'" in style_attr or (hashes_ok and csp_hash(text) in style_attr)
+        if not allowed:
+            problems.append(f"style 属性未被 CSP 允许：{csp_hash(text)} style={text!r}")
+    return problems
+
+
+def csp_suggestion(code: InlineCode) -> str:
+    """The hash sources a policy needs for the site's inline scripts and styles."""
+    scripts = " ".join(sorted(csp_hash(t) for t in code.scripts))
+    styles = " ".join(sorted(csp_hash(t) for t in code.styles | code.style_attrs))
+    return f"script-src 的哈希：{scripts or '（无）'}\nstyle-src 的哈希：{styles or '（无）'}"
+
+
+# --------------------------------------------------------------------------- nginx
+
+
+def nginx_csp(template: str) -> str:
+    """The Content-Security-Policy value of the nginx configuration template."""
+    match = re.search(r'add_header\s+Content-Security-Policy\s+"([^"]+)"', template)
+    if not match:
+        raise PublishError("nginx 配置模板中没有 Content-Security-Policy")
+    return " ".join(match[1].split())
+
+
+def render_nginx_conf(template: str, *, base: str, listen: str, server_name: str) -> str:
+    """Fill the placeholders of the template (``@KB_BASE@``, ``@KB_LISTEN@``, ``@KB_SERVER_NAME@``)."""
+    values = {"@KB_BASE@": base.rstrip("/") or "/", "@KB_LISTEN@": listen,
+              "@KB_SERVER_NAME@": server_name}
+    for key, value in values.items():
+        if not _NGINX_VALUE_RE.match(value):
+            raise PublishError(f"nginx 配置参数含有不允许的字符：{key}={value!r}")
+        template = template.replace(key, value)
+    left = sorted(set(re.findall(r"@KB_[A-Z_]+@", template)))
+    if left:
+        raise PublishError(f"nginx 配置模板中有未知占位符：{', '.join(left)}")
+    return template

@@ -1,0 +1,128 @@
+"""Publish the built site to a static host directory, atomically; roll back; print the nginx config.
+
+    python scripts/publish.py --site site --target /srv/kb-reports          # local path
+    python scripts/publish.py --target deploy@web1:/srv/kb-reports           # over SSH (rsync)
+    python scripts/publish.py --target /srv/kb-reports --rollback            # previous release
+    python scripts/publish.py --target /srv/kb-reports --status
+    python scripts/publish.py --print-nginx-conf --base /srv/kb-reports --listen 80 --server-name kb
+    python scripts/publish.py --print-csp --site site                        # hashes for the CSP
+
+The target defaults to the environment variable KB_PUBLISH_TARGET. Logic: hooks/kb/publish.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shlex
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from kb import publish  # noqa: E402
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
+TARGET_ENV = "KB_PUBLISH_TARGET"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        description="把构建好的站点原子地发布到静态站点目录（本地路径或经 SSH），并可回滚。")
+    p.add_argument("--site", type=Path, default=ROOT / "site", help="构建好的站点目录（默认 site/）")
+    p.add_argument("--target", default=os.environ.get(TARGET_ENV, ""),
+                   help="发布目标：本地路径、[用户@]主机:路径 或 ssh://用户@主机[:端口]/路径"
+                        f"（默认取环境变量 {TARGET_ENV}）")
+    p.add_argument("--keep", type=int, default=publish.DEFAULT_KEEP,
+                   help=f"保留最近几个版本（默认 {publish.DEFAULT_KEEP}）")
+    p.add_argument("--label", help="版本号中的标签（默认：当前提交的短哈希）")
+    p.add_argument("--release-id", help="直接指定版本号（形如 20250101T120000Z-1a2b3c4d）")
+    p.add_argument("--ssh-port", type=int, help="SSH 端口")
+    p.add_argument("--ssh-key", help="SSH 私钥文件")
+    p.add_argument("--known-hosts", help="known_hosts 文件（主机指纹，严格校验）")
+    p.add_argument("--no-csp-check", action="store_true",
+                   help="不检查站点的内联代码是否被 nginx 配置的 CSP 允许")
+    p.add_argument("--dry-run", action="store_true", help="只检查并显示将要执行的操作")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--rollback", nargs="?", const="", metavar="ID",
+                        help="回滚到上一个版本（或指定版本）")
+    action.add_argument("--status", action="store_true", help="显示当前版本和已有版本")
+    action.add_argument("--print-nginx-conf", action="store_true",
+                        help="输出填好参数的 nginx 配置（配合 --base --listen --server-name）")
+    action.add_argument("--print-csp", action="store_true", help="输出站点内联代码所需的 CSP 哈希")
+    p.add_argument("--base", default="/srv/kb-reports", help="nginx 配置：发布目录")
+    p.add_argument("--listen", default="80", help="nginx 配置：listen 参数")
+    p.add_argument("--server-name", default="_", help="nginx 配置：server_name")
+    return p
+
+
+def release_id(args: argparse.Namespace) -> str:
+    if args.release_id:
+        return publish.check_release_id(args.release_id)
+    label = args.label or publish.default_label(dict(os.environ), ROOT)
+    return publish.make_release_id(dt.datetime.now(dt.UTC), label)
+
+
+def check_csp(site: Path) -> None:
+    policy = publish.nginx_csp(NGINX_TEMPLATE.read_text(encoding="utf-8"))
+    problems = publish.csp_problems(publish.inline_code(site), policy)
+    if problems:
+        raise publish.PublishError(
+            "站点中有 nginx 配置的 CSP 不允许的内联代码，发布后这些功能会失效：\n  "
+            + "\n  ".join(problems)
+            + f"\n请改用外部脚本/样式，或更新 {NGINX_TEMPLATE.relative_to(ROOT)} 中的哈希"
+            "（python scripts/publish.py --print-csp）。"
+        )
+
+
+def dry_run(target: publish.Target, site: Path, rid: str, keep: int) -> str:
+    if isinstance(target, publish.LocalTarget):
+        return f"将复制 {site} 到 {target.base}/releases/{rid}，切换 current，保留 {keep} 个版本"
+    return "\n".join([
+        "$ " + shlex.join(target.remote_argv()) + "  <<'EOF'",
+        publish.prepare_script(target.path) + "EOF",
+        "$ " + shlex.join(target.rsync_argv(site, rid, link_dest=True)),
+        "$ " + shlex.join(target.remote_argv()) + "  <<'EOF'",
+        publish.finalize_script(target.path, rid, keep) + "EOF",
+    ])
+
+
+def run(args: argparse.Namespace) -> str:
+    if args.print_nginx_conf:
+        return publish.render_nginx_conf(
+            NGINX_TEMPLATE.read_text(encoding="utf-8"),
+            base=args.base, listen=args.listen, server_name=args.server_name,
+        )
+    if args.print_csp:
+        publish.require_site(args.site)
+        return publish.csp_suggestion(publish.inline_code(args.site))
+    target = publish.parse_target(args.target, port=args.ssh_port, identity=args.ssh_key,
+                                  known_hosts=args.known_hosts)
+    if args.status:
+        return target.status().describe()
+    if args.rollback is not None:
+        return target.rollback(args.rollback or None).describe()
+    publish.require_site(args.site)
+    if not args.no_csp_check:
+        check_csp(args.site)
+    rid = release_id(args)
+    if args.dry_run:
+        return dry_run(target, args.site, rid, args.keep)
+    return f"发布到 {target.describe()}：" + target.publish(args.site, rid, args.keep).describe()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        out = run(args)
+        print(out, end="" if out.endswith("\n") else "\n")
+    except publish.PublishError as err:
+        print(f"发布失败：{err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
