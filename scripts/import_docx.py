@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Import a report written in Word: ``scripts/import_docx.py REPORT.docx [options]``.
+
+Writes ``data/reports/<campaign>/<unit>.yml`` (unit and campaign are recognised from the
+document, or given with ``--unit``/``--campaign``), lists everything it could not map,
+then runs the project validator on the new file. Exit status: 0 valid, 1 written but the
+validator found errors, 2 nothing written (unreadable file, unit/campaign unknown, file
+exists without ``--force``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "hooks"))
+
+from kb import docx_import  # noqa: E402
+from kb.problems import format_text, has_errors, summary  # noqa: E402
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="import_docx.py",
+        description="把用 Word 写的自查评估报告（.docx）导入为数据文件 data/reports/<学习教育>/<单位>.yml。",
+    )
+    parser.add_argument("docx", type=Path, metavar="REPORT.docx", help="Word 报告文件（.docx）")
+    parser.add_argument("--unit", help="单位 id（默认按正文中的党组织名称识别），如 shi-czj")
+    parser.add_argument("--campaign", help="学习教育 id（默认按报告标题识别），如 2023-zhuti")
+    parser.add_argument("--submitted", help="报告日期 YYYY-MM-DD（默认取落款日期）")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="写到这个文件，而不是 data/reports/ 下的默认位置")
+    parser.add_argument("--stdout", action="store_true", help="只把结果打印出来，不写文件")
+    parser.add_argument("--force", action="store_true", help="数据文件已存在时覆盖")
+    parser.add_argument("--data-dir", type=Path, default=REPO / "data", help="数据目录（默认：仓库的 data/）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    say = print if not args.stdout else (lambda *a: print(*a, file=sys.stderr))
+    source: Path = args.docx
+    if not source.is_file():
+        say(f"错误：找不到文件 {source}")
+        return 2
+    if source.suffix.lower() != ".docx":
+        say("错误：只能导入 .docx 文件。旧版 .doc 或 WPS 文件请先在 Word/WPS 中“另存为” Word 文档（*.docx）。")
+        return 2
+    data_dir = args.data_dir.resolve()
+    try:
+        result = docx_import.import_docx(
+            source, data_dir, campaign=args.campaign, unit=args.unit, submitted=args.submitted
+        )
+    except Exception as exc:  # a damaged or non-Word file: python-docx raises many kinds
+        say(f"错误：无法读取 Word 文件 {source.name}：{exc}")
+        return 2
+    ref = docx_import.Reference.load(data_dir)
+    say(f"识别结果：{result.summary(ref)}")
+    notes = result.all_notes()
+    if notes:
+        say(f"\n需要注意的地方（{len(notes)} 条）：")
+        for note in notes:
+            say("  " + note.format().replace("\n", "\n  "))
+    text = result.to_yaml()
+    if args.stdout:
+        sys.stdout.write(text)
+        return 0 if result.ok else 1
+    if not (result.campaign and result.unit):
+        say("\n没有写出数据文件：请按上面的提示用 --unit / --campaign 指定，或先登记单位。")
+        return 2
+    target = args.output or docx_import.report_path(data_dir, result)
+    if target.exists() and not args.force:
+        say(f"\n没有写出数据文件：{target} 已经存在。确认要用 Word 的内容覆盖它，请加 --force。")
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    say(f"\n已写出：{_display(target)}")
+    inside = target.resolve().parent.parent == (data_dir / "reports")
+    if not inside:
+        say("（文件不在 data/reports/<学习教育>/ 下，未做校验）")
+        return 0 if result.ok else 1
+    problems = docx_import.validate_report(data_dir, target)
+    suffix = f"reports/{target.resolve().parent.name}/{target.name}"
+    mine = [p for p in problems if p.file.replace("\\", "/").endswith(suffix)]
+    if mine:
+        say("\n校验结果：")
+        for problem in mine:
+            say("  " + format_text(problem))
+    say(f"校验：{summary(mine)}")
+    if has_errors(mine):
+        say("数据文件已写出，但还有错误：请按上面的 文件:行:列 修改后运行 make validate。")
+        return 1
+    say(f"下一步：核对文件内容，然后运行 make preview UNIT={_display(target)} 预览网页。")
+    return 0
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
