@@ -1,0 +1,13 @@
+"""Views for the guidance groups (指导组视图): dashboards, submission status, ledger,
+comparison table and copy detection. Registered in :mod:`kb.pages`.
+
+- :func:`view_pages` (PRODUCERS): overview, per-campaign dashboard and comparison table,
+  the ledger of every unit;
+- :func:`report_extras` (REPORT_EXTRAS): ``x.originality`` on each report page;
+- :func:`originality` and :func:`load_template`: the copy check the benchmark times.
+"""
+
+from kb.views.copies import load_template, originality, report_extras
+from kb.views.producer import LEDGER, OVERVIEW, view_pages
+
+__all__ = ["LEDGER", "OVERVIEW", "load_template", "originality", "report_extras", "view_pages"]

@@ -1,0 +1,173 @@
+"""Inline SVG charts drawn at build time: no script, no external request, readable in print.
+
+Every label is HTML-escaped here; the caller embeds the returned markup as is. Each
+chart carries ``role="img"``, an ``aria-label`` and a ``<title>``; every bar and dot has
+a ``data-value`` attribute with the number it draws (tests read them back).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei',sans-serif"
+WIDTH = 420
+LABEL_W = 96
+VALUE_W = 56
+ROW_H = 24
+BAR_H = 14
+TOP = 8
+AXIS_H = 22
+BAR_COLOUR = "#c62828"
+DOT_COLOUR = "#1565c0"
+TEXT_COLOUR = "#212121"
+GRID_COLOUR = "#bdbdbd"
+JITTER = (0, -4, 4, -2, 2, -6, 6)
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    colour: str
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A 1/2/5 × 10^k step that divides ``span`` into at most ``ticks`` intervals."""
+    if span <= 0:
+        return 1
+    raw = span / ticks
+    exp = 10 ** math.floor(math.log10(raw))
+    for mult in (1, 2, 5, 10):
+        if mult * exp >= raw:
+            return max(1, mult * exp)
+    return 10 * exp
+
+
+def _svg(height: int, label: str, body: list[str]) -> str:
+    return (
+        f'<svg class="kb-chart__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label="{_e(label)}" '
+        f'font-family="{FONT}" font-size="12" fill="{TEXT_COLOUR}">'
+        f"<title>{_e(label)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def _label(y: float, text: str) -> str:
+    return (f'<text x="{LABEL_W - 6}" y="{y:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle">{_e(text)}</text>')
+
+
+def bar_chart(label: str, bars: list[tuple[str, int | None]], unit: str = "") -> str:
+    """Horizontal bars, one per row, the value written after the bar (— when missing)."""
+    top = max((v for _, v in bars if v is not None), default=0)
+    span = WIDTH - LABEL_W - VALUE_W
+    height = TOP * 2 + ROW_H * len(bars)
+    body: list[str] = []
+    for i, (name, value) in enumerate(bars):
+        mid = TOP + ROW_H * i + ROW_H / 2
+        body.append(_label(mid, name))
+        length = 0.0 if not value or not top else span * value / top
+        if value is not None:
+            body.append(
+                f'<rect class="kb-chart__bar" x="{LABEL_W}" y="{mid - BAR_H / 2:.1f}" '
+                f'width="{length:.1f}" height="{BAR_H}" fill="{BAR_COLOUR}" '
+                f'data-value="{value}"><title>{_e(name)}：{value}{_e(unit)}</title></rect>'
+            )
+        text = "—" if value is None else f"{value}{unit}"
+        body.append(f'<text class="kb-chart__value" x="{LABEL_W + length + 4:.1f}" y="{mid:.1f}" '
+                    f'dominant-baseline="middle">{_e(text)}</text>')
+    body.append(f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{height - TOP}" '
+                f'stroke="{TEXT_COLOUR}" stroke-width="1"/>')
+    return _svg(height, label, body)
+
+
+def _axis(top_value: float, y: float, span: float) -> tuple[list[str], float]:
+    step = nice_step(top_value)
+    last = step * max(1, math.ceil(top_value / step))
+    parts = []
+    k = 0
+    while k * step <= last + 1e-9:
+        x = LABEL_W + span * (k * step) / last
+        parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{y:.1f}" '
+                     f'stroke="{GRID_COLOUR}" stroke-width="0.5"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y + 14:.1f}" text-anchor="middle" '
+                     f'font-size="10">{_num(k * step)}</text>')
+        k += 1
+    return parts, last
+
+
+def strip_chart(label: str, rows: list[tuple[str, list[tuple[str, int]], float | None]],
+                unit: str = "") -> str:
+    """Per-unit distribution: one row per group, a dot per unit, a bar at the group median."""
+    values = [v for _, points, _ in rows for _, v in points]
+    span = WIDTH - LABEL_W - 16
+    plot_h = ROW_H * len(rows)
+    height = TOP + plot_h + AXIS_H
+    axis, last = _axis(max(values, default=0), TOP + plot_h, span)
+    body = list(axis)
+    for i, (name, points, mid_value) in enumerate(rows):
+        mid = TOP + ROW_H * i + ROW_H / 2
+        body.append(_label(mid, name))
+        for j, (unit_name, value) in enumerate(points):
+            x = LABEL_W + span * value / last
+            y = mid + JITTER[j % len(JITTER)]
+            body.append(
+                f'<circle class="kb-chart__dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
+                f'fill="{DOT_COLOUR}" fill-opacity="0.55" stroke="{DOT_COLOUR}" stroke-width="0.8" '
+                f'data-value="{value}"><title>{_e(unit_name)}：{value}{_e(unit)}</title></circle>'
+            )
+        if mid_value is not None:
+            x = LABEL_W + span * mid_value / last
+            body.append(
+                f'<line class="kb-chart__median" x1="{x:.1f}" y1="{mid - 9:.1f}" x2="{x:.1f}" '
+                f'y2="{mid + 9:.1f}" stroke="{TEXT_COLOUR}" stroke-width="2.5" '
+                f'data-value="{_num(mid_value)}"><title>{_e(name)}中位数：{_num(mid_value)}'
+                f'{_e(unit)}</title></line>'
+            )
+    body.append(f'<line x1="{LABEL_W}" y1="{TOP + plot_h}" x2="{WIDTH - 16}" '
+                f'y2="{TOP + plot_h}" stroke="{TEXT_COLOUR}" stroke-width="1"/>')
+    return _svg(height, label, body)
+
+
+def stacked_chart(label: str, rows: list[tuple[str, list[int]]], series: list[Series]) -> str:
+    """Stacked horizontal bars (e.g. on time / late / missing per group) with a legend."""
+    top = max((sum(values) for _, values in rows), default=0) or 1
+    span = WIDTH - LABEL_W - VALUE_W
+    legend_h = 20
+    height = TOP * 2 + ROW_H * len(rows) + legend_h
+    body: list[str] = []
+    for i, (name, values) in enumerate(rows):
+        mid = TOP + ROW_H * i + ROW_H / 2
+        body.append(_label(mid, name))
+        x = float(LABEL_W)
+        for s, value in zip(series, values, strict=True):
+            w = span * value / top
+            if value:
+                body.append(
+                    f'<rect class="kb-chart__seg" x="{x:.1f}" y="{mid - BAR_H / 2 - 1:.1f}" '
+                    f'width="{w:.1f}" height="{BAR_H + 2}" fill="{s.colour}" data-value="{value}" '
+                    f'data-series="{_e(s.label)}"><title>{_e(name)} {_e(s.label)}：{value}</title></rect>'
+                )
+                if w >= 14:
+                    body.append(f'<text x="{x + w / 2:.1f}" y="{mid:.1f}" text-anchor="middle" '
+                                f'dominant-baseline="middle" fill="#fff" font-size="11">{value}</text>')
+            x += w
+        body.append(f'<text x="{x + 4:.1f}" y="{mid:.1f}" dominant-baseline="middle">'
+                    f'{sum(values)}</text>')
+    y = TOP + ROW_H * len(rows) + 10
+    x = float(LABEL_W)
+    for s in series:
+        body.append(f'<rect x="{x:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{s.colour}"/>')
+        body.append(f'<text x="{x + 14:.1f}" y="{y:.1f}" dominant-baseline="middle" '
+                    f'font-size="11">{_e(s.label)}</text>')
+        x += 28 + 12 * len(s.label)
+    return _svg(height, label, body)
