@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kb import views
 from kb.model import Campaign, KnowledgeBase, Material, Report
 from kb.render import GeneratedPage, SiteSettings, render
 
@@ -29,12 +30,15 @@ class HomeLink:
     description: str
 
 
-HOME_LINKS: list[HomeLink] = []
+HOME_LINKS: list[HomeLink] = [
+    HomeLink("指导组视图", views.OVERVIEW, "各项数据合计与图表、报送情况、单位对比表和原创度排行。"),
+    HomeLink("整改台账", views.LEDGER, "全部单位的问题清单和整改事项，可按状态、指导组、学习教育筛选，标出逾期事项。"),
+]
 
 # Per-report data from features (copy detection, downloads …): each callable returns
 # {report.id: {name: value}}; report pages see the merged dict as ``x``.
 ReportExtras = Callable[[KnowledgeBase, SiteSettings], dict[str, dict]]
-REPORT_EXTRAS: list[ReportExtras] = []
+REPORT_EXTRAS: list[ReportExtras] = [views.report_extras]
 
 
 def report_extras(kb: KnowledgeBase, settings: SiteSettings) -> dict[str, dict]:
@@ -137,7 +141,7 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
     return pages
 
 
-PRODUCERS: list[Producer] = [core_pages]
+PRODUCERS: list[Producer] = [core_pages, views.view_pages]
 
 
 def campaign_nav(kb: KnowledgeBase) -> list[str]:
