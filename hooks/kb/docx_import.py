@@ -67,6 +67,7 @@ _ASCII_PUNCT_NEAR_CJK = re.compile(
     rf"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])|(?<=[{_CJK}])\.(?=$|[{_CJK}\s])"
 )
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9])|(?<=[0-9])[ \t]+(?=[{_CJK}])")
 
 
 def half(text: str) -> str:
@@ -78,7 +79,8 @@ def tidy_prose(text: str) -> tuple[str, int]:
     """Mixed punctuation made consistent for a Chinese document; returns (text, fixes).
 
     Half-width ``,;:?!()`` and a final ``.`` next to Chinese text become full-width;
-    full-width digits and Latin letters become half-width (GB/T 15834 usage).
+    full-width digits and Latin letters become half-width (GB/T 15834 usage); stray
+    spaces between Chinese characters, or between Chinese and digits, are removed.
     """
     count = 0
 
@@ -92,7 +94,13 @@ def tidy_prose(text: str) -> tuple[str, int]:
         count += 1
         return half(m.group())
 
+    def space(_m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return ""
+
     text = _FULLWIDTH_ALNUM.sub(alnum, text)
+    text = _CJK_SPACE.sub(space, text)
     return _ASCII_PUNCT_NEAR_CJK.sub(punct, text), count
 
 
@@ -1148,7 +1156,7 @@ class _Parser:
                 score += 1
             ap = str(c.get("addressee_prefix", ""))
             if prefix and ap and _squash(prefix) == _squash(ap):
-                score += 2
+                score += 3
             scored.append((score, cid))
         scored.sort(reverse=True)
         if scored and scored[0][0] >= 4 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 1):
