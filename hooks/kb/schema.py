@@ -27,11 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from jsonschema.exceptions import SchemaError
-from jsonschema.validators import extend
+from typing import TYPE_CHECKING, Any
 
 from kb.problems import ERROR, Problem
 from kb.yamlsafe import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, ScalarInfo, SourceDoc, format_path
@@ -47,6 +43,9 @@ TYPE_NAMES = {
     "object": "映射（键: 值）",
     "null": "空值",
 }
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
@@ -81,11 +80,6 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and not _pattern_regex(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
 def _is_date(instance: Any) -> bool:
     if not isinstance(instance, str):
         return True
@@ -98,16 +92,24 @@ def _is_date(instance: Any) -> bool:
     return True
 
 
-_FORMATS = FormatChecker(formats=())
-_FORMATS.checks("date")(_is_date)
+@cache
+def strict_validator_class() -> tuple[Any, Any]:
+    """(validator class, format checker). jsonschema is imported only when needed:
+    valid files never need it, and importing it costs a tenth of a second."""
+    from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+    from jsonschema.validators import extend
 
-_TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
-    "integer", lambda _checker, value: type(value) is int
-)
+    def pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and not _pattern_regex(pattern).search(instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
-StrictValidator = extend(
-    Draft202012Validator, validators={"pattern": _pattern}, type_checker=_TYPES
-)
+    formats = FormatChecker(formats=())
+    formats.checks("date")(_is_date)
+    types = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: type(value) is int
+    )
+    cls = extend(Draft202012Validator, validators={"pattern": pattern}, type_checker=types)
+    return cls, formats
 
 
 # ------------------------------------------------------------------ fast check
@@ -133,47 +135,83 @@ class Unsupported(Exception):
     """The schema uses a keyword the fast check does not implement."""
 
 
+_KNOWN = {
+    "type", "properties", "required", "additionalProperties", "items", "minItems",
+    "uniqueItems", "minLength", "pattern", "enum", "minimum", "format", "propertyNames",
+}
+
+
 def compile_fast(schema: Any) -> Check:
     """A predicate that is True only when ``schema`` certainly accepts the instance."""
     if schema is True:
         return lambda _v: True
-    if schema is False:
+    if schema is False or not isinstance(schema, dict):
         return lambda _v: False
-    unknown = set(schema) - _ANNOTATIONS - {
-        "type", "properties", "required", "additionalProperties", "items", "minItems",
-        "uniqueItems", "minLength", "pattern", "enum", "minimum", "format", "propertyNames",
-    }
+    unknown = set(schema) - _ANNOTATIONS - _KNOWN
     if unknown or schema.get("format", "date") != "date":
-        raise Unsupported(", ".join(sorted(unknown)) or schema["format"])
-    checks: list[Check] = []
+        raise Unsupported(", ".join(sorted(unknown)) or str(schema["format"]))
     kind = schema.get("type")
-    if kind is not None:
-        if not isinstance(kind, str):
-            raise Unsupported("type list")
-        checks.append(_PY_TYPES[kind])
-    if "enum" in schema:
-        values = schema["enum"]
-        if not all(type(v) is str for v in values):
-            raise Unsupported("enum")
-        allowed = frozenset(values)
-        checks.append(lambda v: type(v) is not str or v in allowed)
-    if "minLength" in schema:
-        n = schema["minLength"]
-        checks.append(lambda v: type(v) is not str or len(v) >= n)
-    if "pattern" in schema:
-        search = _pattern_regex(schema["pattern"]).search
-        checks.append(lambda v: type(v) is not str or search(v) is not None)
-    if schema.get("format") == "date":
-        checks.append(_is_date)
-    if "minimum" in schema:
-        low = schema["minimum"]
-        checks.append(lambda v: type(v) not in (int, float) or v >= low)
-    checks += _compile_object(schema) + _compile_array(schema)
+    if kind is not None and not isinstance(kind, str):
+        raise Unsupported("type list")
+    string = _compile_string(schema, typed=kind == "string")
+    if kind == "string":
+        return string
+    number = _compile_number(schema)
+    checks = [c for c in (_PY_TYPES[kind] if kind else None, number) if c is not None]
+    if kind in (None, "object"):
+        checks += _compile_object(schema)
+    if kind in (None, "array"):
+        checks += _compile_array(schema)
+    if kind is None and string is not _ANY:
+        checks.append(string)
+    if not checks:
+        return _ANY
+    if len(checks) == 1:
+        return checks[0]
 
     def check(value: Any) -> bool:
-        return all(c(value) for c in checks)
+        for one in checks:  # noqa: SIM110 - a plain loop is faster than all() here
+            if not one(value):
+                return False
+        return True
 
     return check
+
+
+def _ANY(_value: Any) -> bool:
+    return True
+
+
+def _compile_string(schema: dict, typed: bool) -> Check:
+    """Checks that apply to text (``typed``: anything else is refused)."""
+    allowed = frozenset(schema["enum"]) if "enum" in schema else None
+    if allowed is not None and not all(type(v) is str for v in allowed):
+        raise Unsupported("enum")
+    min_length = schema.get("minLength", 0)
+    search = _pattern_regex(schema["pattern"]).search if "pattern" in schema else None
+    date = schema.get("format") == "date"
+    if not typed and allowed is None and not min_length and search is None and not date:
+        return _ANY
+
+    def check_string(value: Any) -> bool:
+        if type(value) is not str:
+            return not typed and allowed is None
+        if allowed is not None and value not in allowed:
+            return False
+        if len(value) < min_length:
+            return False
+        if search is not None and search(value) is None:
+            return False
+        return not date or _is_date(value)
+
+    return check_string
+
+
+def _compile_number(schema: dict) -> Check | None:
+    if "minimum" not in schema:
+        return None
+    low = schema["minimum"]
+    return lambda v: type(v) not in (int, float) or v >= low
 
 
 def _compile_object(schema: dict) -> list[Check]:
@@ -238,8 +276,17 @@ class CompiledSchema:
     kind: str
     path: Path
     schema: dict
-    validator: Any
     fast: Check | None
+    _validator: Any = None
+
+    @property
+    def validator(self) -> Any:
+        """The jsonschema validator (built on first use; raises SchemaError)."""
+        if self._validator is None:
+            cls, formats = strict_validator_class()
+            cls.check_schema(self.schema)
+            self._validator = cls(self.schema, format_checker=formats)
+        return self._validator
 
     def errors(self, data: Any) -> list[ValidationError]:
         if self.fast is not None and self.fast(data):
@@ -257,21 +304,22 @@ def _load_dir(schema_dir: str) -> tuple[dict[str, CompiledSchema], tuple[Problem
         shown = f"{root.parent.name}/{root.name}/{path.name}"
         try:
             schema = json.loads(path.read_text(encoding="utf-8"))
-            StrictValidator.check_schema(schema)
+            try:
+                fast: Check | None = compile_fast(schema)
+            except (Unsupported, AttributeError, KeyError, TypeError):
+                fast = None
+            item = CompiledSchema(kind, path, schema, fast)
+            if fast is None:
+                item.validator  # noqa: B018 - check the schema now, not at first use
         except FileNotFoundError:
             problems.append(Problem(shown, 0, 0, "缺少 JSON Schema 文件", rule="schema-missing"))
             continue
-        except (OSError, ValueError, SchemaError) as exc:
+        except Exception as exc:  # invalid JSON or an invalid schema (jsonschema.SchemaError)
             problems.append(
                 Problem(shown, 0, 0, "JSON Schema 文件无法使用", found=str(exc).splitlines()[0], rule="schema-broken")
             )
             continue
-        try:
-            fast: Check | None = compile_fast(schema)
-        except Unsupported:
-            fast = None
-        validator = StrictValidator(schema, format_checker=_FORMATS)
-        compiled[kind] = CompiledSchema(kind, path, schema, validator, fast)
+        compiled[kind] = item
     return compiled, tuple(problems)
 
 
@@ -497,11 +545,24 @@ _HANDLERS: dict[str, Callable[[_Out, ValidationError, tuple], None]] = {
 
 def check(doc: SourceDoc, compiled: CompiledSchema) -> list[Problem]:
     """Schema problems of one document, in Chinese, with marks."""
-    errors = compiled.errors(doc.data)
-    patterned = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    try:
+        errors = compiled.errors(doc.data)
+    except Exception as exc:  # a schema jsonschema refuses (SchemaError)
+        return [
+            Problem(doc.rel, 0, 0, f"无法用 {compiled.path.name} 校验：JSON Schema 文件无法使用",
+                    found=str(exc).splitlines()[0], rule="schema-broken")
+        ]
+    by_kind: dict[str, set[tuple]] = {}
+    for error in errors:
+        by_kind.setdefault(str(error.validator), set()).add(tuple(error.absolute_path))
     problems: list[Problem] = []
     for error in errors:
-        if error.validator == "format" and tuple(error.absolute_path) in patterned:
+        path = tuple(error.absolute_path)
+        if error.validator != "type" and path in by_kind.get("type", ()):
+            continue  # `status: on`: the type message explains it; "not in the enum" adds nothing
+        if error.validator == "format" and path in by_kind.get("pattern", ()):
             continue  # "2023-9-8": the pattern message already says how to write it
         problems += translate(error, doc)
-    return problems
+    # `titel:` is reported once, as an unknown field suggesting title, not also as missing title.
+    suggested = {(p.path.rsplit(".", 1)[0] if "." in p.path else "", p.expected) for p in problems if p.rule == "unknown-field"}
+    return [p for p in problems if p.rule != "schema-required" or (p.path, p.expected) not in suggested]

@@ -10,12 +10,13 @@ file, line, column and a Chinese message; nothing raises on bad data.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb import schema as schemas
 from kb.problems import ERROR, WARNING, Problem, sort_problems
@@ -36,6 +37,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_PLACEHOLDER = re.compile(r"[XＸx](?:光|射线|线|型)")
 _SCAFFOLD = "【请填写"
 _CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -66,8 +68,15 @@ def _get(doc: SourceDoc, key: str) -> Any:
     return doc.data.get(key) if isinstance(doc.data, dict) else None
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _date(value: Any) -> str | None:
+    """``value`` if it is a real YYYY-MM-DD date (safe to compare as text), else None."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
 
 
 class _Collector:
@@ -229,16 +238,15 @@ class _Validator:
             candidates = [reports_dir] if reports_dir.is_dir() else []
         else:
             candidates = [Path(os.path.abspath(p)) for p in only]
-        files: list[Path] = []
+        files: set[str] = set()
         for candidate in candidates:
             if candidate.is_dir():
-                for folder, dirs, names in os.walk(candidate):
-                    dirs.sort()
-                    files += [Path(folder) / n for n in sorted(names)]
+                for folder, _dirs, names in os.walk(candidate):
+                    files.update(os.path.join(folder, n) for n in names)
             else:
-                files.append(candidate)
+                files.add(str(candidate))
         kept: list[Path] = []
-        for path in sorted(set(files)):
+        for path in map(Path, sorted(files)):
             try:
                 parts = path.relative_to(reports_dir).parts
             except ValueError:
@@ -276,7 +284,7 @@ class _Index:
     groups: set[str] | None
     units: set[str] | None
     materials: set[str] | None
-    campaigns: dict[str, SourceDoc]
+    campaigns: dict[str, _CampaignInfo]
 
 
 def _unique_ids(out: _Collector, doc: SourceDoc | None, key: str, field_name: str, what: str) -> set[str] | None:
@@ -348,17 +356,28 @@ def _date_order(out: _Collector, doc: SourceDoc, base: tuple, what: str) -> None
         node = node[part] if isinstance(node, dict | list) else None
     if not isinstance(node, dict):
         return
-    start, end = _text(node.get("start")), _text(node.get("end"))
+    start, end = _date(node.get("start")), _date(node.get("end"))
     if start and end and start > end:
         out.at(doc, base + ("end",), f"{what}的结束日期早于开始日期 {start}", level=WARNING, found=end, rule="date-order")
 
 
-def _roster(campaign: SourceDoc) -> dict[str, dict]:
-    return {e["unit"]: e for _i, e in _items(campaign, "roster") if isinstance(e.get("unit"), str)}
+@dataclass
+class _CampaignInfo:
+    """What report checks need from one campaign, computed once per run."""
 
+    doc: SourceDoc
+    roster: dict[str, dict]
+    figures: dict[str, dict]
+    batches: dict[Any, dict]
 
-def _batch(campaign: SourceDoc, batch_id: Any) -> dict | None:
-    return next((b for _i, b in _items(campaign, "batches") if b.get("id") == batch_id), None)
+    @classmethod
+    def of(cls, doc: SourceDoc) -> _CampaignInfo:
+        return cls(
+            doc,
+            {e["unit"]: e for _i, e in _items(doc, "roster") if isinstance(e.get("unit"), str)},
+            {f["key"]: f for _i, f in _items(doc, "figures") if isinstance(f.get("key"), str)},
+            {b.get("id"): b for _i, b in reversed(list(_items(doc, "batches")))},
+        )
 
 
 def _check_report(out: _Collector, doc: SourceDoc, index: _Index, seen: dict[tuple[str, str], str]) -> None:
@@ -373,8 +392,8 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index, seen: dict[tup
     if not isinstance(unit, str):
         unit = stem
     unit_known = _check_refs(out, doc, ("unit",), unit, index.units, "单位", "data/units.yml ")
-    campaign = index.campaigns.get(cid)
-    if campaign is None and ID_RE.fullmatch(cid):
+    info = index.campaigns.get(cid)
+    if info is None and ID_RE.fullmatch(cid):
         out.at(
             doc, ("campaign",), f"未知的活动 {cid}：data/campaigns/ 中没有 {cid}.yml{_suggestion(cid, index.campaigns)}",
             found=cid, rule="unknown-id",
@@ -386,26 +405,29 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index, seen: dict[tup
         seen[key] = doc.rel
     for i, material in enumerate(_get(doc, "materials") or []):
         _check_refs(out, doc, ("materials", i), material, index.materials, "学习材料", "data/materials.yml ")
-    if campaign is None:
+    if info is None:
         return
-    entry = _roster(campaign).get(unit)
+    entry = info.roster.get(unit)
     if entry is None and unit_known:
-        out.at(doc, ("unit",), f"单位 {unit} 不在活动 {cid} 的名册（roster）中：请先在 {campaign.rel} 的 roster 里添加", found=unit, rule="roster")
-    _check_figures(out, doc, campaign)
-    _check_dates(out, doc, campaign, entry)
+        out.at(doc, ("unit",), f"单位 {unit} 不在活动 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
+    _check_figures(out, doc, info)
+    _check_dates(out, doc, info, entry)
 
 
-def _check_figures(out: _Collector, doc: SourceDoc, campaign: SourceDoc) -> None:
+def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None:
     figures = _get(doc, "figures")
     if not isinstance(figures, dict):
         return
-    declared = {f["key"]: f for _i, f in _items(campaign, "figures") if isinstance(f.get("key"), str)}
+    declared = info.figures
+    suggested: set[str] = set()
     for key in figures:
         if key not in declared:
-            hint = _suggestion(str(key), declared) or f"（本活动声明的数字：{'、'.join(declared)}）"
-            out.at(doc, ("figures", key), f"活动 {campaign.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
+            close = schemas.suggest(str(key), list(declared))
+            suggested.add(close)
+            hint = f"，是否想写 {close}？" if close else f"（本活动声明的数字：{'、'.join(declared)}）"
+            out.at(doc, ("figures", key), f"活动 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
     for key, spec in declared.items():
-        if spec.get("required") is True and key not in figures:
+        if spec.get("required") is True and key not in figures and key not in suggested:
             out.at(
                 doc, ("figures",), f"缺少必填数字 {key}（{spec.get('label', '')}，单位：{spec.get('unit', '')}）",
                 key=True, expected=key, rule="missing-figure",
@@ -421,18 +443,18 @@ def _check_figures(out: _Collector, doc: SourceDoc, campaign: SourceDoc) -> None
             )
 
 
-def _check_dates(out: _Collector, doc: SourceDoc, campaign: SourceDoc, entry: dict | None) -> None:
-    start = _text(_get(campaign, "start"))
-    batch = _batch(campaign, entry.get("batch")) if entry else None
-    submitted = _text(_get(doc, "submitted"))
-    batch_start = _text(batch.get("start")) if batch else None
+def _check_dates(out: _Collector, doc: SourceDoc, info: _CampaignInfo, entry: dict | None) -> None:
+    start = _date(_get(info.doc, "start"))
+    batch = info.batches.get(entry.get("batch")) if entry else None
+    submitted = _date(_get(doc, "submitted"))
+    batch_start = _date(batch.get("start")) if batch else None
     if submitted and batch_start and submitted < batch_start:
         out.at(
             doc, ("submitted",), f"报送日期早于所在批次（{batch.get('name', '')}）的开始日期 {batch_start}，请核对",
             level=WARNING, found=submitted, rule="date-order",
         )
     for i, item in _items(doc, "ledger"):
-        deadline, status = _text(item.get("deadline")), item.get("status")
+        deadline, status = _date(item.get("deadline")), item.get("status")
         if deadline and start and deadline < start:
             out.at(
                 doc, ("ledger", i, "deadline"), f"整改时限早于活动开始日期 {start}，请核对",
@@ -450,22 +472,32 @@ def _check_dates(out: _Collector, doc: SourceDoc, campaign: SourceDoc, entry: di
             )
 
 
-def find_placeholders(text: str) -> list[tuple[int, str]]:
-    """(offset, placeholder) of template blanks left in ``text``."""
-    found: list[tuple[int, str]] = []
+class Placeholder(NamedTuple):
+    """A template blank left in a text: where the X is, and a quote around it."""
+
+    offset: int  # of the X (or of 【) in the text
+    quote: str  # e.g. 第X指导组
+    lead: int  # offset of the X inside ``quote``
+
+
+def find_placeholders(text: str) -> list[Placeholder]:
+    """Template blanks left in ``text``: X个, 第X指导组, X党组, X次 …, and 【请填写…】."""
+    found: list[Placeholder] = []
     if "X" in text or "x" in text or "Ｘ" in text:
         for match in _PLACEHOLDER.finditer(text):
             start, end = match.span()
             before, after = text[start - 1 : start], text[end : end + 1]
-            if not (_CJK.match(before) or _CJK.match(after)):
+            if not (_CJK.match(before) or _CJK.match(after)) or _NOT_PLACEHOLDER.match(text, end - 1):
                 continue
-            if _NOT_PLACEHOLDER.match(text, end - 1):
-                continue
-            found.append((start, text[max(0, start - 2) : end + 2].strip()))
+            left = start - 1 if start and _CJK.match(before) else start
+            right = end
+            while right < min(end + 3, len(text)) and _CJK.match(text[right]):
+                right += 1
+            found.append(Placeholder(start, text[left:right], start - left))
     scaffold = text.find(_SCAFFOLD)
     if scaffold >= 0:
         close = text.find("】", scaffold)
-        found.append((scaffold, text[scaffold : close + 1 if close >= 0 else scaffold + 12]))
+        found.append(Placeholder(scaffold, text[scaffold : close + 1 if close >= 0 else scaffold + 12], 0))
     return found
 
 
@@ -473,13 +505,14 @@ def _check_placeholders(out: _Collector, doc: SourceDoc) -> None:
     for path, info in doc.scalars.items():
         if info.tag != STR_TAG:
             continue
-        for _offset, snippet in find_placeholders(info.raw):
-            needle = snippet.split("】")[0] if snippet.startswith(_SCAFFOLD) else snippet
-            line, col = doc.locate(path, needle)
+        for blank in find_placeholders(info.raw):
+            line, col = doc.locate(path, blank.quote)
+            if (line, col) != doc.mark(path):
+                col += blank.lead
             out.problems.append(
                 Problem(
-                    doc.rel, line, col, f"模板占位符“{snippet}”没有替换：请填写实际内容",
-                    format_path(path), ERROR, found=snippet, rule="placeholder",
+                    doc.rel, line, col, f"模板占位符“{blank.quote}”没有替换：请填写实际内容",
+                    format_path(path), ERROR, found=blank.quote, rule="placeholder",
                 )
             )
 
@@ -503,14 +536,14 @@ def load_and_validate(
     campaigns = [d for d in (run.load(p, "campaign") for p in run.campaign_files()) if d is not None]
     reports = [d for d in (run.load(p, "report") for p in run.report_files(only)) if d is not None]
 
-    campaign_index: dict[str, SourceDoc] = {}
+    campaign_index: dict[str, _CampaignInfo] = {}
     for doc in campaigns:
         cid = _get(doc, "id")
         if isinstance(cid, str):
             if cid in campaign_index:
-                out.at(doc, ("id",), f"活动标识 {cid} 与 {campaign_index[cid].rel} 重复", found=cid, rule="duplicate-id")
+                out.at(doc, ("id",), f"活动标识 {cid} 与 {campaign_index[cid].doc.rel} 重复", found=cid, rule="duplicate-id")
             else:
-                campaign_index[cid] = doc
+                campaign_index[cid] = _CampaignInfo.of(doc)
     index = _Index(
         groups=_unique_ids(out, groups, "groups", "id", "指导组标识"),
         units=_unique_ids(out, units, "units", "id", "单位标识"),

@@ -61,7 +61,7 @@ _INDENT_CHARS = " \t" + "".join(INVISIBLE)
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_FULLWIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
+_FULLWIDTH_KEY = re.compile(r"[ \t]*(?:-[ \t]+)*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
 _BLOCK_INDICATOR = re.compile(r"(?:^|[:\-][ \t]|^[ \t]*)[|>][0-9+-]*[ \t]*(?:#.*)?$")
 
 _PARSER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
@@ -194,8 +194,8 @@ def _block_scalar_lines(lines: list[str]) -> set[int]:
     return inside
 
 
-_INDENT_SUSPECT = re.compile("^ *[\t" + "".join(INVISIBLE) + "]", re.MULTILINE)
-_FULLWIDTH_SUSPECT = re.compile(_FULLWIDTH_KEY.pattern, re.MULTILINE)
+# Searched in "\n" + text: a literal first character lets the regex engine skip ahead.
+_INDENT_SUSPECT = re.compile("\n *[\t" + "".join(INVISIBLE) + "]")
 
 
 def _line_starts(text: str) -> list[int]:
@@ -229,10 +229,10 @@ def _prescan(text: str) -> tuple[list[_Suspect], list[_Suspect]]:
             control.append(
                 _Suspect(line, col, f"含有不可打印的控制字符 U+{ord(char):04X}，请删除", repr(char), "control-char")
             )
-    for hit in _INDENT_SUSPECT.finditer(text):
+    for hit in _INDENT_SUSPECT.finditer("\n" + text):
         starts = starts or _line_starts(text)
         char = hit.group()[-1]
-        line, col = _position(starts, hit.end() - 1)
+        line, col = _position(starts, hit.end() - 2)
         if char == "\t":
             suspects.append(_Suspect(line, col, "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进", "\\t", "tab"))
         else:
@@ -245,7 +245,13 @@ def _prescan(text: str) -> tuple[list[_Suspect], list[_Suspect]]:
                     "invisible-char",
                 )
             )
-    for colon in _FULLWIDTH_SUSPECT.finditer(text):
+    pos = text.find("：")
+    while pos >= 0:
+        line_start = text.rfind("\n", 0, pos) + 1
+        colon = _FULLWIDTH_KEY.match(text, line_start, pos + 1)
+        pos = text.find("：", pos + 1)
+        if colon is None:
+            continue
         starts = starts or _line_starts(text)
         line, col = _position(starts, colon.end() - 1)
         suspects.append(
@@ -276,7 +282,7 @@ _YAML_MESSAGES: list[tuple[str, str]] = [
     ("could not find expected ':'", "找不到预期的“:”：可能是键后缺少半角冒号加空格、缩进不一致，或引号没有闭合"),
     ("cannot start any token", "此处的字符不能作为内容开头（如 Tab、`、@、%）：请改用空格缩进，或给值加引号"),
     ("tab character", "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进"),
-    ("while scanning a quoted scalar", "引号没有闭合：直到文件末尾都没有找到配对的引号"),
+    ("quoted scalar", "引号没有闭合：从这里开始的引号直到文件末尾都没有配对的引号"),
     ("found unexpected end of stream", "文件意外结束：可能有引号或括号没有闭合"),
     ("expected <block end>, but found '<block mapping start>'", "缩进不一致：这一行的缩进与上文的同级字段不匹配"),
     ("expected <block end>, but found '?'", "列表项和字段混在同一层级：请检查缩进和“-”"),
@@ -310,6 +316,11 @@ def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str, str
     if isinstance(exc, yaml.reader.ReaderError) or not english:
         english = str(exc).splitlines()[0]
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", "") or "")
+    if getattr(exc, "context_mark", None) is not None and (
+        "quoted scalar" in context or "simple key" in context
+    ):
+        mark = exc.context_mark  # where the quote or the key starts, not the end of the file
     if mark is not None:
         at = (mark.line + 1, mark.column + 1)
     elif isinstance(getattr(exc, "position", None), int):
@@ -413,10 +424,14 @@ class _Builder:
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        stack, marks, scalars = self.stack, self.marks, self.scalars
         while True:
             event = next_event()
             cls = event.__class__
             if cls is scalar_event:
+                plain = stack and event.anchor is None and event.tag is None
+                if plain and self._fast_scalar(event, stack[-1], marks, scalars):
+                    continue
                 self._node(event, None)
             elif cls is map_start:
                 if not self._node(event, {}):
@@ -425,11 +440,11 @@ class _Builder:
                 if not self._node(event, []):
                     return
             elif cls in ends:
-                frame = self.stack.pop()
+                frame = stack.pop()
                 if frame.is_key:
-                    self.stack[-1].key = _DISCARD
-                elif self.stack and self.stack[-1].is_map:
-                    self.stack[-1].key = _NO_KEY
+                    stack[-1].key = _DISCARD
+                elif stack and stack[-1].is_map:
+                    stack[-1].key = _NO_KEY
             elif cls is alias_event:
                 self._node(event, None)
             elif cls is yaml.DocumentStartEvent:
@@ -443,6 +458,43 @@ class _Builder:
                     return
             elif cls is yaml.StreamEndEvent:
                 return
+
+    def _fast_scalar(self, event: Any, parent: _Frame, marks: dict, scalars: dict) -> bool:
+        """The common case inline: a new text key, or a stored value. False: use _node."""
+        if parent.discard:
+            return False
+        start = event.start_mark
+        at = (start.line + 1, start.column + 1)
+        raw, style = event.value, event.style
+        if style:
+            tag, value = STR_TAG, raw
+        else:
+            tag, value = _PLAIN_CACHE.get(raw) or resolve_scalar(raw, None)
+        if parent.is_map:
+            key = parent.key
+            if key is _NO_KEY:
+                if value.__class__ is not str or value in parent.first_keys or _INVISIBLE_RE.search(value):
+                    return False
+                parent.first_keys[value] = at[0]
+                parent.key = value
+                parent.key_mark = at
+                self.key_marks[parent.path + (value,)] = at
+                return True
+            if key is _DISCARD:
+                return False
+            path = parent.path + (key,)
+            parent.container[key] = value
+            parent.key = _NO_KEY
+        else:
+            path = parent.path + (len(parent.container),)
+            parent.container.append(value)
+        end_mark = event.end_mark
+        end = (end_mark.line + 1, end_mark.column + 1)
+        if end[0] > at[0]:
+            self.spans.append((at[0], end[0], end[1]))
+        marks[path] = at
+        scalars[path] = ScalarInfo(raw, style or "", tag, at, end)
+        return True
 
     def _node(self, event: Any, container: dict | list | None) -> bool:
         start = event.start_mark

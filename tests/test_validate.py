@@ -1,0 +1,190 @@
+"""The validator against one fixture per bad input (tests/fixtures/bad/cases.yml), the
+small valid tree (tests/fixtures/good/) and the real example data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.problems import ERROR, Problem, format_problems, has_errors
+from kb.validate import find_placeholders, load_and_validate
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
+CASES = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
+
+
+def make_tree(tmp_path: Path) -> Path:
+    """tmp/data = the good fixture tree + the real JSON Schemas."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    shutil.copytree(ROOT / "data" / "schema", data / "schema")
+    return data
+
+
+def write_fixture(data: Path, case: dict) -> None:
+    text = (BAD / f"{case['case']}.yml").read_text(encoding="utf-8")
+    target = data / case["target"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if case["target"].startswith("reports/") and not case.get("keep_good"):
+        (data / "reports" / "c1" / "u-a.yml").unlink()  # the fixture replaces the good report
+    raw = text.encode(case.get("encoding", "utf-8"))
+    if "pad_to" in case:
+        line = b"# " + "填充".encode() * 30 + b"\n"
+        raw += line * (case["pad_to"] // len(line) + 1)
+    target.write_bytes(raw)
+
+
+def describe(problems: list[Problem]) -> str:
+    return format_problems(problems) or "（没有任何问题）"
+
+
+def test_cases_table_matches_fixture_files() -> None:
+    names = {c["case"] for c in CASES}
+    assert len(names) == len(CASES), "duplicate case names"
+    on_disk = {p.stem for p in BAD.glob("*.yml")} - {"cases"}
+    assert on_disk == names
+
+
+def test_good_tree_has_no_problems(tmp_path: Path) -> None:
+    raw, problems = load_and_validate(make_tree(tmp_path))
+    assert problems == [], describe(problems)
+    assert [d.rel for d in raw.reports] == ["data/reports/c1/u-a.yml"]
+    assert [d.rel for d in raw.campaigns] == ["data/campaigns/c1.yml"]
+    assert raw.units is not None and raw.units.data["units"][2]["id"] == "u-c"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_bad_input(tmp_path: Path, case: dict) -> None:
+    data = make_tree(tmp_path)
+    write_fixture(data, case)
+    _raw, problems = load_and_validate(data)
+    expect_file = case.get("expect_file", f"data/{case['target']}")
+    level = case.get("level", ERROR)
+    matches = [
+        p for p in problems
+        if p.file == expect_file and p.line == case["line"] and case["message"] in p.full_message()
+        and p.level == level and ("column" not in case or p.column == case["column"])
+    ]
+    assert matches, (
+        f"{case['note']}: expected {level} at {expect_file}:{case['line']}"
+        f"{':' + str(case['column']) if 'column' in case else ''} containing {case['message']!r}\n"
+        + describe(problems)
+    )
+    if level == ERROR:
+        assert has_errors(problems)
+    else:
+        assert not has_errors(problems), describe(problems)
+    for p in problems:  # every message is Chinese and names where it is
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in p.message), p
+        assert p.file.startswith("data/"), p
+
+
+def test_problems_are_sorted_and_unique(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    report = data / "reports" / "c1" / "u-a.yml"
+    text = report.read_text(encoding="utf-8")
+    text = text.replace("  research_topics: 6", "  research_topics: -1").replace("    status: 推进中", "    status: 完成")
+    report.write_text(text.replace("campaign: c1", "campaign: c1\ntitel: x"), encoding="utf-8")
+    _raw, problems = load_and_validate(data)
+    keys = [(p.file, p.line, p.column) for p in problems]
+    assert keys == sorted(keys)
+    assert len(set(problems)) == len(problems)
+    assert len([p for p in problems if p.is_error]) == 3, describe(problems)
+
+
+def test_all_problems_of_all_files_in_one_run(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    for case in ("unknown-field", "duplicate-unit-id", "unknown-group"):
+        write_fixture(data, next(c for c in CASES if c["case"] == case))
+    _raw, problems = load_and_validate(data)
+    files = {p.file for p in problems if p.is_error}
+    assert files == {"data/reports/c1/u-a.yml", "data/units.yml", "data/campaigns/c1.yml"}, describe(problems)
+
+
+def test_only_restricts_reports_but_loads_shared_files(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    broken = data / "reports" / "c1" / "u-b.yml"
+    broken.write_text("unit: [\n", encoding="utf-8")
+    good = data / "reports" / "c1" / "u-a.yml"
+    raw, problems = load_and_validate(data, only=[good])
+    assert problems == [], describe(problems)
+    assert [d.rel for d in raw.reports] == ["data/reports/c1/u-a.yml"]
+    assert raw.groups is not None and raw.campaigns
+    _raw, problems = load_and_validate(data, only=[data / "reports" / "c1"])
+    assert [p.file for p in problems if p.is_error] == ["data/reports/c1/u-b.yml"]
+
+
+def test_missing_shared_file(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    (data / "units.yml").rename(data / "units.yaml")
+    raw, problems = load_and_validate(data)
+    assert raw.units is None
+    assert any(p.file == "data/units.yml" and "改为 .yml" in p.message for p in problems), describe(problems)
+    # Without units.yml no report or roster entry is reported as an unknown unit.
+    assert not any("未知的单位" in p.message for p in problems), describe(problems)
+
+
+def test_broken_shared_file_does_not_cascade(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    (data / "groups.yml").write_text("groups: [\n", encoding="utf-8")
+    _raw, problems = load_and_validate(data)
+    assert [p.file for p in problems] == ["data/groups.yml"], describe(problems)
+
+
+def test_missing_schema_is_reported(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    (data / "schema" / "units.schema.json").unlink()
+    _raw, problems = load_and_validate(data)
+    assert any("缺少 JSON Schema 文件" in p.message for p in problems), describe(problems)
+
+
+def test_two_reports_claiming_the_same_unit(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    text = (data / "reports" / "c1" / "u-a.yml").read_text(encoding="utf-8")
+    (data / "reports" / "c1" / "u-b.yml").write_text(text, encoding="utf-8")
+    _raw, problems = load_and_validate(data)
+    messages = [p.full_message() for p in problems if p.file == "data/reports/c1/u-b.yml"]
+    assert any("已经有一份报告：data/reports/c1/u-a.yml" in m for m in messages), describe(problems)
+
+
+def test_schema_dir_argument(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    _raw, problems = load_and_validate(data, schema_dir=ROOT / "data" / "schema")
+    assert not has_errors(problems), describe(problems)
+    assert {p.rule for p in problems} == {"modeline"}  # the modelines point at data/schema
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("领导班子领题调研X个课题", ["研X个课题"]),
+        ("主题教育第X指导组：", ["第X指导组"]),
+        ("X党组认真贯彻落实", ["X党组认"]),
+        ("走访累计X次", ["计X次"]),
+        ("为XX系统奠定基础", ["为XX系统奠"]),
+        ("收集问题x个", ["题x个"]),
+        ("解决信访问题Ｘ件", ["题Ｘ件"]),
+        ("【请填写单位名称】", ["【请填写单位名称】"]),
+        ("用Excel表格整理", []),
+        ("采购X光机和X射线设备", []),
+        ("Windows X 系统", []),
+        ("3x3 篮球赛", []),
+        ("XML格式", []),
+        ("Xi'an 西安", []),
+    ],
+)
+def test_find_placeholders(text: str, expected: list[str]) -> None:
+    assert [blank.quote for blank in find_placeholders(text)] == expected
+
+
+def test_real_example_data_validates() -> None:
+    raw, problems = load_and_validate(ROOT / "data")
+    errors = [p for p in problems if p.is_error]
+    assert errors == [], describe(errors)
+    assert len(raw.reports) >= 18 and len(raw.campaigns) >= 2
