@@ -3,7 +3,10 @@ small valid tree (tests/fixtures/good/) and the real example data."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -188,3 +191,86 @@ def test_real_example_data_validates() -> None:
     errors = [p for p in problems if p.is_error]
     assert errors == [], describe(errors)
     assert len(raw.reports) >= 18 and len(raw.campaigns) >= 2
+
+
+# ---------------------------------------------------------------- scripts/validate.py
+
+SCRIPT = ROOT / "scripts" / "validate.py"
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+
+
+def bad_tree(tmp_path: Path, *cases: str) -> Path:
+    data = make_tree(tmp_path)
+    for name in cases:
+        write_fixture(data, next(c for c in CASES if c["case"] == name))
+    return data
+
+
+def test_cli_clean_tree_exits_0(tmp_path: Path) -> None:
+    result = run_cli(make_tree(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip() == "共 0 个错误，0 个警告"
+
+
+def test_cli_errors_exit_1_with_file_line_column(tmp_path: Path) -> None:
+    result = run_cli(bad_tree(tmp_path, "unknown-field"))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "data/reports/c1/u-a.yml:26:7: 错误 [plans.sections[0].titel] 未知字段 titel，是否想写 title？（应为：title；实际：titel）"
+    ]
+    assert result.stderr.strip() == "共 1 个错误，0 个警告"
+
+
+def test_cli_warnings_only_exit_0(tmp_path: Path) -> None:
+    result = run_cli(bad_tree(tmp_path, "solved-more-than-collected"))
+    assert result.returncode == 0
+    assert ": 警告 [figures.problems_solved]" in result.stdout
+    assert "共 0 个错误，1 个警告" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["/nonexistent/data"], ["--format", "xml"], ["/"], ["--bogus"]],
+    ids=["missing-path", "bad-format", "no-schema-dir", "bad-option"],
+)
+def test_cli_usage_errors_exit_2(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "usage:" in result.stderr
+
+
+def test_cli_github_and_gitlab_formats(tmp_path: Path) -> None:
+    data = bad_tree(tmp_path, "unknown-field")
+    github = run_cli(data, "--format", "github")
+    assert github.stdout.startswith("::error file=data/reports/c1/u-a.yml,line=26,col=7,title=数据校验：plans.sections[0].titel::")
+    report = tmp_path / "gl-code-quality.json"
+    gitlab = run_cli(data, "--format", "gitlab", "--output", report)
+    assert gitlab.returncode == 1
+    records = json.loads(report.read_text(encoding="utf-8"))
+    assert [(r["location"]["path"], r["location"]["lines"]["begin"]) for r in records] == [("data/reports/c1/u-a.yml", 26)]
+    assert gitlab.stdout.startswith("data/reports/c1/u-a.yml:26:7: 错误")  # people still read text
+
+
+def test_cli_paths_select_reports(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    other = data / "reports" / "c1" / "u-b.yml"
+    other.write_text("unit: [\n", encoding="utf-8")
+    good = data / "reports" / "c1" / "u-a.yml"
+    assert run_cli(good).returncode == 0
+    folder = run_cli(data / "reports" / "c1")
+    assert folder.returncode == 1 and folder.stdout.startswith("data/reports/c1/u-b.yml:2:1: 错误")
+    both = run_cli(good, data)  # the data dir itself means everything
+    assert both.returncode == 1
+
+
+def test_cli_default_is_the_repository_data() -> None:
+    result = run_cli()
+    assert "共 " in result.stderr
+    assert result.returncode in (0, 1)
+    assert all(line.startswith("data/") for line in result.stdout.splitlines())

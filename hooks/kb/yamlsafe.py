@@ -282,7 +282,6 @@ _YAML_MESSAGES: list[tuple[str, str]] = [
     ("could not find expected ':'", "找不到预期的“:”：可能是键后缺少半角冒号加空格、缩进不一致，或引号没有闭合"),
     ("cannot start any token", "此处的字符不能作为内容开头（如 Tab、`、@、%）：请改用空格缩进，或给值加引号"),
     ("tab character", "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进"),
-    ("quoted scalar", "引号没有闭合：从这里开始的引号直到文件末尾都没有配对的引号"),
     ("found unexpected end of stream", "文件意外结束：可能有引号或括号没有闭合"),
     ("expected <block end>, but found '<block mapping start>'", "缩进不一致：这一行的缩进与上文的同级字段不匹配"),
     ("expected <block end>, but found '?'", "列表项和字段混在同一层级：请检查缩进和“-”"),
@@ -312,14 +311,14 @@ _YAML_MESSAGES: list[tuple[str, str]] = [
 
 def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str, str]:
     """(mark, Chinese message, original English) for a PyYAML/libyaml error."""
-    english = " ".join(str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part)
-    if isinstance(exc, yaml.reader.ReaderError) or not english:
-        english = str(exc).splitlines()[0]
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", "") or "")
     context = str(getattr(exc, "context", "") or "")
-    if getattr(exc, "context_mark", None) is not None and (
-        "quoted scalar" in context or "simple key" in context
-    ):
+    english = " ".join(part for part in (context, problem) if part)
+    if isinstance(exc, yaml.reader.ReaderError) or not english:
+        english = problem = str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    unclosed = "quoted scalar" in context and "end of stream" in problem
+    if getattr(exc, "context_mark", None) is not None and (unclosed or "simple key" in context):
         mark = exc.context_mark  # where the quote or the key starts, not the end of the file
     if mark is not None:
         at = (mark.line + 1, mark.column + 1)
@@ -328,9 +327,12 @@ def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str, str
         at = (len(_LINE_BREAK.findall(before)) + 1, len(_LINE_BREAK.split(before)[-1]) + 1)
     else:
         at = (1, 1)
-    for needle, chinese in _YAML_MESSAGES:
-        if needle in english:
-            return at, f"YAML 语法错误：{chinese}", english
+    if unclosed:
+        return at, "YAML 语法错误：引号没有闭合：从这里开始的引号直到文件末尾都没有配对的引号", english
+    for haystack in (problem, english):
+        for needle, chinese in _YAML_MESSAGES:
+            if needle in haystack:
+                return at, f"YAML 语法错误：{chinese}", english
     return at, "YAML 语法错误：无法解析此处的内容", english
 
 

@@ -1,0 +1,277 @@
+"""The JSON Schemas: well-formed, documented in Chinese, in step with data/README.md, and
+translated into Chinese problems; the fast check never accepts what jsonschema refuses."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from kb import schema as schemas
+from kb.yamlsafe import load_yaml, parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = ROOT / "data" / "schema"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+README_KINDS = ["groups", "units", "materials", "campaign", "report"]  # order of the examples
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MAPS = {("report", "figures")}  # objects whose keys are data, not fields
+
+
+def load(kind: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def walk(node: Any, path: tuple = ()) -> Any:
+    """(path, subschema) of every subschema that describes a value."""
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for name, sub in node.get("properties", {}).items():
+        yield from walk(sub, path + (name,))
+    if isinstance(node.get("items"), dict):
+        yield from walk(node["items"], path + ("[]",))
+    if isinstance(node.get("additionalProperties"), dict):
+        yield from walk(node["additionalProperties"], path + ("*",))
+
+
+@pytest.mark.parametrize("kind", schemas.KINDS)
+def test_schema_is_valid_2020_12_with_id(kind: str) -> None:
+    schema = load(kind)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].endswith(f"/{kind}.schema.json")
+
+
+@pytest.mark.parametrize("kind", schemas.KINDS)
+def test_every_field_is_documented_in_chinese_and_closed(kind: str) -> None:
+    for path, node in walk(load(kind)):
+        where = f"{kind}: {'.'.join(path) or '(root)'}"
+        assert CJK.search(node.get("title", "")), f"{where} has no Chinese title"
+        assert CJK.search(node.get("description", "")), f"{where} has no Chinese description"
+        if node.get("type") == "object" and (kind, path[-1] if path else "") not in MAPS:
+            assert node.get("additionalProperties") is False, f"{where} allows unknown fields"
+        if "pattern" in node:
+            assert CJK.search(node.get("patternErrorMessage", "")), f"{where} pattern has no Chinese message"
+
+
+@pytest.mark.parametrize("kind", schemas.KINDS)
+def test_patterns_of_ids_dates_and_links(kind: str) -> None:
+    for path, node in walk(load(kind)):
+        name = path[-1] if path else ""
+        is_id = name in {"id", "unit", "group", "campaign"} and path[:1] != ("figures",)
+        if is_id and node.get("type") == "string" or (
+            path[-2:] in {("campaigns", "[]"), ("required_materials", "[]"), ("materials", "[]")}
+            and node.get("type") == "string"
+        ):
+            assert node["pattern"] == schemas.ID_PATTERN, path
+        if node.get("format") == "date":
+            assert node["pattern"] == r"^\d{4}-\d{2}-\d{2}$", path
+        if name == "link":
+            assert node["pattern"].startswith("^https?://"), path
+
+
+def readme_examples() -> dict[str, Any]:
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert len(blocks) == len(README_KINDS)
+    return {kind: yaml.safe_load(block) for kind, block in zip(README_KINDS, blocks, strict=True)}
+
+
+def field_paths(value: Any, path: tuple = ()) -> set[tuple]:
+    out: set[tuple] = set()
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            if path and path[-1] == "figures" and path != ("figures",) or path == ("figures",):
+                continue  # report figures: keys are data
+            out.add(path + (key,))
+            out |= field_paths(sub, path + (key,))
+    elif isinstance(value, list):
+        for item in value:
+            out |= field_paths(item, path + ("[]",))
+    return out
+
+
+@pytest.mark.parametrize("kind", README_KINDS)
+def test_schema_has_exactly_the_fields_of_the_readme(kind: str) -> None:
+    example = readme_examples()[kind]
+    declared = {p for p, _node in walk(load(kind)) if p and p[-1] not in {"[]", "*"}}
+    declared = {tuple(x for x in p) for p in declared}
+    assert field_paths(example) == declared
+
+
+@pytest.mark.parametrize("kind", README_KINDS)
+def test_readme_example_is_valid(kind: str) -> None:
+    example = readme_examples()[kind]
+    errors = list(schemas.load_schemas(SCHEMA_DIR)[0][kind].validator.iter_errors(plain_dates(example)))
+    assert errors == [], [e.message for e in errors]
+
+
+def plain_dates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: plain_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_dates(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# ---------------------------------------------------------------- fast check
+
+
+def fixture_documents() -> list[tuple[str, Any]]:
+    kinds = {"groups.yml": "groups", "units.yml": "units", "materials.yml": "materials"}
+    docs: list[tuple[str, Any]] = []
+    for path in sorted((FIXTURES / "good").rglob("*.yml")) + sorted((ROOT / "data").rglob("*.yml")):
+        kind = kinds.get(path.name) or ("campaign" if path.parent.name == "campaigns" else "report")
+        doc, _problems = load_yaml(path, path.name)
+        assert doc is not None
+        docs.append((kind, doc.data))
+    cases = yaml.safe_load((FIXTURES / "bad" / "cases.yml").read_text(encoding="utf-8"))
+    for case in cases:
+        target = case["target"]
+        kind = kinds.get(target) or ("campaign" if target.startswith("campaigns/") else "report")
+        text = (FIXTURES / "bad" / f"{case['case']}.yml").read_text(encoding="utf-8")
+        doc, _problems = parse_text(text, Path("/x.yml"), "x.yml")
+        if doc is not None:
+            docs.append((kind, doc.data))
+    return docs
+
+
+def mutations(data: Any, rng: random.Random, count: int) -> list[Any]:
+    """Copies of ``data`` with one random change each (type swaps, deletions, odd values)."""
+    odd = [None, "", " ", -1, 1.5, True, [], {}, "2023-02-30", "../x", "Ab", 0, "x" * 70, ["a", "a"]]
+    out = []
+    for _ in range(count):
+        copy_ = copy.deepcopy(data)
+        node, parents = copy_, []
+        while isinstance(node, dict | list) and node and rng.random() < 0.8:
+            key = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
+            parents.append((node, key))
+            node = node[key]
+        if not parents:
+            continue
+        parent, key = parents[-1]
+        if isinstance(parent, dict) and rng.random() < 0.3:
+            del parent[key]
+        elif isinstance(parent, dict) and rng.random() < 0.2:
+            parent[key + "x"] = 1
+        else:
+            parent[key] = rng.choice(odd)
+        out.append(copy_)
+    return out
+
+
+def test_fast_check_agrees_with_jsonschema() -> None:
+    compiled = schemas.load_schemas(SCHEMA_DIR)[0]
+    rng = random.Random(20231)
+    checked = refused = 0
+    for kind, data in fixture_documents():
+        for variant in [data, *mutations(data, rng, 40)]:
+            valid = not list(compiled[kind].validator.iter_errors(variant))
+            assert compiled[kind].fast is not None
+            assert compiled[kind].fast(variant) == valid, (kind, variant)
+            checked += 1
+            refused += not valid
+    assert checked > 2000 and refused > 500
+
+
+def test_fast_check_refuses_unknown_keywords() -> None:
+    with pytest.raises(schemas.Unsupported):
+        schemas.compile_fast({"type": "string", "maxLength": 3})
+    with pytest.raises(schemas.Unsupported):
+        schemas.compile_fast({"type": "string", "format": "email"})
+
+
+@pytest.mark.parametrize(
+    ("schema", "value", "valid"),
+    [
+        ({"type": "integer"}, 6.0, False),  # stricter than plain jsonschema
+        ({"type": "integer"}, True, False),
+        ({"type": "string", "pattern": "^[a-z]+$"}, "abc\n", False),  # $ is the very end
+        ({"type": "string", "pattern": "^[a-z]+$"}, "abc", True),
+        ({"type": "string", "format": "date"}, "2024-02-29", True),
+        ({"type": "string", "format": "date"}, "2023-02-29", False),
+        ({"type": "string", "format": "date"}, "２０２３-01-01", False),
+    ],
+)
+def test_strict_types_patterns_and_dates(schema: dict, value: Any, valid: bool) -> None:
+    cls, formats = schemas.strict_validator_class()
+    assert cls(schema, format_checker=formats).is_valid(value) == valid
+    assert schemas.compile_fast(schema)(value) == valid
+
+
+# ---------------------------------------------------------------- messages
+
+
+def problems_for(kind: str, text: str) -> list:
+    doc, problems = parse_text(text, Path("/x.yml"), "x.yml")
+    assert doc is not None, problems
+    return schemas.check(doc, schemas.load_schemas(SCHEMA_DIR)[0][kind])
+
+
+UNITS = "units:\n  - id: u-a\n    name: 甲局\n    party_org: 甲局党组\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message", "expected", "found"),
+    [
+        (UNITS.replace("    name:", "    nmae:"), 3, 5, "未知字段 nmae，是否想写 name？", "name", "nmae"),
+        (UNITS.replace("    name: 甲局\n", ""), 2, 5, "缺少必填字段 name（单位名称）", "name", ""),
+        (UNITS.replace("甲局党组", "[甲局党组]"), 4, 16, "“党组织”的类型不对，应为文本", "文本", "列表（1 项）"),
+        (UNITS.replace("甲局党组", "NO"), 4, 16, "NO 没有加引号，被 YAML 1.1 读成了布尔值 false", "文本", "布尔值 false"),
+        (UNITS.replace("甲局党组", ""), 4, 15, "“党组织”没有填写内容", "文本", "空值（没有填写内容）"),
+        (UNITS.replace("甲局党组", "' '"), 4, 16, "不能为空或只有空白", "", "文本 “ ”"),
+        (UNITS.replace("u-a", "../u-a"), 2, 9, "含有路径字符", "", "文本 “../u-a”"),
+        (UNITS + "extra: 1\n", 5, 1, "未知字段 extra（允许的字段：units）", "units", "extra"),
+        ("units: []\n", 1, 8, "“单位”至少需要 1 项", "≥ 1 项", "0 项"),
+        ("- 1\n", 1, 1, "“单位名录（data/units.yml）”的类型不对，应为映射", "映射（键: 值）", "列表（1 项）"),
+    ],
+)
+def test_units_messages(text: str, line: int, col: int, message: str, expected: str, found: str) -> None:
+    problems = problems_for("units", text)
+    hits = [p for p in problems if message in p.message]
+    assert hits, [(p.line, p.column, p.full_message()) for p in problems]
+    p = hits[0]
+    assert (p.line, p.column, p.expected, p.found) == (line, col, expected, found)
+
+
+def test_type_names_are_chinese() -> None:
+    assert set(schemas.TYPE_NAMES) == {"string", "integer", "number", "boolean", "array", "object", "null"}
+    assert all(CJK.search(name) for name in schemas.TYPE_NAMES.values())
+
+
+def test_property_name_error_points_at_the_key() -> None:
+    report = (FIXTURES / "good" / "reports" / "c1" / "u-a.yml").read_text(encoding="utf-8")
+    problems = problems_for("report", report.replace("  research_topics: 6", "  Research-Topics: 6"))
+    assert [(p.line, p.column, p.rule) for p in problems] == [(29, 3, "schema-key")]
+    assert "键名 Research-Topics 不合规" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("raw", "reading"),
+    [("010", "八进制整数"), ("1:30", "六十进制整数"), ("0x1F", "十六进制整数"), ("0b101", "二进制整数"), ("12", "整数"), ("-0", "整数")],
+)
+def test_int_reading(raw: str, reading: str) -> None:
+    assert schemas.int_reading(raw) == reading
+
+
+def test_broken_schema_files_are_problems(tmp_path: Path) -> None:
+    for kind in schemas.KINDS:
+        (tmp_path / f"{kind}.schema.json").write_text(json.dumps(load(kind)), encoding="utf-8")
+    (tmp_path / "units.schema.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "groups.schema.json").write_text(json.dumps({"type": 12}), encoding="utf-8")
+    (tmp_path / "report.schema.json").unlink()
+    compiled, problems = schemas.load_schemas(tmp_path)
+    assert set(compiled) == {"materials", "campaign"}
+    assert sorted((p.file.rsplit("/", 1)[-1], p.rule) for p in problems) == [
+        ("groups.schema.json", "schema-broken"),
+        ("report.schema.json", "schema-missing"),
+        ("units.schema.json", "schema-broken"),
+    ]

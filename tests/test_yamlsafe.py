@@ -1,0 +1,292 @@
+"""Safe YAML loading: marks, YAML 1.1 resolution, encodings, hostile input, error messages."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb import yamlsafe
+from kb.yamlsafe import MAX_BYTES, decode, load_yaml, parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PARSERS = [pytest.param(False, id="libyaml"), pytest.param(True, id="pure")]
+
+SAMPLE = """\
+# yaml-language-server: $schema=../../schema/report.schema.json
+unit: u-a
+submitted: 2023-09-08
+opening: |-
+  第一段。
+
+  第二段含有 X个 占位。
+highlights:
+  sections:
+    - title: 坚持以学铸魂
+      points:
+        - {lead: 淬炼, text: 正文}
+figures:
+  research_topics: 6
+flags: [NO, on, 010010, 12:30:00, 1.10, ~, "NO", '6']
+"""
+
+
+def parse(text: str, pure: bool = False) -> tuple[yamlsafe.SourceDoc | None, list]:
+    return parse_text(text, Path("/x.yml"), "x.yml", pure=pure)
+
+
+def messages(problems: list) -> list[tuple[int, int, str]]:
+    return [(p.line, p.column, p.message) for p in problems]
+
+
+def plain(value):
+    """yaml.safe_load's result with timestamps as the text they were written as."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+def test_marks_of_keys_and_values(pure: bool) -> None:
+    doc, problems = parse(SAMPLE, pure)
+    assert problems == [] and doc is not None
+    assert doc.marks[()] == (1, 1)
+    assert doc.marks[("unit",)] == (2, 7)
+    assert doc.key_marks[("unit",)] == (2, 1)
+    assert doc.marks[("opening",)] == (4, 10)  # the | indicator
+    # A block collection under a key points at the key's line.
+    assert doc.marks[("highlights",)] == (8, 1)
+    assert doc.marks[("highlights", "sections")] == (9, 3)
+    assert doc.marks[("highlights", "sections", 0, "title")] == (10, 14)
+    assert doc.key_marks[("highlights", "sections", 0, "title")] == (10, 7)
+    # A flow mapping points at its brace.
+    assert doc.marks[("highlights", "sections", 0, "points", 0)] == (12, 11)
+    assert doc.marks[("highlights", "sections", 0, "points", 0, "text")] == (12, 28)
+    assert doc.marks[("flags", 3)] == (15, 25)
+    assert doc.mark(("highlights", "sections", 0, "nothing", 3)) == (10, 7)
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+def test_yaml11_resolution_keeps_dates_and_raw_text(pure: bool) -> None:
+    doc, _ = parse(SAMPLE, pure)
+    assert doc is not None
+    assert doc.data["submitted"] == "2023-09-08"
+    assert doc.data["flags"] == [False, True, 4104, 45000, 1.1, None, "NO", "6"]
+    info = doc.scalars[("flags", 2)]
+    assert (info.raw, info.style, info.tag) == ("010010", "", yamlsafe.INT_TAG)
+    assert doc.scalars[("flags", 6)].style == '"'
+    assert doc.scalars[("opening",)].style == "|"
+    assert doc.data["figures"] == {"research_topics": 6}
+
+
+def test_locate_finds_the_line_inside_a_block_scalar() -> None:
+    doc, _ = parse(SAMPLE)
+    assert doc is not None
+    assert doc.locate(("opening",), "X个") == (7, 9)
+    assert doc.locate(("opening",), "不存在") == (4, 10)
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "data").glob("**/*.yml")) + sorted((FIXTURES / "good").glob("**/*.yml")),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_data_equals_safe_load(path: Path, pure: bool) -> None:
+    doc, problems = load_yaml(path, path.name, pure=pure)
+    assert problems == [] and doc is not None
+    assert doc.data == plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def test_both_parsers_agree_on_every_bad_fixture() -> None:
+    for path in sorted((FIXTURES / "bad").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        fast, fast_problems = parse(text, pure=False)
+        slow, slow_problems = parse(text, pure=True)
+        assert (fast is None) == (slow is None), path.name
+        if fast is not None:
+            assert fast.data == slow.data, path.name
+            assert fast.marks == slow.marks, path.name
+        # Syntax messages may differ in wording between libyaml and PyYAML, not in place.
+        assert [(p.line, p.column) for p in fast_problems] == [(p.line, p.column) for p in slow_problems], path.name
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+@pytest.mark.parametrize(
+    ("text", "line", "col", "needle"),
+    [
+        ("a: b: c\n", 1, 5, "不允许出现“: ”"),
+        ("a: 1\nb\nc: 2\n", 2, 1, "找不到预期的“:”"),
+        ("a:\n  b: 1\n c: 2\n", 3, 2, "缩进"),
+        ("a: `x`\n", 1, 4, "不能作为内容开头"),
+        ("a: \"abc\nb: 1\n", 1, 4, "引号没有闭合"),
+        ("a: 'abc\nb: 1\n", 1, 4, "引号没有闭合"),
+        ("a: [1, 2\nb: 1\n", 2, 2, "方括号列表"),
+        ("a: {x: 1\nb: 1\n", 2, 2, "花括号映射"),
+        ('a: "C:\\x"\n', 1, 9, "反斜杠"),
+        ("a:\n  - 1\n  b: 2\n", 3, 3, "列表项和字段混在同一层级"),
+        ("a: | x\n  y\n", 1, 6, "块标量指示符"),
+        ("a: *x\n", 1, 4, "锚点/别名"),
+    ],
+)
+def test_syntax_errors_in_chinese_at_the_right_place(text: str, line: int, col: int, needle: str, pure: bool) -> None:
+    doc, problems = parse(text, pure)
+    hits = [p for p in problems if needle in p.message]
+    assert hits, messages(problems)
+    assert (hits[0].line, hits[0].column) == (line, col)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in hits[0].message)
+
+
+def test_syntax_error_keeps_the_english_original() -> None:
+    _doc, problems = parse("a: b: c\n")
+    assert problems[0].found.startswith("mapping values are not allowed")
+    assert problems[0].rule == "yaml-syntax"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "opening: |\n  对照目标\n  KPI：考核\n",  # full-width colon inside a block scalar
+        "opening: 对照目标\n  KPI：考核\n",  # … and in a folded plain scalar
+        "opening: |\n  \u3000\u3000首行缩进两个全角空格。\n",
+        "opening: |\n  代码：\n  \tTab 在内容里\n",
+        "note: 现将情况报告如下：\n",
+    ],
+)
+def test_prose_is_not_mistaken_for_bad_keys(text: str) -> None:
+    doc, problems = parse(text)
+    assert problems == [] and doc is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "needle"),
+    [
+        ("a:\n\tb: 1\n", 2, 1, "Tab"),
+        ("a:\n  b: |\n\tx\n", 3, 1, "Tab"),
+        ("title： 值\nb: 1\n", 1, 6, "全角冒号"),
+        ("a:\n  - lead：淬炼\n", 2, 9, "全角冒号"),
+        ("a:\n\u00a0 b: 1\n", 2, 1, "不换行空格"),
+        ("a:\n  \u3000b: 1\n", 2, 3, "全角空格"),
+        ("a\u200b: 1\n", 1, 2, "零宽空格"),
+        ("\u2060a: 1\n", 1, 1, "零宽不换行符"),
+        ("a: 1\nb: 2\na: 3\n", 3, 1, "重复的键 a（第 1 行"),
+        ("yes: 1\n", 1, 1, "读成了布尔值"),
+        ("? [a, b]\n: 1\n", 1, 3, "键必须是简单的文本"),
+        ("a: 1\n---\nb: 2\n", 2, 1, "只能有一个 YAML 文档"),
+        ("a: !!str 1\n", 1, 4, "不允许使用 YAML 标签"),
+        ("a: &x 1\n", 1, 4, "锚点/别名"),
+        ("a: b\x01c\n", 1, 5, "控制字符 U+0001"),
+    ],
+)
+def test_refused_input(text: str, line: int, col: int, needle: str) -> None:
+    _doc, problems = parse(text)
+    hits = [p for p in problems if needle in p.message]
+    assert hits, messages(problems)
+    assert (hits[0].line, hits[0].column) == (line, col)
+
+
+def test_a_consequential_syntax_error_is_not_reported_twice() -> None:
+    _doc, problems = parse("title： 值\nb: 1\n")
+    assert [p.rule for p in problems] == ["fullwidth-colon"]
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+def test_alias_bomb_is_refused_without_expansion(pure: bool) -> None:
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 30):
+        lines.append(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]")
+    started = time.perf_counter()
+    doc, problems = parse("\n".join(lines) + "\n", pure)
+    assert time.perf_counter() - started < 2
+    assert [p.message for p in problems if p.rule == "yaml-alias"] == ["不支持 YAML 锚点/别名（&、*）：请直接写出内容"]
+    assert doc is not None and doc.data["l1"] == [None] * 9
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+@pytest.mark.parametrize("opener", ["[", "{a: ", "- "])
+def test_deep_nesting_stops_at_the_limit(pure: bool, opener: str) -> None:
+    depth = 100_000 if opener == "[" else 2_000
+    text = opener * depth if opener != "- " else "".join("  " * i + "-\n" for i in range(depth))
+    doc, problems = parse(text, pure)
+    assert doc is None
+    assert [p.rule for p in problems if p.is_error] == ["yaml-depth"]
+
+
+def test_depth_limit_allows_real_structures() -> None:
+    text = "a: " + "[" * yamlsafe.MAX_DEPTH + "]" * yamlsafe.MAX_DEPTH + "\n"
+    doc, problems = parse(text)
+    assert problems == [] or problems[0].rule == "yaml-depth"
+    ok = "a: " + "[" * (yamlsafe.MAX_DEPTH - 1) + "]" * (yamlsafe.MAX_DEPTH - 1) + "\n"
+    doc, problems = parse(ok)
+    assert problems == [] and doc is not None
+
+
+def test_empty_and_comment_only_files() -> None:
+    for text in ("", "# 只有注释\n"):
+        doc, problems = parse(text)
+        assert problems == [] and doc is not None and doc.data is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle", "at"),
+    [
+        ("a: 中文\n".encode("gbk"), "GBK", (1, 4)),
+        ("a: 1\nb: 中文\n".encode("gb18030"), "GBK", (2, 4)),
+        ("a: 中文\n".encode("utf-16"), "UTF-16", (1, 1)),
+        ("a: 中文\n".encode("utf-16-be"), "NUL 字节", (1, 1)),
+        ("a: 中文\n".encode("utf-32"), "UTF-32", (1, 1)),
+        (b"a: caf\xe9 \xff\n", "不是有效的 UTF-8", (1, 7)),
+    ],
+)
+def test_wrong_encodings(raw: bytes, needle: str, at: tuple[int, int]) -> None:
+    text, problems = decode(raw, "x.yml")
+    assert text is None
+    assert len(problems) == 1 and needle in problems[0].message and "请另存为 UTF-8（无 BOM）编码" in problems[0].message
+    assert (problems[0].line, problems[0].column) == at
+
+
+def test_bom_is_an_error_but_the_file_is_still_checked(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_bytes("a: 中文\na: 2\n".encode("utf-8-sig"))
+    doc, problems = load_yaml(path, "x.yml")
+    assert doc is not None and doc.data == {"a": "中文"}
+    assert [p.rule for p in problems] == ["encoding", "yaml-duplicate-key"]
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yml"
+    path.write_bytes(b"a: 1\n" + b"#" * MAX_BYTES)
+    doc, problems = load_yaml(path, "big.yml")
+    assert doc is None and "文件过大" in problems[0].message
+    path.write_bytes(b"a: 1\n" + b"#" * (MAX_BYTES - 10))
+    assert load_yaml(path, "big.yml")[1] == []
+
+
+def test_unreadable_path(tmp_path: Path) -> None:
+    doc, problems = load_yaml(tmp_path, "dir.yml")
+    assert doc is None and "无法读取文件" in problems[0].message
+
+
+def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\nb: !!python/name:os.system\n"
+    for pure in (False, True):
+        doc, problems = parse(text, pure)
+        assert not marker.exists()
+        assert [p.rule for p in problems] == ["yaml-tag", "yaml-tag"]
+        assert doc is not None and doc.data == {"a": [f"touch {marker}"], "b": ""}
+
+
+def test_line_breaks_agree_with_the_parser() -> None:
+    doc, problems = parse("a: 1\r\nb:\r\n\tc: 2\r\n")
+    assert [(p.line, p.column, p.rule) for p in problems] == [(3, 1, "tab")]
+    doc, _ = parse("a: 1\r\nb: 中\r\n")
+    assert doc is not None and doc.lines == ["a: 1", "b: 中"] and doc.marks[("b",)] == (2, 4)
