@@ -457,6 +457,12 @@ def test_published_files_are_readable_by_the_web_server(tmp_path):
     ('<td style="text-align: right;">1</td>', "style_attrs", "text-align: right;"),
     ('<button onclick="print()">打印</button>', "handlers", "p.html: <button onclick>"),
     ('<a href=" JavaScript:void(0)">x</a>', "handlers", "p.html: <a href=javascript:>"),
+    ('<a href="&#106;avascript:x()">x</a>', "handlers", "p.html: <a href=javascript:>"),
+    ("<SCRIPT>up()</SCRIPT>", "scripts", "up()"),
+    ('<p title="a > b" style="color: red">x</p>', "style_attrs", "color: red"),
+    ("<!-- <script>old()</script> -->", "scripts", None),
+    ('<script>if (a<b) x("<p style=z>")</script>', "style_attrs", None),
+    ('<img src=x.png onerror=alert(1)>', "handlers", "p.html: <img onerror>"),
 ])
 def test_inline_code_is_found(tmp_path, html, field, value):
     (tmp_path / "p.html").write_text(f"<!doctype html><body>{html}</body>", encoding="utf-8")

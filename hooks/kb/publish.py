@@ -27,6 +27,7 @@ import base64
 import datetime as dt
 import fcntl
 import hashlib
+import html
 import os
 import re
 import shlex
@@ -36,7 +37,6 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 RELEASES = "releases"
@@ -539,47 +539,45 @@ class InlineCode:
     handlers: set[str] = field(default_factory=set)      # "file: onclick" / "file: javascript:"
 
 
-class _InlineParser(HTMLParser):
-    def __init__(self, code: InlineCode, name: str):
-        super().__init__(convert_charrefs=True)
-        self.code, self.name = code, name
-        self._open: str | None = None
-        self._buffer: list[str] = []
+_Q = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""  # tag attributes; quoted values may hold ">"
+_SCRIPT = re.compile(rf"<script\b({_Q})>(.*?)</script\s*>", re.I | re.S)
+_STYLE = re.compile(rf"<style\b({_Q})>(.*?)</style\s*>", re.I | re.S)
+_TAG = re.compile(rf"<([a-zA-Z][^\s/>]*)({_Q})>")
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): (v or "") for k, v in attrs}
-        for key, value in values.items():
+
+def _attributes(raw: str) -> dict[str, str]:
+    return {m[1].lower(): html.unescape(m[2] or m[3] or m[4] or "") for m in _ATTR.finditer(raw)}
+
+
+def _scan_page(text: str, name: str, code: InlineCode) -> None:
+    """Regular expressions, not a full parser: a site has thousands of tags per page."""
+    text = _COMMENT.sub("", text)
+    for match in _SCRIPT.finditer(text):
+        attrs = _attributes(match[1])
+        if "src" not in attrs and attrs.get("type", "").strip().lower() in _JS_TYPES:
+            code.scripts.add(match[2])
+    code.styles.update(m[2] for m in _STYLE.finditer(text))
+    # Element bodies are not markup; keep the start tags (their attributes count).
+    text = _STYLE.sub(lambda m: f"<style{m[1]}>", _SCRIPT.sub(lambda m: f"<script{m[1]}>", text))
+    for tag in _TAG.finditer(text):
+        for key, value in _attributes(tag[2]).items():
             if key.startswith("on"):
-                self.code.handlers.add(f"{self.name}: <{tag} {key}>")
+                code.handlers.add(f"{name}: <{tag[1].lower()} {key}>")
             elif key == "style":
-                self.code.style_attrs.add(value)
-            elif key in {"href", "src", "action"} and value.strip().lower().startswith(
-                "javascript:"
+                code.style_attrs.add(value)
+            elif key in {"href", "src", "action", "formaction"} and re.match(
+                r"\s*javascript:", value, re.I
             ):
-                self.code.handlers.add(f"{self.name}: <{tag} {key}=javascript:>")
-        if tag == "script" and "src" not in values and values.get("type", "").lower() in _JS_TYPES:
-            self._open, self._buffer = "script", []
-        elif tag == "style":
-            self._open, self._buffer = "style", []
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._buffer.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open == tag:
-            text = "".join(self._buffer)
-            (self.code.scripts if tag == "script" else self.code.styles).add(text)
-            self._open = None
+                code.handlers.add(f"{name}: <{tag[1].lower()} {key}=javascript:>")
 
 
 def inline_code(site: Path) -> InlineCode:
     """All inline code in the HTML pages of a built site."""
     code = InlineCode()
     for page in sorted(site.rglob("*.html")):
-        parser = _InlineParser(code, page.relative_to(site).as_posix())
-        parser.feed(page.read_text(encoding="utf-8"))
-        parser.close()
+        _scan_page(page.read_text(encoding="utf-8"), page.relative_to(site).as_posix(), code)
     return code
 
 

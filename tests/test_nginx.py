@@ -1,0 +1,452 @@
+"""The shipped nginx configuration against a real nginx (Debian's /usr/sbin/nginx).
+
+Each server runs on a free loopback port with its own main config and prefix directory
+in tmp, serving ``<base>/current`` as deployed by scripts/publish.py. Checked: content
+types, cache policy, gzip, security headers (errors included), the 404 page, hidden
+files; a reader loop that never sees a broken or half-updated site while releases are
+published; rollback; and Chromium reporting no CSP violation or failed request on the
+home page, a report page and a search.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM_ARGS, ROOT, require_tool
+from kb import publish
+
+pytestmark = pytest.mark.nginx
+
+NGINX = "/usr/sbin/nginx"
+TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
+SCRIPT = ROOT / "scripts" / "publish.py"
+CSP = publish.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+# --------------------------------------------------------------------------- a real nginx
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Server:
+    base: Path
+    port: int
+    log: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        """One HTTP/1.1 request on a fresh connection (no proxy, loopback only)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", path, headers={"Host": "kb.test", **(headers or {})})
+            resp = conn.getresponse()
+            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()},
+                            resp.read())
+        finally:
+            conn.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _main_conf(prefix: Path, site_conf: Path) -> str:
+    """A minimal main configuration around the shipped server block (http context)."""
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's 0700 tmp
+    temp = "".join(f"    {kind}_temp_path {prefix}/tmp/{kind};\n"
+                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return (
+        f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\n"
+        f"error_log {prefix}/error.log warn;\n"
+        "events { worker_connections 128; }\n"
+        "http {\n"
+        "    include /etc/nginx/mime.types;\n"
+        "    default_type application/octet-stream;\n"
+        f"    access_log {prefix}/access.log;\n"
+        "    sendfile on;\n"
+        f"{temp}"
+        f"    include {site_conf};\n"
+        "}\n"
+    )
+
+
+@contextmanager
+def running_nginx(base: Path, prefix: Path) -> Iterator[Server]:
+    """nginx serving ``base/current`` on a free loopback port; stopped on exit."""
+    binary = require_tool(NGINX, "nginx tests need Debian's nginx (apt-get install nginx)")
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    template = TEMPLATE.read_text(encoding="utf-8")
+    for _attempt in range(5):
+        port = _free_port()
+        site_conf = prefix / "kb-reports.conf"
+        site_conf.write_text(publish.render_nginx_conf(
+            template, base=str(base), listen=f"127.0.0.1:{port}", server_name="kb.test"))
+        main_conf = prefix / "nginx.conf"
+        main_conf.write_text(_main_conf(prefix, site_conf))
+        argv = [binary, "-p", str(prefix), "-c", str(main_conf), "-e", str(prefix / "error.log")]
+        check = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
+        assert check.returncode == 0, f"nginx -t:\n{check.stderr}"
+        proc = subprocess.Popen([*argv, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        if _wait_listening(proc, port):
+            break
+        stderr = proc.communicate(timeout=10)[1]
+        if "Address already in use" not in stderr:
+            pytest.fail(f"nginx did not start:\n{stderr}")
+    else:
+        pytest.fail("nginx found no free port")
+    try:
+        yield Server(base, port, prefix / "error.log")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    proc.kill()
+    return False
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def rid(n: int) -> str:
+    return f"20250101T0000{n:02d}Z-test"
+
+
+# --------------------------------------------------------------------------- synthetic site
+
+FILLER = "<p>" + "自查评估报告正文。" * 120 + "</p>"  # over gzip_min_length
+SYNTHETIC = {
+    "index.html": f"<!doctype html><title>首页</title>{FILLER}",
+    "404.html": f"<!doctype html><title>页面不存在</title><h1>kb-404-page</h1>{FILLER}",
+    "reports/a/index.html": f"<!doctype html><title>报告</title>{FILLER}",
+    "assets/stylesheets/main.57a0d79d.min.css": "body{color:#000}" * 80,
+    "assets/javascripts/bundle.a5f9d56c.min.js": "var a=1;" * 200,
+    "assets/kb.css": ".kb{}" * 200,
+    "assets/images/favicon.png": "\x89PNG",
+    "pagefind/pagefind.js": "export const a=1;" * 100,
+    "pagefind/pagefind-worker.js": "self.a=1;" * 100,
+    "pagefind/pagefind-entry.json": '{"version":"1.5.2"}' + " " * 800,
+    "pagefind/pagefind.und_bd11b19c96.pf_meta": "meta" * 300,
+    "pagefind/index/und_4da66d8.pf_index": "index" * 300,
+    "pagefind/fragment/und_b3e323d.pf_fragment": "fragment" * 300,
+    "pagefind/filter/und_4b7a436.pf_filter": "filter" * 300,
+    "pagefind/wasm.unknown.pagefind": "wasm" * 300,
+    "sitemap.xml": "<urlset></urlset>" + " " * 800,
+    ".hidden": "secret",
+}
+
+
+def write_site(path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthetic_server(tmp_path_factory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("nginx-synthetic")
+    site = write_site(tmp / "site", SYNTHETIC)
+    publish.LocalTarget(tmp / "kb").publish(site, rid(1))
+    with running_nginx(tmp / "kb", tmp / "nginx") as server:
+        yield server
+
+
+HTML, CSS, JS, JSON = "text/html", "text/css", "application/javascript", "application/json"
+BINARY = "application/octet-stream"
+
+
+@pytest.mark.parametrize(("path", "status", "ctype", "cache", "compressed"), [
+    ("/", 200, HTML, "no-cache", True),
+    ("/index.html", 200, HTML, "no-cache", True),
+    ("/reports/a/", 200, HTML, "no-cache", True),
+    ("/assets/stylesheets/main.57a0d79d.min.css", 200, CSS, IMMUTABLE, True),
+    ("/assets/javascripts/bundle.a5f9d56c.min.js", 200, JS, IMMUTABLE, True),
+    ("/assets/kb.css", 200, CSS, "no-cache", True),
+    ("/assets/images/favicon.png", 200, "image/png", "no-cache", False),
+    ("/pagefind/pagefind.js", 200, JS, "no-cache", True),
+    ("/pagefind/pagefind-worker.js", 200, JS, "no-cache", True),
+    ("/pagefind/pagefind-entry.json", 200, JSON, "no-cache", True),
+    ("/pagefind/pagefind.und_bd11b19c96.pf_meta", 200, BINARY, IMMUTABLE, False),
+    ("/pagefind/index/und_4da66d8.pf_index", 200, BINARY, IMMUTABLE, False),
+    ("/pagefind/fragment/und_b3e323d.pf_fragment", 200, BINARY, IMMUTABLE, False),
+    ("/pagefind/filter/und_4b7a436.pf_filter", 200, BINARY, IMMUTABLE, False),
+    ("/pagefind/wasm.unknown.pagefind", 200, BINARY, "no-cache", False),
+    ("/sitemap.xml", 200, "text/xml", "no-cache", True),
+    ("/release.txt", 200, "text/plain", "no-store", False),
+    ("/missing/", 404, HTML, "no-cache", True),
+    ("/assets/javascripts/bundle.0000ffff.min.js", 404, HTML, "no-cache", True),
+    ("/pagefind/index/und_0000000.pf_index", 404, HTML, "no-cache", True),
+    ("/.hidden", 404, HTML, "no-cache", True),
+    ("/releases/", 404, HTML, "no-cache", True),
+])
+def test_responses(synthetic_server, path, status, ctype, cache, compressed):
+    resp = synthetic_server.get(path, {"Accept-Encoding": "gzip"})
+    assert resp.status == status
+    assert resp.headers["content-type"].split(";")[0] == ctype
+    assert resp.headers["cache-control"] == cache
+    for name, value in SECURITY_HEADERS.items():
+        assert resp.headers.get(name) == value, name
+    assert "permissions-policy" in resp.headers
+    assert "server" not in resp.headers or "/" not in resp.headers["server"]  # no version
+    assert (resp.headers.get("content-encoding") == "gzip") is compressed
+    body = gzip.decompress(resp.body) if compressed else resp.body
+    if status == 404:
+        assert b"kb-404-page" in body
+    elif path != "/release.txt":
+        rel = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+        assert body == SYNTHETIC[rel].encode()
+
+
+def test_release_id_is_served(synthetic_server):
+    assert synthetic_server.get("/release.txt").body == f"{rid(1)}\n".encode()
+
+
+def test_directory_without_slash_redirects_relatively(synthetic_server):
+    resp = synthetic_server.get("/reports/a")
+    assert resp.status == 301
+    assert resp.headers["location"] == "/reports/a/"
+    assert resp.headers["content-security-policy"] == CSP
+
+
+# --------------------------------------------------------------------------- releases
+
+
+def release_site(path: Path, n: int, bulk: int = 1500) -> Path:
+    """A release whose pages say which release they belong to; many files make the
+    copy slow enough for readers to hit it mid-way."""
+    files = {
+        "index.html": f"<!doctype html><title>release {n}</title>{FILLER}<p>release {n}</p>",
+        "404.html": "<!doctype html><title>页面不存在</title>",
+        "zz/last.html": f"last file of release {n}",
+    }
+    files.update({f"bulk/{i:04d}.txt": f"{n}/{i} " * 100 for i in range(bulk)})
+    return write_site(path, files)
+
+
+@dataclass
+class ReaderLog:
+    requests: int = 0
+    ids: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def reader_loop(server: Server, pages: dict[str, dict[str, bytes]], stop: threading.Event,
+                log: ReaderLog, max_requests: int = 100_000, max_seconds: float = 120) -> None:
+    """Fetch the release id and two pages until told to stop; record anything not from
+    one complete release. ``pages[path][release_id]`` is the exact expected body."""
+    deadline = time.monotonic() + max_seconds
+    while not stop.is_set() and log.requests < max_requests and time.monotonic() < deadline:
+        for path in ("/release.txt", "/", "/zz/last.html"):
+            try:
+                resp = server.get(path)
+            except OSError as err:
+                log.problems.append(f"{path}: {err!r}")
+                continue
+            log.requests += 1
+            if resp.status != 200:
+                log.problems.append(f"{path}: HTTP {resp.status}")
+            elif path == "/release.txt":
+                log.ids.append(resp.body.decode().strip())
+            elif resp.body not in pages[path].values():
+                log.problems.append(f"{path}: body of no complete release: {resp.body[:80]!r}")
+        time.sleep(0.002)  # leave the publisher some CPU on small machines
+
+
+def test_readers_see_only_complete_releases_while_publishing(tmp_path):
+    base = tmp_path / "kb"
+    sites = {n: release_site(tmp_path / f"site{n}", n) for n in range(1, 7)}
+    pages: dict[str, dict[str, bytes]] = {"/": {}, "/zz/last.html": {}}
+    for n, site in sites.items():
+        pages["/"][rid(n)] = (site / "index.html").read_bytes()
+        pages["/zz/last.html"][rid(n)] = (site / "zz" / "last.html").read_bytes()
+    first = cli("--site", str(sites[1]), "--target", str(base), "--release-id", rid(1))
+    assert first.returncode == 0, first.stderr
+    with running_nginx(base, tmp_path / "nginx") as server:
+        log, stop = ReaderLog(), threading.Event()
+        reader = threading.Thread(target=reader_loop, args=(server, pages, stop, log))
+        reader.start()
+        try:
+            while log.requests < 30 and reader.is_alive():
+                time.sleep(0.01)
+            for n in range(2, 7):
+                result = cli("--site", str(sites[n]), "--target", str(base), "--release-id",
+                             rid(n), "--keep", "2")
+                assert result.returncode == 0, result.stderr
+            deadline = time.monotonic() + 10
+            while (not log.ids or log.ids[-1] != rid(6)) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            stop.set()
+            reader.join(timeout=30)
+        errors = server.log.read_text(encoding="utf-8", errors="replace")
+    assert log.problems == [], log.problems[:10]
+    assert set(log.ids) <= {rid(n) for n in sites}
+    assert log.ids == sorted(log.ids), "a reader went back to an older release"
+    assert log.ids[0] == rid(1) and log.ids[-1] == rid(6)
+    assert len(set(log.ids)) >= 3, f"switches not observed: {sorted(set(log.ids))}"
+    assert log.requests >= 100, log.requests
+    assert "[error]" not in errors and "[crit]" not in errors, errors[-2000:]
+    assert sorted(p.name for p in (base / "releases").iterdir()) == [rid(5), rid(6)]
+
+
+def test_rollback_and_failed_publish_over_http(tmp_path):
+    base = tmp_path / "kb"
+    for n in (1, 2):
+        result = cli("--site", str(release_site(tmp_path / f"s{n}", n, 0)), "--target", str(base),
+                     "--release-id", rid(n))
+        assert result.returncode == 0, result.stderr
+    with running_nginx(base, tmp_path / "nginx") as server:
+        assert server.get("/release.txt").body == f"{rid(2)}\n".encode()
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        failed = cli("--site", str(empty), "--target", str(base))
+        assert failed.returncode == 1 and "站点目录为空" in failed.stderr
+        assert server.get("/release.txt").body == f"{rid(2)}\n".encode()
+
+        back = cli("--target", str(base), "--rollback")
+        assert back.returncode == 0, back.stderr
+        assert server.get("/release.txt").body == f"{rid(1)}\n".encode()
+        assert b"<p>release 1</p>" in server.get("/").body
+        again = cli("--target", str(base), "--rollback", rid(2))
+        assert again.returncode == 0, again.stderr
+        assert b"<p>release 2</p>" in server.get("/").body
+
+
+# --------------------------------------------------------------------------- the real site
+
+
+@pytest.fixture(scope="module")
+def site_server(built_site, tmp_path_factory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("nginx-site")
+    result = cli("--site", str(built_site), "--target", str(tmp / "kb"), "--release-id", rid(1))
+    assert result.returncode == 0, result.stderr  # includes the CSP check of every page
+    with running_nginx(tmp / "kb", tmp / "nginx") as server:
+        yield server
+
+
+def report_paths(site: Path) -> list[str]:
+    return sorted("/" + p.parent.relative_to(site).as_posix() + "/"
+                  for p in site.glob("reports/*/*/index.html"))
+
+
+def test_real_site_pages(site_server, built_site):
+    report = report_paths(built_site)[0]
+    for path in ("/", "/reports/", report, "/materials/"):
+        resp = site_server.get(path)
+        assert resp.status == 200, path
+        assert resp.headers["content-security-policy"] == CSP
+        assert resp.headers["cache-control"] == "no-cache"
+    assert site_server.get("/no/such/page/").status == 404
+
+
+CSP_RECORDER = """
+window.__kbViolations = [];
+document.addEventListener('securitypolicyviolation', e => window.__kbViolations.push(
+    e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));
+"""
+SEARCH_QUERY = "整改"
+
+
+@pytest.mark.browser
+def test_chromium_sees_no_csp_violation_nor_failed_request(site_server, built_site, chromium):
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://127.0.0.1:{site_server.port}"
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.add_init_script(CSP_RECORDER)
+            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+                    if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("requestfailed", lambda r: problems.append(
+                f"request failed: {r.url} {r.failure}"))
+            page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+                    if r.status >= 400 else None)
+            visited = []
+            for path in ("/", report_paths(built_site)[0]):
+                page.goto(base + path, wait_until="networkidle")
+                visited.append(path)
+                problems += page.evaluate("window.__kbViolations")
+            searched = _search(page, base, built_site, problems)
+            if searched:
+                visited.append(f"search {SEARCH_QUERY!r}")
+                problems += page.evaluate("window.__kbViolations")
+        finally:
+            browser.close()
+    assert problems == [], f"on {visited}: {problems}"
+    if not searched:
+        pytest.skip("the site has no search yet (no pagefind/ in the build): pages checked only")
+
+
+SEARCH_INPUT = "[data-kb-search-input], input[type=search], .pagefind-ui__search-input"
+SEARCH_RESULT = ("[data-kb-search-results] a[href], .md-search-result__link, "
+                 ".pagefind-ui__result-link")
+
+
+def _search(page, base: str, site: Path, problems: list[str]) -> bool:
+    """Type a query into the site's search box and wait for results; False when the
+    site has no search (no Pagefind index in the build)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    if not (site / "pagefind" / "pagefind-entry.json").is_file():
+        return False
+    page.goto(base + "/", wait_until="networkidle")
+    box = page.locator(SEARCH_INPUT).first
+    if not box.is_visible():
+        page.locator("label[for=__search]").first.click()
+    box.fill(SEARCH_QUERY)
+    box.press("Enter")
+    try:
+        page.locator(SEARCH_RESULT).first.wait_for(timeout=20000)
+    except PlaywrightTimeout:
+        problems.append(f"search {SEARCH_QUERY!r} showed no result within 20 s")
+    page.wait_for_load_state("networkidle")
+    return True
