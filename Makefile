@@ -6,6 +6,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 ADDR    ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: venv serve build build-properdocs validate test lint bench new-unit preview clean
 

@@ -86,17 +86,27 @@ class MaterialSection:
     anchor: str
     categories: list[tuple[str, list[Material]]]
     primary: dict[str, bool]
+    cited: dict[str, list[Report]]  # material id -> reports listed as back-links here
+
+
+def _backlinks(kb: KnowledgeBase, m: Material, campaign_id: str, primary: bool) -> list[Report]:
+    """Reports citing ``m`` shown in one section: those of the section's campaign, plus, in the
+    material's first section, those of campaigns the material is not listed for."""
+    return [
+        r for r in kb.citations.get(m.id, [])
+        if r.campaign.id == campaign_id or (primary and r.campaign.id not in m.campaigns)
+    ]
 
 
 def _material_sections(kb: KnowledgeBase) -> list[MaterialSection]:
-    groups: list[tuple[str, str, list[Material]]] = [
-        (c.short_name, f"campaign-{c.id}", kb.materials_of(c.id))
+    groups: list[tuple[str, str, str, list[Material]]] = [
+        (c.short_name, f"campaign-{c.id}", c.id, kb.materials_of(c.id))
         for c, _ in _campaigns_with_reports(kb)
     ]
-    groups.append(("通用材料", "general", kb.general_materials()))
+    groups.append(("通用材料", "general", "", kb.general_materials()))
     seen: set[str] = set()
     sections = []
-    for title, anchor, materials in groups:
+    for title, anchor, campaign_id, materials in groups:
         if not materials:
             continue
         primary = {m.id: m.id not in seen for m in materials}
@@ -106,7 +116,8 @@ def _material_sections(kb: KnowledgeBase) -> list[MaterialSection]:
         for m in sorted(materials, key=lambda m: (not m.required, m.date, m.id)):
             by_cat[m.category].append(m)
         categories = sorted(by_cat.items(), key=lambda kv: order.get(kv[0], len(order)))
-        sections.append(MaterialSection(title, anchor, categories, primary))
+        cited = {m.id: _backlinks(kb, m, campaign_id, primary[m.id]) for m in materials}
+        sections.append(MaterialSection(title, anchor, categories, primary, cited))
     return sections
 
 
@@ -131,7 +142,7 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
             "materials/index.md",
             render(
                 "materials.md.j2", src="materials/index.md",
-                sections=_material_sections(kb), citations=kb.citations,
+                sections=_material_sections(kb),
             ),
         ),
     ]
