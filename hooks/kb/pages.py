@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from kb import views
 from kb.model import Campaign, KnowledgeBase, Material, Report
+from kb.official import bundle as official_bundle
+from kb.official import downloads as official_downloads
 from kb.render import GeneratedPage, SiteSettings, render
 
 Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
@@ -33,12 +35,13 @@ class HomeLink:
 HOME_LINKS: list[HomeLink] = [
     HomeLink("指导组视图", views.OVERVIEW, "各项数据合计与图表、报送情况、单位对比表和原创度排行。"),
     HomeLink("整改台账", views.LEDGER, "全部单位的问题清单和整改事项，可按状态、指导组、学习教育筛选，标出逾期事项。"),
+    HomeLink("打印汇编", official_bundle.INDEX, "按指导组汇编的全部报告，按公文格式打印，每份报告从新的一页开始。"),
 ]
 
 # Per-report data from features (copy detection, downloads …): each callable returns
 # {report.id: {name: value}}; report pages see the merged dict as ``x``.
 ReportExtras = Callable[[KnowledgeBase, SiteSettings], dict[str, dict]]
-REPORT_EXTRAS: list[ReportExtras] = [views.report_extras]
+REPORT_EXTRAS: list[ReportExtras] = [views.report_extras, official_downloads.report_extras]
 
 
 def report_extras(kb: KnowledgeBase, settings: SiteSettings) -> dict[str, dict]:
@@ -152,7 +155,7 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
     return pages
 
 
-PRODUCERS: list[Producer] = [core_pages, views.view_pages]
+PRODUCERS: list[Producer] = [core_pages, views.view_pages, official_bundle.bundle_pages]
 
 
 def campaign_nav(kb: KnowledgeBase) -> list[str]:
