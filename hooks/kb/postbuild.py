@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from kb import search
 from kb.model import KnowledgeBase
 from kb.render import SiteSettings
 
 Step = Callable[[KnowledgeBase, SiteSettings, Path], None]
-STEPS: list[Step] = []
+STEPS: list[Step] = [search.postbuild_step]
 
 
 def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) -> None:

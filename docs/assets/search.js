@@ -1,0 +1,581 @@
+/*
+ * Site search in the Material header, over the Pagefind index in pagefind/.
+ *
+ * The index (hooks/kb/search.py) holds one record per report section and per study
+ * material, its Chinese text written as overlapping character bigrams
+ * (hooks/kb/search_tokens.py). This file turns a query into the same bigrams, asks
+ * Pagefind, groups the matching records by page and shows them with readable
+ * excerpts (decoded from the bigrams), filters and keyboard navigation.
+ * Pagefind is loaded on first use only, from this site (no other host).
+ */
+(function () {
+  "use strict";
+
+  // Keep identical to HAN in hooks/kb/search_tokens.py.
+  var HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}";
+  var RUN = new RegExp("[" + HAN + "]+|[^\\s" + HAN + "]+", "gu");
+  var IS_HAN = new RegExp("^[" + HAN + "]", "u");
+  var ONLY_PUNCT = /^[\p{P}\p{S}]+$/u;
+
+  var FILTERS = ["学习教育", "指导组", "批次", "报告部分", "材料类别"];
+  var FIXED_ORDER = {
+    "报告部分": ["亮点做法", "存在的问题", "下步打算", "整改台账"],
+    "材料类别": ["原著", "重要讲话", "党内法规", "辅导读本", "专题党课", "典型案例", "警示教育", "其他"],
+  };
+  var LABELS = ["单位", "学习教育", "指导组", "批次", "类别", "阅读"];
+  var EXCERPT_WORDS = 48;
+  var BATCH = 12;        // fragments loaded per step
+  var PAGE_GROUPS = 10;  // results shown per "more" step
+  var SECTIONS_PER_GROUP = 3;
+
+  /* -- query terms ----------------------------------------------------------------- */
+
+  function runs(text) {
+    return (text.normalize("NFKC").match(RUN) || []).filter(function (run) {
+      return !ONLY_PUNCT.test(run);
+    });
+  }
+
+  function bigrams(run) {
+    var chars = Array.from(run);
+    if (chars.length === 1) return chars;
+    var out = [];
+    for (var i = 0; i < chars.length - 1; i++) out.push(chars[i] + chars[i + 1]);
+    return out;
+  }
+
+  /** Index words a query must all match: every Han run as bigrams, other words as typed. */
+  function queryTerms(text) {
+    var terms = [];
+    runs(text).forEach(function (run) {
+      terms = terms.concat(IS_HAN.test(run) ? bigrams(run) : [run]);
+    });
+    return terms;
+  }
+
+  /** Looser terms for a query without exact matches: bigrams within words only. */
+  function relaxedTerms(text) {
+    if (typeof Intl === "undefined" || !Intl.Segmenter) return [];
+    var segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+    var terms = [];
+    runs(text).forEach(function (run) {
+      if (!IS_HAN.test(run)) { terms.push(run); return; }
+      Array.from(segmenter.segment(run)).forEach(function (s) {
+        terms = terms.concat(bigrams(s.segment));
+      });
+    });
+    return terms;
+  }
+
+  function queryString(text, terms) {
+    var exact = /^\s*["“].+["”]\s*$/.test(text);
+    var joined = terms.join(" ");
+    return exact && terms.length > 1 ? '"' + joined + '"' : joined;
+  }
+
+  /* -- reading bigram text back ---------------------------------------------------- */
+
+  /** [[word, marked]] → [[text, marked]]: the first character of every Han word. */
+  function decodeWords(words) {
+    var pieces = [];
+    var previousHan = true;
+    var carry = false;
+    words.forEach(function (entry) {
+      var word = entry[0];
+      var marked = entry[1];
+      if (!word) return;
+      if (IS_HAN.test(word)) {
+        var chars = Array.from(word);
+        pieces.push([chars[0], marked || carry]);
+        var second = chars.length > 1 && IS_HAN.test(chars[1]);
+        var blockEnd = chars.length > (second ? 2 : 1);  // Pagefind closes blocks with "."
+        carry = marked && second && !blockEnd;
+        if (blockEnd) pieces.push([" ", false]);
+        previousHan = true;
+      } else {
+        if (!previousHan) pieces.push([" ", false]);
+        pieces.push([word, marked]);
+        carry = false;
+        previousHan = false;
+      }
+    });
+    var merged = [];
+    pieces.forEach(function (p) {
+      var last = merged[merged.length - 1];
+      if (last && last[1] === p[1]) last[0] += p[0];
+      else merged.push([p[0], p[1]]);
+    });
+    return merged;
+  }
+
+  /** Pagefind excerpt HTML (words, some in <mark>) → [[text, marked]]. */
+  function excerptPieces(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html || "";
+    var words = [];
+    template.content.childNodes.forEach(function (node) {
+      var marked = node.nodeName === "MARK";
+      node.textContent.split(/\s+/).forEach(function (w) { if (w) words.push([w, marked]); });
+    });
+    return decodeWords(words);
+  }
+
+  function plainText(tokens) {
+    return decodeWords((tokens || "").split(/\s+/).map(function (w) { return [w, false]; }))
+      .map(function (p) { return p[0]; }).join("").trim();
+  }
+
+  /* -- Pagefind -------------------------------------------------------------------- */
+
+  var root = document.querySelector("[data-kb-search]");
+  var bundle = root ? new URL(root.getAttribute("data-pagefind"), location.href) : null;
+  var siteBase = bundle ? new URL("../", bundle) : null;
+  var pagefindPromise = null;
+
+  /*
+   * Pagefind takes the query language from <html lang> when it starts, and for "zh" it
+   * splits every query with Intl.Segmenter (整改 → 整 改), which would undo the bigrams.
+   * The index is in language "und"; start Pagefind while the page says so. init() reads
+   * the attribute synchronously, and it is restored before anything is painted.
+   */
+  function startPagefind(pf) {
+    var html = document.documentElement;
+    var lang = html.getAttribute("lang");
+    html.setAttribute("lang", "und");
+    try {
+      return pf.init();
+    } finally {
+      if (lang === null) html.removeAttribute("lang");
+      else html.setAttribute("lang", lang);
+    }
+  }
+
+  function pagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(new URL("pagefind.js", bundle).href).then(function (pf) {
+        return pf.options({ excerptLength: EXCERPT_WORDS, baseUrl: siteBase.pathname })
+          .then(function () { return startPagefind(pf); })
+          .then(function () { return pf; });
+      });
+      pagefindPromise.catch(function () { pagefindPromise = null; });
+    }
+    return pagefindPromise;
+  }
+
+  function siteUrl(url) {
+    return new URL(String(url || "").replace(/^\//, ""), siteBase).href;
+  }
+
+  /** Sub-result with the most matches before the record's context line (its last words). */
+  function bestPart(data) {
+    var ctx = data.meta.ctx === undefined ? Infinity : Number(data.meta.ctx);
+    var best = null;
+    var bestCount = 0;
+    (data.sub_results || []).forEach(function (sub) {
+      var count = (sub.locations || []).filter(function (l) { return l < ctx; }).length;
+      if (count > bestCount) { best = sub; bestCount = count; }
+    });
+    return { sub: best, hits: bestCount };
+  }
+
+  function toEntry(data) {
+    var part = bestPart(data);
+    var sub = part.sub;
+    var heading = "";
+    // Sub-results under a heading of the record have URLs "/…#id" (Pagefind adds the "/");
+    // the part before the first heading keeps the record URL and the record title.
+    if (sub && /^\//.test(sub.url) && sub.url !== "/" + data.meta.url) {
+      heading = plainText(sub.title);
+    }
+    var section = data.meta.section || "";
+    var label = section;
+    if (heading && heading !== section) label = section ? section + " › " + heading : heading;
+    return {
+      url: siteUrl(sub ? sub.url : data.meta.url),
+      page: data.meta.page || data.meta.url || "",
+      title: data.meta.title || "",
+      section: label,
+      meta: data.meta,
+      excerpt: sub ? excerptPieces(sub.excerpt) : [],  // matched through the labels only
+      hits: part.hits,
+    };
+  }
+
+  /** A search whose groups are filled on demand (``more``). */
+  function Search(pf, text, filters) {
+    this.pf = pf;
+    this.text = text;
+    this.filters = filters;
+    this.results = [];
+    this.loaded = 0;
+    this.groups = [];
+    this.byPage = {};
+    this.relaxed = false;
+  }
+
+  Search.prototype.run = function () {
+    var self = this;
+    var terms = queryTerms(self.text);
+    var options = { filters: self.filters };
+    var query = terms.length ? queryString(self.text, terms) : null;
+    if (!query && !Object.keys(self.filters).length) return Promise.resolve(self);
+    return self.pf.search(query, options).then(function (found) {
+      var relaxed = relaxedTerms(self.text);
+      if (found.results.length || !query || relaxed.join(" ") === terms.join(" ")
+          || !relaxed.length) {
+        return found;
+      }
+      self.relaxed = true;
+      return self.pf.search(relaxed.join(" "), options);
+    }).then(function (found) {
+      self.found = found;
+      self.results = found.results;
+      return self;
+    });
+  };
+
+  /** Load fragments until ``count`` more groups exist (or results run out). */
+  Search.prototype.more = function (count) {
+    var self = this;
+    var target = self.groups.length + count;
+    function step() {
+      if (self.groups.length >= target || self.loaded >= self.results.length) {
+        return Promise.resolve(self.groups.slice(0, target));
+      }
+      var chunk = self.results.slice(self.loaded, self.loaded + BATCH);
+      self.loaded += chunk.length;
+      return Promise.all(chunk.map(function (r) { return r.data(); })).then(function (all) {
+        all.forEach(function (data) {
+          var entry = toEntry(data);
+          var group = self.byPage[entry.page];
+          if (!group) {
+            group = { page: entry.page, title: entry.title, meta: entry.meta, entries: [] };
+            self.byPage[entry.page] = group;
+            self.groups.push(group);
+          }
+          group.entries.push(entry);
+        });
+        return step();
+      });
+    }
+    return step();
+  };
+
+  Search.prototype.complete = function () {
+    return this.loaded >= this.results.length;
+  };
+
+  /** For tests and scripts: grouped results of a query, best first. */
+  function search(text, filters, count) {
+    return pagefind().then(function (pf) {
+      return new Search(pf, text || "", filters || {}).run();
+    }).then(function (s) {
+      return s.more(count || PAGE_GROUPS).then(function (groups) {
+        return {
+          relaxed: s.relaxed,
+          total: s.results.length,
+          groups: groups.map(function (g) {
+            return {
+              page: g.page,
+              title: g.title,
+              url: g.entries[0].url,
+              entries: g.entries.map(function (e) {
+                return {
+                  url: e.url,
+                  section: e.section,
+                  hits: e.hits,
+                  excerpt: e.excerpt.map(function (p) { return p[0]; }).join(""),
+                  marked: e.excerpt.filter(function (p) { return p[1]; })
+                    .map(function (p) { return p[0]; }),
+                };
+              }),
+            };
+          }),
+        };
+      });
+    });
+  }
+
+  window.kbSearch = {
+    queryTerms: queryTerms,
+    relaxedTerms: relaxedTerms,
+    decodeWords: decodeWords,
+    search: search,
+  };
+
+  if (!root) return;
+
+  /* -- user interface -------------------------------------------------------------- */
+
+  var toggle = document.getElementById("__search");
+  var form = root.querySelector("form");
+  var input = root.querySelector("[data-kb-search-input]");
+  var status = root.querySelector("[data-kb-search-status]");
+  var list = root.querySelector("[data-kb-search-results]");
+  var moreButton = root.querySelector("[data-kb-search-more]");
+  var filterBox = root.querySelector("[data-kb-search-filters]");
+  var selects = {};
+  var current = null;
+  var sequence = 0;
+  var timer = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function setOpen(open) {
+    if (toggle && toggle.checked !== open) {
+      toggle.checked = open;
+      toggle.dispatchEvent(new Event("change"));
+    }
+  }
+
+  function chineseNumber(text) {
+    var digits = "一二三四五六七八九";
+    var m = /([一二三四五六七八九十]+)/.exec(text);
+    if (!m) return Infinity;
+    var s = m[1];
+    var tens = s.indexOf("十");
+    if (tens < 0) return digits.indexOf(s) + 1;
+    var high = tens === 0 ? 1 : digits.indexOf(s[0]) + 1;
+    var low = tens === s.length - 1 ? 0 : digits.indexOf(s[s.length - 1]) + 1;
+    return high * 10 + low;
+  }
+
+  function orderValues(name, values) {
+    var fixed = FIXED_ORDER[name];
+    return values.sort(function (a, b) {
+      if (fixed) {
+        var ia = fixed.indexOf(a), ib = fixed.indexOf(b);
+        return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b, "zh");
+      }
+      return chineseNumber(a) - chineseNumber(b) || a.localeCompare(b, "zh");
+    });
+  }
+
+  function buildFilters(all) {
+    filterBox.textContent = "";
+    FILTERS.forEach(function (name) {
+      var values = Object.keys(all[name] || {});
+      if (!values.length) return;
+      var label = el("label", "kb-search__filter");
+      label.appendChild(el("span", "kb-search__filter-name", name));
+      var select = el("select");
+      select.name = name;
+      select.setAttribute("data-kb-filter", name);
+      var any = el("option", "", "全部");
+      any.value = "";
+      select.appendChild(any);
+      orderValues(name, values).forEach(function (value) {
+        var option = el("option", "", value);
+        option.value = value;
+        option.setAttribute("data-label", value);
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () { schedule(0); });
+      label.appendChild(select);
+      filterBox.appendChild(label);
+      selects[name] = select;
+    });
+  }
+
+  function updateCounts(counts) {
+    Object.keys(selects).forEach(function (name) {
+      var select = selects[name];
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var n = counts && counts[name] ? counts[name][option.value] || 0 : null;
+        var label = option.getAttribute("data-label");
+        option.textContent = n === null ? label : label + "（" + n + "）";
+        option.disabled = n === 0 && !option.selected;
+      });
+    });
+  }
+
+  function chosenFilters() {
+    var filters = {};
+    Object.keys(selects).forEach(function (name) {
+      if (selects[name].value) filters[name] = selects[name].value;
+    });
+    return filters;
+  }
+
+  function renderPieces(parent, pieces) {
+    pieces.forEach(function (p) {
+      if (p[1]) parent.appendChild(el("mark", "", p[0]));
+      else parent.appendChild(document.createTextNode(p[0]));
+    });
+  }
+
+  function labelsOf(meta) {
+    return LABELS.map(function (k) { return meta[k]; }).filter(Boolean);
+  }
+
+  function renderGroup(group) {
+    var item = el("li", "md-search-result__item kb-search__item");
+    var first = group.entries[0];
+    var link = el("a", "md-search-result__link");
+    link.href = first.url;
+    link.tabIndex = -1;
+    var article = el("article", "md-search-result__article md-search-result__article--document md-typeset");
+    article.appendChild(el("div", "md-search-result__icon md-icon"));
+    article.appendChild(el("h1", "", group.title || first.section || "（无标题）"));
+    var labels = labelsOf(group.meta);
+    if (labels.length) {
+      var line = el("p", "kb-search__labels");
+      labels.forEach(function (text) { line.appendChild(el("span", "kb-search__label", text)); });
+      article.appendChild(line);
+    }
+    link.appendChild(article);
+    item.appendChild(link);
+    group.entries.slice(0, SECTIONS_PER_GROUP).forEach(function (entry, i) {
+      if (i > 0 && !entry.hits) return;  // matched only through the page title or labels
+      var target = i === 0 ? link : el("a", "md-search-result__link");
+      if (i > 0) {
+        target.href = entry.url;
+        target.tabIndex = -1;
+        item.appendChild(target);
+      }
+      var part = i === 0 ? article : el("article", "md-search-result__article md-typeset");
+      if (entry.section) part.appendChild(el("h2", "kb-search__section", entry.section));
+      if (entry.excerpt.length) {
+        var p = el("p", "kb-search__excerpt");
+        renderPieces(p, entry.excerpt);
+        part.appendChild(p);
+      }
+      if (i > 0) target.appendChild(part);
+    });
+    return item;
+  }
+
+  function setStatus(text) { status.textContent = text; }
+
+  function render(search, groups, append) {
+    if (!append) list.textContent = "";
+    groups.forEach(function (g) { list.appendChild(renderGroup(g)); });
+    moreButton.hidden = search.complete();
+  }
+
+  function runSearch(seq) {
+    var text = input.value.trim();
+    var filters = chosenFilters();
+    if (!text && !Object.keys(filters).length) {
+      list.textContent = "";
+      moreButton.hidden = true;
+      setStatus("输入关键词搜索报告和学习材料");
+      updateCounts(null);
+      return Promise.resolve();
+    }
+    setStatus(pagefindPromise ? "正在搜索…" : "正在加载搜索索引…");
+    return pagefind().then(function (pf) {
+      return new Search(pf, text, filters).run();
+    }).then(function (search) {
+      if (seq !== sequence) return;
+      current = search;
+      updateCounts(search.found ? search.found.filters : null);
+      return search.more(PAGE_GROUPS).then(function (groups) {
+        if (seq !== sequence) return;
+        if (!search.results.length) {
+          list.textContent = "";
+          moreButton.hidden = true;
+          setStatus("没有找到相关结果，可减少关键词或更换筛选条件");
+          return;
+        }
+        setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
+          + "共 " + search.results.length + " 处匹配");
+        render(search, groups, false);
+        root.setAttribute("data-kb-search-done", String(seq));
+      });
+    }).catch(function (err) {
+      if (seq !== sequence) return;
+      setStatus("搜索索引加载失败，请刷新页面重试");
+      if (window.console) console.error(err);
+    });
+  }
+
+  function schedule(delay) {
+    window.clearTimeout(timer);
+    var seq = ++sequence;
+    timer = window.setTimeout(function () { runSearch(seq); }, delay);
+  }
+
+  function prepare() {
+    pagefind().then(function (pf) {
+      if (Object.keys(selects).length) return;
+      return pf.filters().then(buildFilters);
+    }).catch(function () { /* reported on search */ });
+  }
+
+  function focusResult(step) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a.md-search-result__link"));
+    if (!links.length) return;
+    var index = links.indexOf(document.activeElement);
+    var next = index < 0 ? (step > 0 ? 0 : links.length - 1) : index + step;
+    if (next < 0) { input.focus(); return; }
+    links[Math.min(next, links.length - 1)].focus();
+  }
+
+  input.addEventListener("focus", function () { setOpen(true); prepare(); });
+  input.addEventListener("input", function () { schedule(120); });
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+  form.addEventListener("reset", function () {
+    window.setTimeout(function () { schedule(0); input.focus(); }, 0);
+  });
+  moreButton.addEventListener("click", function () {
+    if (!current) return;
+    var seq = sequence;
+    current.more(PAGE_GROUPS).then(function (groups) {
+      if (seq !== sequence) return;
+      var shown = list.children.length;
+      render(current, groups.slice(shown), true);
+    });
+  });
+  if (toggle) {
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) {
+        prepare();
+        if (document.activeElement !== input) input.focus();
+      } else if (document.activeElement === input) {
+        input.blur();
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var open = toggle && toggle.checked;
+    var target = ev.target;
+    var typing = target && (target.isContentEditable
+      || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!open) {
+      if (!typing && (ev.key === "/" || ev.key === "s" || ev.key === "f")) {
+        ev.preventDefault();
+        setOpen(true);
+        input.focus();
+      }
+      return;
+    }
+    if (!root.contains(target) && target !== document.body && target !== toggle) return;
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      setOpen(false);
+    } else if (ev.key === "ArrowDown" && target.tagName !== "SELECT") {
+      ev.preventDefault();
+      focusResult(1);
+    } else if (ev.key === "ArrowUp" && target.tagName !== "SELECT") {
+      ev.preventDefault();
+      focusResult(-1);
+    } else if (ev.key === "Enter" && target === input) {
+      ev.preventDefault();
+      var first = list.querySelector("a.md-search-result__link");
+      if (first) first.click();
+    }
+  });
+  list.addEventListener("click", function (ev) {
+    var link = ev.target.closest && ev.target.closest("a");
+    if (link) setOpen(false);  // same-page anchors: close the overlay to show the section
+  });
+})();
