@@ -10,6 +10,7 @@ no error (warnings allowed), 1 when there is any error, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -42,7 +43,10 @@ def plan(paths: list[Path]) -> dict[Path, list[Path] | None]:
         if path == data_dir:
             targets[data_dir] = None
         elif targets.get(data_dir, []) is not None:
-            targets.setdefault(data_dir, []).append(path)  # type: ignore[union-attr]
+            selected = targets.setdefault(data_dir, [])
+            if path.is_relative_to(data_dir / "reports"):
+                selected.append(path)  # type: ignore[union-attr]
+            # Any other file (units.yml, a campaign …) is checked anyway: shared files always are.
     return targets
 
 
@@ -54,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="数据目录、报告文件或报告目录（默认：仓库的 data/）")
     parser.add_argument("--format", choices=("text", "github", "gitlab"), default="text", help="输出格式（默认 text）")
     parser.add_argument("--output", type=Path, metavar="FILE", help="把该格式的结果写入文件（终端仍显示文本格式）")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="报告较多时用 N 个进程并行校验（默认：CPU 核数）")
     args = parser.parse_args(argv)
     try:
         targets = plan(args.paths or [REPO / "data"])
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     problems = []
     for data_dir, only in targets.items():
-        problems += load_and_validate(data_dir, only)[1]
+        problems += load_and_validate(data_dir, only, jobs=max(1, args.jobs), keep_docs=False)[1]
     rendered = format_problems(problems, args.format)
     if args.output:
         args.output.write_text(rendered + "\n", encoding="utf-8")

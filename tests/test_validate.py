@@ -267,6 +267,10 @@ def test_cli_paths_select_reports(tmp_path: Path) -> None:
     assert folder.returncode == 1 and folder.stdout.startswith("data/reports/c1/u-b.yml:2:1: 错误")
     both = run_cli(good, data)  # the data dir itself means everything
     assert both.returncode == 1
+    shared = run_cli(data / "units.yml", data / "campaigns" / "c1.yml")  # shared files only
+    assert shared.returncode == 0, shared.stdout
+    (data / "units.yml").write_text("units: [\n", encoding="utf-8")
+    assert run_cli(data / "units.yml").stdout.startswith("data/units.yml:2:1: 错误")
 
 
 def test_cli_default_is_the_repository_data() -> None:
@@ -274,3 +278,40 @@ def test_cli_default_is_the_repository_data() -> None:
     assert "共 " in result.stderr
     assert result.returncode in (0, 1)
     assert all(line.startswith("data/") for line in result.stdout.splitlines())
+
+
+def many_reports(tmp_path: Path, n: int) -> Path:
+    """The good tree with ``n`` copies of the good report (units r000…), a few broken."""
+    data = make_tree(tmp_path)
+    text = (data / "reports" / "c1" / "u-a.yml").read_text(encoding="utf-8")
+    ids = [f"r{i:03d}" for i in range(n)]
+    with (data / "units.yml").open("a", encoding="utf-8") as units:
+        units.writelines(f"  - {{id: {u}, name: 单位{u}, party_org: 单位{u}党组}}\n" for u in ids)
+    campaign = data / "campaigns" / "c1.yml"
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8") + "".join(f"  - {{unit: {u}, group: g1, batch: 1}}\n" for u in ids),
+        encoding="utf-8",
+    )
+    for i, unit in enumerate(ids):
+        body = text.replace("unit: u-a", f"unit: {unit}")
+        if i % 50 == 7:
+            body = body.replace("  research_topics: 6", "  research_topics: -6")
+        if i % 50 == 9:
+            body = body.replace(f"unit: {unit}", "unit: r000")  # a second report for r000
+        (data / "reports" / "c1" / f"{unit}.yml").write_text(body, encoding="utf-8")
+    return data
+
+
+def test_parallel_workers_find_the_same_problems(tmp_path: Path) -> None:
+    from kb import validate
+
+    data = many_reports(tmp_path, validate.PARALLEL_MIN_REPORTS + 50)
+    serial_raw, serial = load_and_validate(data)
+    parallel_raw, parallel = load_and_validate(data, jobs=2)
+    checking_raw, checking = load_and_validate(data, jobs=2, keep_docs=False)
+    assert serial == parallel == checking
+    assert [d.rel for d in parallel_raw.reports] == [d.rel for d in serial_raw.reports]
+    assert parallel_raw.reports[0].marks == serial_raw.reports[0].marks
+    assert checking_raw.reports == []
+    rules = sorted(p.rule for p in serial if p.is_error)
+    assert rules.count("schema-minimum") == 5 and rules.count("duplicate-report") == 5, describe(serial)

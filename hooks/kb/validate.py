@@ -11,9 +11,11 @@ file, line, column and a Chinese message; nothing raises on bad data.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -380,7 +382,8 @@ class _CampaignInfo:
         )
 
 
-def _check_report(out: _Collector, doc: SourceDoc, index: _Index, seen: dict[tuple[str, str], str]) -> None:
+def _check_report(out: _Collector, doc: SourceDoc, index: _Index) -> tuple[str, str]:
+    """Check one report against the shared files; return the (campaign, unit) it claims."""
     folder, stem = doc.path.parent.name, doc.path.name[: -len(".yml")]
     unit, cid = _get(doc, "unit"), _get(doc, "campaign")
     if isinstance(cid, str) and cid != folder:
@@ -398,20 +401,15 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index, seen: dict[tup
             doc, ("campaign",), f"未知的活动 {cid}：data/campaigns/ 中没有 {cid}.yml{_suggestion(cid, index.campaigns)}",
             found=cid, rule="unknown-id",
         )
-    key = (cid, unit)
-    if key in seen:
-        out.at(doc, ("unit",), f"单位 {unit} 在活动 {cid} 中已经有一份报告：{seen[key]}", found=unit, rule="duplicate-report")
-    else:
-        seen[key] = doc.rel
     for i, material in enumerate(_get(doc, "materials") or []):
         _check_refs(out, doc, ("materials", i), material, index.materials, "学习材料", "data/materials.yml ")
-    if info is None:
-        return
-    entry = info.roster.get(unit)
-    if entry is None and unit_known:
-        out.at(doc, ("unit",), f"单位 {unit} 不在活动 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
-    _check_figures(out, doc, info)
-    _check_dates(out, doc, info, entry)
+    if info is not None:
+        entry = info.roster.get(unit)
+        if entry is None and unit_known:
+            out.at(doc, ("unit",), f"单位 {unit} 不在活动 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
+        _check_figures(out, doc, info)
+        _check_dates(out, doc, info, entry)
+    return cid, unit
 
 
 def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None:
@@ -519,22 +517,81 @@ def _check_placeholders(out: _Collector, doc: SourceDoc) -> None:
 
 # ----------------------------------------------------------------- entry point
 
+PARALLEL_MIN_REPORTS = 200  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class _Claim:
+    """The (campaign, unit) a report claims, to find two reports for the same unit."""
+
+    campaign: str
+    unit: str
+    rel: str
+    mark: tuple[int, int]
+
+
+_ReportResult = tuple[SourceDoc | None, list[Problem], _Claim | None]
+_WORKER: tuple[_Validator, _Index, bool] | None = None  # set before forking workers
+
+
+def _process_report(run: _Validator, index: _Index, path: Path) -> _ReportResult:
+    """Load and check one report: (document, its problems, its claim)."""
+    start = len(run.out.problems)
+    doc = run.load(path, "report")
+    claim = None
+    if doc is not None:
+        cid, unit = _check_report(run.out, doc, index)
+        _check_placeholders(run.out, doc)
+        claim = _Claim(cid, unit, doc.rel, doc.mark(("unit",)))
+    problems = run.out.problems[start:]
+    del run.out.problems[start:]
+    return doc, problems, claim
+
+
+def _work(chunk: list[Path]) -> list[_ReportResult]:
+    """Worker process: check a chunk of reports with the forked validator and index."""
+    assert _WORKER is not None
+    run, index, keep_docs = _WORKER
+    results = [_process_report(run, index, path) for path in chunk]
+    return results if keep_docs else [(None, problems, claim) for _doc, problems, claim in results]
+
+
+def _process_reports(run: _Validator, index: _Index, paths: list[Path], jobs: int, keep_docs: bool) -> list[_ReportResult]:
+    global _WORKER
+    if jobs <= 1 or len(paths) < PARALLEL_MIN_REPORTS or "fork" not in multiprocessing.get_all_start_methods():
+        return [_process_report(run, index, path) for path in paths]
+    size = max(16, len(paths) // (jobs * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    _WORKER = (run, index, keep_docs)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for part in pool.map(_work, chunks) for result in part]
+    finally:
+        _WORKER = None
+
 
 def load_and_validate(
-    data_dir: Path, only: Iterable[Path] | None = None, schema_dir: Path | None = None
+    data_dir: Path,
+    only: Iterable[Path] | None = None,
+    schema_dir: Path | None = None,
+    *,
+    jobs: int = 1,
+    keep_docs: bool = True,
 ) -> tuple[RawData, list[Problem]]:
     """Load and check the data tree; problems are sorted.
 
     ``only`` restricts the report files (files or folders under ``data/reports``);
     groups, units, materials and campaigns are always loaded. ``schema_dir`` defaults to
-    ``data_dir / "schema"``.
+    ``data_dir / "schema"``. ``jobs`` > 1 checks many reports in that many forked worker
+    processes; with ``keep_docs=False`` (for checking only) ``RawData.reports`` stays empty
+    and the workers send back nothing but problems.
     """
     data_dir = Path(os.path.abspath(data_dir))
     run = _Validator(data_dir, Path(os.path.abspath(schema_dir)) if schema_dir else None)
     out = run.out
     groups, units, materials = (run.shared(kind) for kind in ("groups", "units", "materials"))
     campaigns = [d for d in (run.load(p, "campaign") for p in run.campaign_files()) if d is not None]
-    reports = [d for d in (run.load(p, "report") for p in run.report_files(only)) if d is not None]
+    report_paths = run.report_files(only)
 
     campaign_index: dict[str, _CampaignInfo] = {}
     for doc in campaigns:
@@ -558,9 +615,25 @@ def load_and_validate(
     for doc in campaigns:
         _check_campaign(out, doc, index)
         _check_placeholders(out, doc)
+
+    reports: list[SourceDoc] = []
     seen: dict[tuple[str, str], str] = {}
-    for doc in reports:
-        _check_report(out, doc, index, seen)
-        _check_placeholders(out, doc)
+    for doc, problems, claim in _process_reports(run, index, report_paths, jobs, keep_docs):
+        out.problems += problems
+        if doc is not None:
+            reports.append(doc)
+        if claim is None:
+            continue
+        key = (claim.campaign, claim.unit)
+        if key in seen:
+            out.problems.append(
+                Problem(
+                    claim.rel, claim.mark[0], claim.mark[1],
+                    f"单位 {claim.unit} 在活动 {claim.campaign} 中已经有一份报告：{seen[key]}",
+                    "unit", ERROR, found=claim.unit, rule="duplicate-report",
+                )
+            )
+        else:
+            seen[key] = claim.rel
     raw = RawData(data_dir, groups, units, materials, campaigns, reports)
     return raw, sort_problems(out.problems)

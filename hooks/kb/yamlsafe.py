@@ -346,6 +346,8 @@ class _Discard:
 _DISCARD = _Discard()
 _NO_KEY = object()
 _PLAIN_CACHE: dict[str, tuple[str, Any]] = {}
+_CLEAN_KEYS: set[str] = set()  # keys already checked for invisible characters
+_new_tuple = tuple.__new__  # builds a ScalarInfo without its Python-level __new__
 _INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
 
 
@@ -475,8 +477,13 @@ class _Builder:
         if parent.is_map:
             key = parent.key
             if key is _NO_KEY:
-                if value.__class__ is not str or value in parent.first_keys or _INVISIBLE_RE.search(value):
+                if value.__class__ is not str or value in parent.first_keys:
                     return False
+                if value not in _CLEAN_KEYS:
+                    if _INVISIBLE_RE.search(value):
+                        return False
+                    if len(_CLEAN_KEYS) < 20000:
+                        _CLEAN_KEYS.add(value)
                 parent.first_keys[value] = at[0]
                 parent.key = value
                 parent.key_mark = at
@@ -495,7 +502,7 @@ class _Builder:
         if end[0] > at[0]:
             self.spans.append((at[0], end[0], end[1]))
         marks[path] = at
-        scalars[path] = ScalarInfo(raw, style or "", tag, at, end)
+        scalars[path] = _new_tuple(ScalarInfo, (raw, style or "", tag, at, end))
         return True
 
     def _node(self, event: Any, container: dict | list | None) -> bool:
