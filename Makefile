@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 ADDR    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: venv serve build build-properdocs validate test lint bench new-unit preview clean
+.PHONY: venv serve build build-properdocs validate test lint bench new-unit preview publish clean
 
 venv: $(STAMP)
 
@@ -27,8 +27,9 @@ build: venv
 build-properdocs: venv
 	$(BIN)/properdocs build --strict -f mkdocs.yml
 
+# CI adds annotations: VALIDATE_ARGS="--format github" or "--format gitlab --output FILE".
 validate: venv
-	$(BIN)/python scripts/validate.py data
+	$(BIN)/python scripts/validate.py $(VALIDATE_ARGS) data
 
 lint: venv
 	$(BIN)/ruff check hooks scripts tests
@@ -44,6 +45,11 @@ new-unit: venv
 
 preview: venv
 	$(BIN)/python scripts/preview.py $(UNIT)
+
+# Deploy site/ (from `make build`) to KB_PUBLISH_TARGET atomically; PUBLISH_ARGS=--rollback
+# goes back one release. See deploy/README.md.
+publish: venv
+	$(BIN)/python scripts/publish.py --site site $(PUBLISH_ARGS)
 
 clean:
 	rm -rf site build .pytest_cache
