@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -240,6 +241,25 @@ def test_units_messages(text: str, line: int, col: int, message: str, expected: 
     assert hits, [(p.line, p.column, p.full_message()) for p in problems]
     p = hits[0]
     assert (p.line, p.column, p.expected, p.found) == (line, col, expected, found)
+
+
+def test_coercion_is_explained_where_an_integer_is_expected() -> None:
+    groups = "groups:\n  - id: g1\n    name: 第一指导组\n    number: yes\n"
+    problems = problems_for("groups", groups)
+    assert [(p.line, p.column) for p in problems] == [(4, 13)]
+    assert "应为整数：yes 没有加引号，被 YAML 1.1 读成了布尔值 true" in problems[0].message
+
+
+def test_edited_schema_is_compiled_again(tmp_path: Path) -> None:
+    for kind in schemas.KINDS:
+        (tmp_path / f"{kind}.schema.json").write_text(json.dumps(load(kind)), encoding="utf-8")
+    before = schemas.load_schemas(tmp_path)[0]["units"]
+    assert schemas.load_schemas(tmp_path)[0]["units"] is before  # cached
+    path = tmp_path / "units.schema.json"
+    path.write_text(json.dumps(load("units")) + "\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert schemas.load_schemas(tmp_path)[0]["units"] is not before
 
 
 def test_type_names_are_chinese() -> None:

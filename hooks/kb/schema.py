@@ -295,7 +295,7 @@ class CompiledSchema:
 
 
 @lru_cache(maxsize=8)
-def _load_dir(schema_dir: str) -> tuple[dict[str, CompiledSchema], tuple[Problem, ...]]:
+def _load_dir(schema_dir: str, _stamp: tuple) -> tuple[dict[str, CompiledSchema], tuple[Problem, ...]]:
     compiled: dict[str, CompiledSchema] = {}
     problems: list[Problem] = []
     root = Path(schema_dir)
@@ -325,7 +325,14 @@ def _load_dir(schema_dir: str) -> tuple[dict[str, CompiledSchema], tuple[Problem
 
 def load_schemas(schema_dir: Path) -> tuple[dict[str, CompiledSchema], list[Problem]]:
     """The compiled schemas of ``schema_dir`` (cached) and problems with the schema files."""
-    compiled, problems = _load_dir(str(Path(schema_dir).absolute()))
+    root = Path(schema_dir).absolute()
+    stamp = []
+    for kind in KINDS:  # an edited schema (under `mkdocs serve`) is compiled again
+        try:
+            stamp.append((root / f"{kind}.schema.json").stat().st_mtime_ns)
+        except OSError:
+            stamp.append(None)
+    compiled, problems = _load_dir(str(root), tuple(stamp))
     return compiled, list(problems)
 
 
@@ -434,6 +441,8 @@ def _type(out: _Out, error: ValidationError, path: tuple) -> None:
         message = f"{name}应为整数：请去掉引号，写成 {value.strip()}"
     elif "integer" in wanted and isinstance(value, float):
         message = f"{name}应为整数，不能带小数"
+    elif explained:
+        message = f"{name}的类型不对，应为{expected}：{explained}"
     else:
         message = f"{name}的类型不对，应为{expected}"
     out.add(out.doc.mark(path), path, message, expected, describe(value), "schema-type")
