@@ -1,0 +1,180 @@
+"""Static checks of the CI pipelines (.gitlab-ci.yml, .github/workflows/*.yml).
+
+Both run the same make targets; deploy credentials are reachable only from jobs that run
+for the main branch, never for merge/pull requests; no ``pull_request_target``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+GITLAB = ROOT / ".gitlab-ci.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+MAKE_TARGET = re.compile(r"\bmake (\w[\w-]*)")
+SECRET_NAMES = ("KB_DEPLOY_SSH_KEY", "KB_DEPLOY_KNOWN_HOSTS")
+
+
+def load(path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def makefile_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([\w-]+):", text, re.M))
+
+
+def gitlab_jobs() -> dict[str, dict]:
+    data = load(GITLAB)
+    return {k: v for k, v in data.items() if isinstance(v, dict) and ("script" in v or
+                                                                       "extends" in v)}
+
+
+def gitlab_text(job: dict) -> str:
+    """The job with what it extends (one level, as used here)."""
+    data = load(GITLAB)
+    parent = data.get(job.get("extends", ""), {}) if isinstance(job.get("extends"), str) else {}
+    return yaml.safe_dump({**parent, **job}, allow_unicode=True)
+
+
+def github_on(workflow: dict) -> dict:
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    return on if isinstance(on, dict) else {name: None for name in ([on] if on else [])}
+
+
+def code(text: str) -> str:
+    """The text without YAML/shell comments (they may name what must not be used)."""
+    return re.sub(r"(^|\s)#.*$", "", text, flags=re.M)
+
+
+def make_targets(text: str) -> set[str]:
+    text = code(text)
+    return set(MAKE_TARGET.findall(text)) | ({"test"} if ".ci/run" in text else set())
+
+
+def test_pipelines_exist():
+    assert GITLAB.is_file()
+    assert [p.name for p in WORKFLOWS] == ["ci.yml", "rollback.yml"]
+
+
+def test_same_make_targets_in_both_pipelines():
+    gitlab = make_targets(GITLAB.read_text(encoding="utf-8"))
+    github = set().union(*(make_targets(p.read_text(encoding="utf-8")) for p in WORKFLOWS))
+    assert gitlab == github == {"validate", "build", "test", "publish"}
+    assert gitlab <= makefile_targets()
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_validate_cli_knows_the_annotation_formats():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py"), "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "github" in result.stdout and "gitlab" in result.stdout and "--output" in result.stdout
+
+
+# --------------------------------------------------------------------------- GitHub
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_github_never_runs_pull_request_target(path):
+    assert "pull_request_target" not in code(path.read_text(encoding="utf-8"))
+    assert "workflow_run" not in github_on(load(path))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_github_token_is_read_only_and_not_persisted(path):
+    workflow = load(path)
+    assert workflow["permissions"] == {"contents": "read"}
+    for job in workflow["jobs"].values():
+        assert "permissions" not in job or job["permissions"] == {"contents": "read"}
+        for step in job["steps"]:
+            if str(step.get("uses", "")).startswith("actions/checkout"):
+                assert step["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_github_secrets_only_in_main_branch_production_jobs(path):
+    workflow = load(path)
+    for name, job in workflow["jobs"].items():
+        text = yaml.safe_dump(job, allow_unicode=True)
+        if "secrets." not in text:
+            continue
+        assert job["environment"]["name"] == "production", name
+        condition = job["if"]
+        assert "github.ref == 'refs/heads/main'" in condition, name
+        assert "vars.KB_DEPLOY == 'true'" in condition, name
+        assert "pull_request" not in condition, name
+        if "pull_request" in github_on(workflow):
+            assert "github.event_name == 'push'" in condition, name
+        assert job["concurrency"] == {"group": "production", "cancel-in-progress": False}
+
+
+def test_github_ci_runs_on_pull_requests_and_main():
+    workflow = load(ROOT / ".github" / "workflows" / "ci.yml")
+    on = github_on(workflow)
+    assert "pull_request" in on and on["push"] == {"branches": ["main"]}
+    jobs = workflow["jobs"]
+    assert "--format github" in yaml.safe_dump(jobs["validate"])
+    upload = [s for s in jobs["build"]["steps"] if "upload-artifact" in str(s.get("uses"))]
+    assert upload and upload[0]["with"]["path"] == "site/"
+    assert "SOURCE_DATE_EPOCH" in yaml.safe_dump(jobs["build"])
+    assert set(jobs["deploy"]["needs"]) == {"validate", "build", "test"}
+
+
+def test_github_rollback_is_manual_only():
+    on = github_on(load(ROOT / ".github" / "workflows" / "rollback.yml"))
+    assert set(on) == {"workflow_dispatch"}
+
+
+# --------------------------------------------------------------------------- GitLab
+
+
+def test_gitlab_merge_requests_validate_build_and_test():
+    jobs = gitlab_jobs()
+    validate = jobs["validate"]
+    assert "--format gitlab --output gl-code-quality.json" in " ".join(validate["script"])
+    assert validate["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"
+    assert validate["artifacts"]["when"] == "always"
+    assert jobs["build"]["artifacts"]["paths"] == ["site/"]
+    assert "SOURCE_DATE_EPOCH" in " ".join(jobs["build"]["script"])
+    assert jobs["test"]["artifacts"]["reports"]["junit"] == "report.xml"
+    for name in ("validate", "build", "test"):
+        assert "rules" not in jobs[name], name  # they run in every pipeline
+
+
+@pytest.mark.parametrize("name", ["deploy", "rollback", "pages"])
+def test_gitlab_deploy_jobs_only_on_the_default_branch(name):
+    job = gitlab_jobs()[name]
+    first, *rest = job["rules"]
+    assert first == {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"', "when": "never"}
+    assert rest and all("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in r["if"] for r in rest)
+    assert job.get("interruptible", load(GITLAB).get(job.get("extends"), {}).get(
+        "interruptible")) is False
+
+
+def test_gitlab_credentials_only_in_protected_production_jobs():
+    jobs = gitlab_jobs()
+    using = {name for name, job in jobs.items()
+             if any(secret in gitlab_text(job) for secret in SECRET_NAMES)}
+    assert using == {"deploy", "rollback"}
+    for name in using:
+        job = yaml.safe_load(gitlab_text(jobs[name]))
+        assert job["environment"]["name"] == "production"
+        assert job["resource_group"] == "production"
+        assert all('$CI_COMMIT_REF_PROTECTED == "true"' in r["if"] for r in job["rules"][1:])
+        # environment-scoped variables may be undefined when rules are evaluated
+        assert all("KB_PUBLISH_TARGET" not in r["if"] for r in job["rules"][1:])
+    assert jobs["rollback"]["rules"][-1]["when"] == "manual"
+
+
+def test_gitlab_pages_job_publishes_the_built_site():
+    pages = gitlab_jobs()["pages"]
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert "cp -r site public" in " ".join(pages["script"])
+    assert "build" in pages["needs"]
