@@ -53,16 +53,32 @@
     return terms;
   }
 
+  /**
+   * Words of a query for the looser search: Intl.Segmenter's words, where runs of
+   * single characters (words its dictionary does not know, such as 信访局) are joined.
+   */
+  function queryWords(text) {
+    if (typeof Intl === "undefined" || !Intl.Segmenter) return runs(text);
+    var segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+    var words = [];
+    runs(text).forEach(function (run) {
+      if (!IS_HAN.test(run)) { words.push(run); return; }
+      var single = "";
+      Array.from(segmenter.segment(run)).forEach(function (s) {
+        if (Array.from(s.segment).length === 1) { single += s.segment; return; }
+        if (single) { words.push(single); single = ""; }
+        words.push(s.segment);
+      });
+      if (single) words.push(single);
+    });
+    return words;
+  }
+
   /** Looser terms for a query without exact matches: bigrams within words only. */
   function relaxedTerms(text) {
-    if (typeof Intl === "undefined" || !Intl.Segmenter) return [];
-    var segmenter = new Intl.Segmenter("zh", { granularity: "word" });
     var terms = [];
-    runs(text).forEach(function (run) {
-      if (!IS_HAN.test(run)) { terms.push(run); return; }
-      Array.from(segmenter.segment(run)).forEach(function (s) {
-        terms = terms.concat(bigrams(s.segment));
-      });
+    queryWords(text).forEach(function (word) {
+      terms = terms.concat(IS_HAN.test(word) ? bigrams(word) : [word]);
     });
     return terms;
   }
@@ -80,6 +96,7 @@
     var pieces = [];
     var previousHan = true;
     var carry = false;
+    var pending = "";
     words.forEach(function (entry) {
       var word = entry[0];
       var marked = entry[1];
@@ -90,15 +107,18 @@
         var second = chars.length > 1 && IS_HAN.test(chars[1]);
         var blockEnd = chars.length > (second ? 2 : 1);  // Pagefind closes blocks with "."
         carry = marked && second && !blockEnd;
+        pending = carry ? chars[1] : "";
         if (blockEnd) pieces.push([" ", false]);
         previousHan = true;
       } else {
         if (!previousHan) pieces.push([" ", false]);
         pieces.push([word, marked]);
         carry = false;
+        pending = "";
         previousHan = false;
       }
     });
+    if (pending) pieces.push([pending, true]);  // a marked bigram ends the excerpt
     var merged = [];
     pieces.forEach(function (p) {
       var last = merged[merged.length - 1];
@@ -213,6 +233,11 @@
     this.relaxed = false;
   }
 
+  /**
+   * Every term must match (Pagefind's rule). Without results, a query typed as one
+   * string (信访局枫桥经验) is retried without the bigrams that span two words, then as
+   * any of its words, records with more of the words first.
+   */
   Search.prototype.run = function () {
     var self = this;
     var terms = queryTerms(self.text);
@@ -220,19 +245,44 @@
     var query = terms.length ? queryString(self.text, terms) : null;
     if (!query && !Object.keys(self.filters).length) return Promise.resolve(self);
     return self.pf.search(query, options).then(function (found) {
-      var relaxed = relaxedTerms(self.text);
-      if (found.results.length || !query || relaxed.join(" ") === terms.join(" ")
-          || !relaxed.length) {
-        return found;
-      }
-      self.relaxed = true;
-      return self.pf.search(relaxed.join(" "), options);
+      if (found.results.length || !query) return found;
+      var loose = relaxedTerms(self.text);
+      var next = loose.length && loose.join(" ") !== terms.join(" ")
+        ? self.pf.search(loose.join(" "), options) : Promise.resolve(found);
+      return next.then(function (second) {
+        if (second.results.length) {
+          self.relaxed = second !== found;
+          return second;
+        }
+        var words = queryWords(self.text);
+        if (words.length < 2) return found;
+        self.relaxed = true;
+        return Promise.all(words.map(function (word) {
+          return self.pf.search(queryTerms(word).join(" "), options);
+        })).then(function (each) { return anyOf(each, found); });
+      });
     }).then(function (found) {
       self.found = found;
       self.results = found.results;
       return self;
     });
   };
+
+  /** Results of several searches as one list: most searches matched first, then score. */
+  function anyOf(searches, empty) {
+    var byId = {};
+    searches.forEach(function (found) {
+      found.results.forEach(function (r) {
+        var seen = byId[r.id] || (byId[r.id] = { result: r, count: 0, score: 0 });
+        seen.count += 1;
+        seen.score += r.score;
+      });
+    });
+    var merged = Object.keys(byId).map(function (id) { return byId[id]; });
+    merged.sort(function (a, b) { return b.count - a.count || b.score - a.score; });
+    var filters = searches.length ? searches[0].filters : empty.filters;
+    return { results: merged.map(function (m) { return m.result; }), filters: filters };
+  }
 
   /** Load fragments until ``count`` more groups exist (or results run out). */
   Search.prototype.more = function (count) {
@@ -299,6 +349,7 @@
   window.kbSearch = {
     queryTerms: queryTerms,
     relaxedTerms: relaxedTerms,
+    queryWords: queryWords,
     decodeWords: decodeWords,
     search: search,
   };

@@ -1,0 +1,136 @@
+"""The search box as a reader uses it, in headless Chromium against the built site served
+over HTTP on loopback: open it from the keyboard, type Chinese, filter, open a result
+and land on the section that matched — and no request leaves the test server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from search_http import browser, serve
+
+pytestmark = pytest.mark.browser
+
+RESULT_LINKS = ".kb-search__item a.md-search-result__link"
+FILTER_NAMES = ["学习教育", "指导组", "批次", "报告部分", "材料类别"]
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path) -> Iterator[str]:
+    with serve(built_site) as base:
+        yield base
+
+
+@pytest.fixture
+def page(site: str, chromium: str):
+    """A fresh page (cold cache) that records the URL of every request it makes."""
+    with browser(chromium) as instance:
+        context = instance.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.requests = []
+        tab.on("request", lambda request: tab.requests.append(request.url))
+        tab.errors = []
+        tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+        yield tab
+        context.close()
+
+
+def search_done(page, after: int = 0) -> int:
+    """Wait until the search box finished a search newer than ``after``; return its number."""
+    page.wait_for_function(
+        "n => Number(document.querySelector('[data-kb-search]')"
+        ".getAttribute('data-kb-search-done') || 0) > n", arg=after, timeout=15000)
+    return int(page.get_attribute("[data-kb-search]", "data-kb-search-done"))
+
+
+def only_local(requests: list[str], base: str) -> list[str]:
+    origin = urlsplit(base).netloc
+    return [url for url in requests if urlsplit(url).netloc != origin and not url.startswith("data:")]
+
+
+def test_search_filter_and_open_the_matching_section(page, site: str) -> None:
+    page.goto(site + "reports/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.getElementById('__search').checked")
+    assert page.evaluate("document.activeElement.matches('[data-kb-search-input]')")
+
+    page.keyboard.type("接诉即办", delay=40)
+    done = search_done(page)
+    assert "处匹配" in page.inner_text("[data-kb-search-status]")
+    first = page.locator(".kb-search__item").first
+    assert "自查评估报告" in first.locator("h1").inner_text() or "《" in first.inner_text()
+    assert page.locator(".kb-search__item mark", has_text="接诉即办").count() > 0
+    names = page.eval_on_selector_all("[data-kb-filter]", "els => els.map(e => e.name)")
+    assert names == FILTER_NAMES
+
+    page.select_option('select[name="报告部分"]', "存在的问题")
+    search_done(page, done)
+    sections = page.locator(".kb-search__section").all_inner_texts()
+    assert sections and all(s.startswith("二、存在的问题和不足之处") for s in sections)
+    expected = page.get_attribute(f"{RESULT_LINKS} >> nth=0", "href")
+    assert expected.endswith("#problems")
+
+    page.locator(RESULT_LINKS).first.click()
+    page.wait_for_url(expected)
+    assert "/reports/" in page.url and page.url.endswith("#problems")
+    box = page.evaluate("(() => { const r = document.getElementById('problems')"
+                        ".getBoundingClientRect(); return [r.top, innerHeight]; })()")
+    assert 0 <= box[0] < box[1] / 2, box  # the section heading is at the top of the window
+    problems = page.evaluate(
+        "(() => { let t = '', n = document.getElementById('problems').nextElementSibling;"
+        " while (n && n.tagName !== 'H2') { t += n.textContent; n = n.nextElementSibling; }"
+        " return t; })()")
+    assert "接诉即办" in problems
+
+    assert any("/pagefind/" in url for url in page.requests)
+    assert only_local(page.requests, site) == []
+    assert page.errors == []
+
+
+def test_keyboard_opens_result_and_escape_closes(page, site: str) -> None:
+    page.goto(site)
+    page.keyboard.press("s")
+    page.keyboard.type("带着问题下去", delay=40)
+    search_done(page)
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    page.keyboard.press("/")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.matches('a.md-search-result__link')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/reports/2023-zhuti/shi-czj/#highlights-2")
+    assert page.evaluate("document.getElementById('highlights-2').getBoundingClientRect().top") >= 0
+    assert only_local(page.requests, site) == []
+    assert page.errors == []
+
+
+def test_no_search_index_is_loaded_before_the_reader_searches(page, site: str) -> None:
+    page.goto(site + "reports/2023-zhuti/shi-czj/")
+    page.wait_for_load_state("networkidle")
+    assert not any("/pagefind/" in url for url in page.requests)
+    assert page.evaluate("document.documentElement.lang") == "zh"
+
+
+def test_phone_layout(site: str, chromium: str) -> None:
+    with browser(chromium) as instance:
+        context = instance.new_context(viewport={"width": 390, "height": 800}, has_touch=True)
+        tab = context.new_page()
+        requests: list[str] = []
+        tab.on("request", lambda request: requests.append(request.url))
+        tab.goto(site + "materials/")
+        tab.click("label.md-header__button[for='__search']")
+        tab.fill("[data-kb-search-input]", "枫桥经验")
+        done = search_done(tab)
+        tab.select_option('select[name="材料类别"]', "典型案例")
+        search_done(tab, done)
+        link = tab.locator(RESULT_LINKS).first
+        assert link.get_attribute("href").endswith("materials/#fengqiao-anli-2023")
+        assert link.is_visible()
+        link.click()
+        tab.wait_for_url("**/materials/#fengqiao-anli-2023")
+        assert not tab.evaluate("document.getElementById('__search').checked")
+        assert only_local(requests, site) == []
+        context.close()
