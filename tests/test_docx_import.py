@@ -391,7 +391,7 @@ def test_cli_reports_validation_errors(tmp_path, data_dir):
     try:
         result = run_cli(build(tmp_path, "plain", paragraphs), "--data-dir", data_dir)
         assert result.returncode == 1
-        assert "模板占位符“调研X个课”没有替换" in result.stdout
+        assert re.search(r"shi-czj\.yml:\d+:\d+: 错误 .*模板占位符“[^”]*X个[^”]*”没有替换", result.stdout)
         assert "缺少必填数字 research_topics" in result.stdout
     finally:
         target.unlink(missing_ok=True)

@@ -391,12 +391,14 @@ def read_docx(path: Path) -> list[Block]:
 def _table_rows(table: Any) -> list[list[str]]:
     rows = []
     for row in table.rows:
-        cells, seen = [], set()
+        cells: list[str] = []
+        seen: list[Any] = []
         for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell repeats
+            if any(tc is cell._tc for tc in seen):  # a merged cell repeats
                 continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+            seen.append(cell._tc)
+            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            cells.append(re.sub(r"\s*\n\s*", " ", text))
         if any(cells):
             rows.append(cells)
     return rows
@@ -654,6 +656,51 @@ class _Span:
         return self.para.text[self.start:self.end].strip() if self.para else self.markdown
 
 
+_BULLET = re.compile(r"^[•●▪◦·]\s*")
+_ORDERED = re.compile(r"^(\d{1,2})\.\s+")
+
+
+def markdown_blocks(spans: list[_Span]) -> list[tuple[str, str]]:
+    """(kind, Markdown) per span: p, ul, ol or table. Paragraphs starting with a bullet
+    become list items; "1. ", "2. " … paragraphs numbered from 1 become an ordered list,
+    other numbers stay text."""
+    raw: list[tuple[str, str, int]] = []
+    for span in spans:
+        if span.para is None:
+            raw.append(("table", span.markdown, 0))
+            continue
+        text = span.text
+        at_start = not span.para.text[:span.start].strip()
+        bullet = _BULLET.match(text) if at_start else None
+        ordered = _ORDERED.match(text) if at_start else None
+        if bullet and text[bullet.end():].strip():
+            raw.append(("ul", "- " + escape_markdown(text[bullet.end():].strip()), 0))
+        elif ordered:
+            raw.append(("ol", text, int(ordered.group(1))))
+        else:
+            raw.append(("p", escape_markdown(text), 0))
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(raw):
+        kind, text, number = raw[i]
+        if kind != "ol":
+            out.append((kind, text))
+            i += 1
+            continue
+        run = i
+        while run < len(raw) and raw[run][0] == "ol" and raw[run][2] == run - i + 1:
+            run += 1
+        if run == i:  # not numbered from 1: keep the number as text
+            out.append(("p", escape_markdown(text)))
+            i += 1
+            continue
+        for k in range(i, run):
+            body = _ORDERED.sub("", raw[k][1], count=1)
+            out.append(("ol", f"{raw[k][2]}. {escape_markdown(body)}"))
+        i = run
+    return out
+
+
 def _find_marker(p: Para, marker: str, start: int, end: int) -> int | None:
     h = half(p.text)
     first = start
@@ -807,8 +854,8 @@ def parse_ledger(table: Table, columns: dict[str, int], notes: list[Note]) -> li
                                      + "、".join(STATUSES), " | ".join(row)))
         completed = parse_deadline(cell("completed")) if "completed" in columns else None
         if completed is None and status == "已完成":
-            m = re.search(r"[（(](.+?)[)）]", raw_status)
-            completed = parse_deadline(m.group(1)) if m else None
+            m = _LOOSE_DATE.search(half(raw_status))
+            completed = parse_deadline(m.group()) if m else None
         if status == "已完成":
             if completed:
                 item["completed"] = completed
@@ -817,6 +864,47 @@ def parse_ledger(table: Table, columns: dict[str, int], notes: list[Note]) -> li
                                   " | ".join(row)))
         items.append({k: v for k, v in item.items() if v != "" or k in ("problem", "measure", "deadline")})
     return items
+
+
+TABLE_KINDS = {"ledger": "整改台账", "figures": "关键数据", "materials": "学习材料"}
+_ATTACHMENT_NOTE = re.compile(r"^附件\s*:\s*[^。]{1,40}$|^\d{1,2}\s*[.、]\s*[^。]{1,30}$")
+_CAPTION = re.compile(r"附件|附表|台账|清单|整改|关键数据|学习材料")
+
+
+def table_kind(header: list[str]) -> str | None:
+    """ledger / figures / materials from a table's header row, or None for other tables."""
+    if ledger_columns(header) is not None:
+        return "ledger"
+    names = [re.sub(r"\s", "", c) for c in header]
+    if any(n in {"项目", "指标", "名称", "数据项"} for n in names) and any(
+            n in {"数量", "数值", "数字", "数据"} for n in names) and "单位" in names:
+        return "figures"
+    if any("材料" in n for n in names) and any(n in {"类别", "要求", "类型", "必读/选读"} for n in names):
+        return "materials"
+    return None
+
+
+def _is_caption(p: Para, levels: dict[int, str]) -> bool:
+    text = p.text.strip()
+    return (len(text) <= HEADING_MAX and classify(p, levels) is None
+            and (bool(re.fullmatch(r"附件\s*\d*", half(text))) or bool(_CAPTION.search(text))))
+
+
+def _match_label(label: str, unit: str, figures: list[dict]) -> dict | None:
+    """The declared figure a table row's label names (exact, else closely similar)."""
+    wanted = _squash(label)
+    for fig in figures:
+        if _squash(str(fig.get("label", ""))) == wanted:
+            return fig
+    best, score = None, 0.0
+    for fig in figures:
+        if unit.strip() and str(fig.get("unit", "")) != unit.strip():
+            continue
+        name = _squash(str(fig.get("label", "")))
+        value = _lcs(name, wanted) / max(len(name), len(wanted), 1)
+        if value > score:
+            best, score = fig, value
+    return best if score >= FIGURE_MIN_SCORE else None
 
 
 def table_markdown(table: Table) -> str:
@@ -846,7 +934,7 @@ def _lcs(a: str, b: str) -> int:
 
 
 _CLAUSE_SPLIT = re.compile(r"[，。；、,;：:！？!?\n（）()]")
-FIGURE_MIN_SCORE = 0.75
+FIGURE_MIN_SCORE = 0.8
 
 
 def find_figures(texts: Iterable[str], figures: list[dict]) -> tuple[dict[str, int], list[Note]]:
@@ -862,6 +950,8 @@ def find_figures(texts: Iterable[str], figures: list[dict]) -> tuple[dict[str, i
         for m in number_re.finditer(h):
             left = _CLAUSE_SPLIT.split(h[: m.start()])[-1][-18:]
             right = _CLAUSE_SPLIT.split(h[m.end():])[0][:6]
+            if re.search("未|没有", left):  # 尚未整改的11个问题 is not a count of rectified ones
+                continue
             window = left + right
             best, score = None, 0.0
             for fig in figures:
@@ -905,6 +995,9 @@ class _Parser:
         self.punct_fixes = 0
         self.levels = _heading_levels(blocks)
         self.used: set[int] = set()  # ids of blocks consumed by title/addressee/trailer/captions
+        self.table_figures: dict[str, int] = {}
+        self.table_materials: list[str] = []
+        self.pending_figures: list[Table] = []
 
     # -- helpers
     def note(self, level: str, message: str, para: Para | None = None) -> None:
@@ -914,18 +1007,19 @@ class _Parser:
         text = block.text if isinstance(block, Para) else "\n".join(" | ".join(r) for r in block.rows)
         self.unmapped.append(Note(WARNING, message, text, block.number))
 
-    def prose(self, parts: Iterable[str]) -> str:
-        out = []
-        for part in parts:
-            if not part:
-                continue
-            fixed, count = tidy_prose(part)
-            self.punct_fixes += count
-            out.append(fixed)
-        return "\n\n".join(out)
-
     def prose_spans(self, spans: list[_Span]) -> str:
-        return self.prose(escape_markdown(s.text) if s.para else s.markdown for s in spans)
+        """Markdown prose from paragraphs: text made inert, • / 1. paragraphs as lists."""
+        blocks = markdown_blocks(spans)
+        out = ""
+        previous = ""
+        for kind, text in blocks:
+            fixed, count = tidy_prose(text) if kind != "table" else (text, 0)
+            self.punct_fixes += count
+            if out:
+                out += "\n" if kind == previous and kind in {"ul", "ol"} else "\n\n"
+            out += fixed
+            previous = kind
+        return out
 
     def inline(self, text: str) -> str:
         fixed, count = tidy_prose(text)
@@ -938,7 +1032,7 @@ class _Parser:
         if not paras:
             self.note(ERROR, "Word 文件中没有任何文字段落")
             return ImportResult({}, notes=self.notes)
-        self._tables()
+        self._attachments()
         title, addressee, body_start = self._head()
         heads = [(i, classify(b, self.levels)) for i, b in enumerate(self.blocks)
                  if i >= body_start and isinstance(b, Para) and id(b) not in self.used]
@@ -962,9 +1056,14 @@ class _Parser:
         parts = self._parts(parts_at, end)
         data.update(parts)
         figures_decl = list(campaign.get("figures") or [])
-        values, fig_notes = find_figures(self._all_text(data), figures_decl)
-        for n in fig_notes:
-            self.notes.append(n)
+        for table in self.pending_figures:
+            self._figure_table(table)
+        if self.table_figures:
+            values = self.table_figures
+            self.note(INFO, "数字取自“关键数据”表格")
+        else:
+            values, fig_notes = find_figures(self._all_text(data), figures_decl)
+            self.notes.extend(fig_notes)
         ordered = {str(f["key"]): values[str(f["key"])] for f in figures_decl if str(f["key"]) in values}
         missing = [f for f in figures_decl if str(f["key"]) not in values]
         data["figures"] = ordered
@@ -982,22 +1081,66 @@ class _Parser:
         return ImportResult(data, self.campaign_id, self.unit_id, self.notes, self.unmapped, missing,
                             figures_decl)
 
-    def _tables(self) -> None:
-        """Ledger tables (with their caption paragraph) are taken out of the flow."""
+    def _attachments(self) -> None:
+        """Ledger, key-figure and study-material tables (and their captions) leave the flow."""
         for i, block in enumerate(self.blocks):
             if not isinstance(block, Table) or not block.rows:
                 continue
-            columns = ledger_columns(block.rows[0])
-            if columns is None:
+            kind = table_kind(block.rows[0])
+            if kind is None:
                 continue
             self.used.add(id(block))
-            self.ledger += parse_ledger(block, columns, self.notes)
-            if i and isinstance(self.blocks[i - 1], Para):
-                caption = self.blocks[i - 1]
-                if len(caption.text) <= HEADING_MAX and re.search("台账|清单|附件|附表|整改", caption.text) \
-                        and classify(caption, self.levels) is None:
-                    self.used.add(id(caption))
-                    self.note(INFO, "这一段是整改台账表格的标题，已随表格导入 ledger", caption)
+            if kind == "ledger":
+                columns = ledger_columns(block.rows[0])
+                assert columns is not None
+                self.ledger += parse_ledger(block, columns, self.notes)
+            elif kind == "figures":
+                self._figure_table(block)
+            else:
+                self._material_table(block)
+            for back in (1, 2):
+                caption = self.blocks[i - back] if i - back >= 0 else None
+                if not isinstance(caption, Para) or id(caption) in self.used or not _is_caption(caption, self.levels):
+                    break
+                self.used.add(id(caption))
+                self.note(INFO, f"这一段是{TABLE_KINDS[kind]}表格的标题，已随表格导入", caption)
+
+    def _figure_table(self, table: Table) -> None:
+        campaign = self.ref.campaigns.get(self.campaign_id) if self.campaign_id else None
+        declared = list((campaign or {}).get("figures") or [])
+        if not declared:  # the campaign is not known yet: keep the rows for later
+            self.pending_figures.append(table)
+            return
+        for row in table.rows[1:]:
+            label, value, unit = (row + ["", "", ""])[:3]
+            number = re.sub(r"[\s,，]", "", half(value))
+            fig = _match_label(label, unit, declared)
+            text = " | ".join(row)
+            if fig is None or not number.isdigit():
+                why = "数字不是整数" if fig is not None else "不是本学习教育声明的数字项目"
+                self.unmapped.append(Note(WARNING, f"关键数据表中的“{label}”{why}，未导入", text, table.number))
+                continue
+            key = str(fig["key"])
+            if key in self.table_figures and self.table_figures[key] != int(number):
+                self.note(WARNING, f"关键数据表中“{fig['label']}”出现了两次，采用了第一个数字")
+                continue
+            self.table_figures.setdefault(key, int(number))
+
+    def _material_table(self, table: Table) -> None:
+        header = [re.sub(r"\s", "", c) for c in table.rows[0]]
+        column = next((n for n, c in enumerate(header) if "材料" in c or "名称" in c), 0)
+        titles = {_squash(str(m.get("title", ""))): str(m["id"]) for m in self.ref.materials}
+        for row in table.rows[1:]:
+            title = row[column] if column < len(row) else ""
+            name = _squash(title)
+            if name.startswith("《") and name.endswith("》"):
+                name = name[1:-1]
+            found = titles.get(name)
+            if found is None:
+                self.unmapped.append(Note(WARNING, f"学习材料“{title}”不在 data/materials.yml 中，未导入",
+                                          " | ".join(row), table.number))
+            elif found not in self.table_materials:
+                self.table_materials.append(found)
 
     def _head(self) -> tuple[Para | None, Para | None, int]:
         """Title and addressee paragraphs, and the index where the opening starts."""
@@ -1052,9 +1195,14 @@ class _Parser:
                 if not self.submitted:
                     self.submitted = date
                 self.used.add(id(block))
-            elif _is_signature(block.text, self.ref):
+            elif _is_signature(block.text, self.ref) and not self.signature:
                 self.signature = block.text.strip()
                 self.used.add(id(block))
+            elif _ATTACHMENT_NOTE.match(half(block.text)):
+                self.used.add(id(block))
+                self.note(INFO, "附件说明已识别（附件的表格单独导入）", block)
+                i -= 1
+                continue
             else:
                 break
             taken += 1
@@ -1328,6 +1476,8 @@ class _Parser:
         return out
 
     def _materials(self, data: dict) -> list[str]:
+        if self.table_materials:
+            return list(self.table_materials)
         text = _squash(" ".join(self._all_text(data)))
         found = []
         for m in self.ref.materials:
