@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 ADDR    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: venv serve build build-properdocs validate test lint bench new-unit preview publish clean
+.PHONY: venv serve build build-properdocs validate test lint bench new-unit import-docx preview publish clean
 
 venv: $(STAMP)
 
@@ -18,8 +18,9 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# --dirty: a rebuild renders only the pages whose Markdown changed (hooks/kb/incremental.py).
 serve: venv
-	$(BIN)/mkdocs serve -a $(ADDR)
+	$(BIN)/mkdocs serve --dirty -a $(ADDR)
 
 build: venv
 	$(BIN)/mkdocs build --strict
@@ -42,6 +43,10 @@ bench: venv
 
 new-unit: venv
 	$(BIN)/python scripts/new_unit.py $(ARGS)
+
+# A report written in Word: make import-docx DOCX=报告.docx [ARGS="--unit shi-czj --force"]
+import-docx: venv
+	$(BIN)/python scripts/import_docx.py "$(DOCX)" $(ARGS)
 
 preview: venv
 	$(BIN)/python scripts/preview.py $(UNIT)
