@@ -107,6 +107,9 @@ def explain(a: dict[str, bytes], b: dict[str, bytes], limit: int = 8) -> str:
             continue
         diff = difflib.unified_diff(old, new, f"A/{name}", f"B/{name}", n=0, lineterm="")
         lines += [line[:300] for line in list(diff)[:12]]
+    if changed and all(n.startswith("pagefind/") for n in changed):
+        lines.append("hint: Pagefind writes filter indexes in random order; the search step must "
+                     "call kb.reproducible.stabilize_pagefind(<site>/pagefind) after Pagefind ran")
     return "\n".join(lines)
 
 
