@@ -11,10 +11,11 @@ from pathlib import Path
 
 from kb import search
 from kb.model import KnowledgeBase
+from kb.official import downloads as official_downloads
 from kb.render import SiteSettings
 
 Step = Callable[[KnowledgeBase, SiteSettings, Path], None]
-STEPS: list[Step] = [search.postbuild_step]
+STEPS: list[Step] = [search.postbuild_step, official_downloads.write_word_files]
 
 
 def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) -> None:
