@@ -399,7 +399,9 @@ def test_chromium_sees_no_csp_violation_nor_failed_request(site_server, built_si
     base = f"http://127.0.0.1:{site_server.port}"
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        # CI containers have a 64 MB /dev/shm: Chromium must not rely on it.
+        browser = pw.chromium.launch(executable_path=chromium,
+                                     args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage"])
         try:
             page = browser.new_page()
             page.add_init_script(CSP_RECORDER)

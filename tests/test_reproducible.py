@@ -46,9 +46,12 @@ def git(*args: str) -> str:
 
 
 def source_files() -> list[str]:
-    """Tracked and untracked files that are not ignored (what a checkout would build)."""
-    names = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
-    return sorted({n for n in names if n and (ROOT / n).is_file()})
+    """Tracked files, and untracked ones that are not ignored (work in progress), except
+    in hidden directories (CI caches such as .cache/pip live in the checkout)."""
+    tracked = git("ls-files", "-z", "--cached").split("\0")
+    untracked = [n for n in git("ls-files", "-z", "--others", "--exclude-standard").split("\0")
+                 if not any(part.startswith(".") for part in n.split("/")[:-1])]
+    return sorted({n for n in tracked + untracked if n and (ROOT / n).is_file()})
 
 
 def copy_in_order(src: Path, dest: Path, names: list[str]) -> None:
