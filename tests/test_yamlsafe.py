@@ -290,3 +290,10 @@ def test_line_breaks_agree_with_the_parser() -> None:
     assert [(p.line, p.column, p.rule) for p in problems] == [(3, 1, "tab")]
     doc, _ = parse("a: 1\r\nb: 中\r\n")
     assert doc is not None and doc.lines == ["a: 1", "b: 中"] and doc.marks[("b",)] == (2, 4)
+
+
+def test_prose_in_a_block_is_not_flagged_when_the_file_does_not_parse() -> None:
+    text = "opening: |\n  \u3000\u3000首行缩进。\n  KPI：考核\nb: [1, 2\n"
+    doc, problems = parse(text)
+    assert doc is None
+    assert [p.rule for p in problems] == ["yaml-syntax"], messages(problems)

@@ -124,6 +124,8 @@ def _suggestion(word: str, known: Iterable[str]) -> str:
 
 
 class _Validator:
+    """Loads single files: safe YAML, modeline, schema, ambiguous integers; layout checks."""
+
     def __init__(self, data_dir: Path, schema_dir: Path | None) -> None:
         self.data_dir = data_dir
         self.schema_dir = schema_dir or data_dir / "schema"

