@@ -6,15 +6,17 @@ count. Fixed terms every report must use (campaign names, study-material titles,
 formulations such as “习近平新时代中国特色社会主义思想”) are cut out and counted neither
 as copied nor as original. A character is *copied* when it lies in a run of at least
 :data:`SHINGLE` characters that also occurs in the official template or in a report of
-another unit submitted earlier (ties broken by campaign and unit id).
+another unit written earlier (the caller gives the documents in writing order).
 
-The work is linear in the total text. Every shingle (character n-gram) of the template
-is indexed; of each report only its winnowing fingerprints (the smallest shingle of every
-window of :data:`WINDOW` consecutive shingles, Schleimer et al. 2003) enter the index,
-``shingle -> first owner``, so the index stays small. Every shingle of a report is looked
-up, so a passage copied from another report is found from its first fingerprint on; at
-most ``WINDOW - 1`` characters at either end of such a passage can be missed. Shingles
-are compared as strings (no hash values), so results never depend on the process.
+The work is linear in the total text, with no comparison of pairs of reports: one hash
+index maps every shingle (character n-gram) of the template and of the reports already
+seen to its first owner, and every shingle of a report is looked up once. The result is
+exact. For very large corpora ``stride`` > 1 indexes only every stride-th shingle of a
+report (the index shrinks by that factor): a passage of ``SHINGLE + stride - 1`` or more
+characters copied from an earlier report is still found, whole except at most
+``stride - 1`` characters at either end; shorter shared phrases may be missed.
+Shingles are compared as strings (never by hash value), so results do not depend on the
+process or platform.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 SHINGLE = 13  # characters; shorter common phrases are not counted as copying
-WINDOW = 8  # winnowing window; must not exceed SHINGLE so coverage stays contiguous
+STRIDE = 1  # index every shingle (exact); see the module docstring for larger strides
 PASSAGES = 3  # longest copied passages kept per report
 TEMPLATE = "template"
 
@@ -43,6 +46,7 @@ FIXED_TERMS: tuple[str, ...] = (
 )
 
 _KEPT = re.compile(r"[^\W_]+")
+_DROPPED = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -82,38 +86,37 @@ class Result:
         return value / self.chars if self.chars else 0.0
 
 
-@dataclass
-class _Normalised:
-    text: str  # kept characters only
-    norm_starts: list[int]  # start of each kept run in ``text``
-    orig_starts: list[int]  # start of the same run in the original text
-    original: str
+class Normalised:
+    """A text reduced to its kept characters, able to give back the original wording."""
 
-    def original_span(self, start: int, end: int) -> str:
-        """The original wording (with punctuation) of normalised characters [start, end)."""
-        a = self._orig(start)
-        b = self._orig(end - 1) + 1
-        return self.original[a:b]
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = _DROPPED.sub("", original)
+        self._norm_starts: list[int] = []
+        self._orig_starts: list[int] = []
 
     def _orig(self, pos: int) -> int:
-        k = bisect.bisect_right(self.norm_starts, pos) - 1
-        return self.orig_starts[k] + pos - self.norm_starts[k]
+        if not self._norm_starts:
+            length = 0
+            for m in _KEPT.finditer(self.original):
+                self._norm_starts.append(length)
+                self._orig_starts.append(m.start())
+                length += m.end() - m.start()
+        k = bisect.bisect_right(self._norm_starts, pos) - 1
+        return self._orig_starts[k] + pos - self._norm_starts[k]
+
+    def original_span(self, start: int, end: int) -> str:
+        """The original wording (with punctuation) of kept characters [start, end)."""
+        return self.original[self._orig(start): self._orig(end - 1) + 1]
 
 
-def normalise(text: str) -> _Normalised:
-    parts, norm_starts, orig_starts = [], [], []
-    length = 0
-    for m in _KEPT.finditer(text):
-        norm_starts.append(length)
-        orig_starts.append(m.start())
-        parts.append(m.group())
-        length += len(m.group())
-    return _Normalised("".join(parts), norm_starts, orig_starts, text)
+def normalise(text: str) -> Normalised:
+    return Normalised(text)
 
 
 def fixed_terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     """One regex matching any fixed term (normalised, longest first)."""
-    normalised = {normalise(t).text for t in terms}
+    normalised = {_DROPPED.sub("", t) for t in terms}
     alternatives = sorted((t for t in normalised if t), key=lambda t: (-len(t), t))
     if not alternatives:
         return None
@@ -137,89 +140,88 @@ def _shingles(text: str, start: int, end: int, n: int) -> list[str]:
     return [text[i:i + n] for i in range(start, end - n + 1)]
 
 
-def _fingerprints(keys: list[str], window: int) -> set[str]:
-    if len(keys) <= window:
-        return {min(keys)} if keys else set()
-    return set(map(min, *(keys[k:len(keys) - window + 1 + k] for k in range(window))))
-
-
 class Index:
-    """``shingle -> first owner``, plus the first owner from another unit when it differs."""
+    """``shingle -> first owner``, plus the first owner from another unit when it differs.
+
+    Owners are numbered from 1 (0 is never used, so owner numbers are all true).
+    """
 
     def __init__(self) -> None:
         self.first: dict[str, int] = {}
         self.other: dict[str, int] = {}
-        self.owners: list[str | None] = []  # owner index -> unit (None: the template)
-        self.ids: list[str] = []
+        self.units: list[str | None] = [None]  # owner -> unit (None: the template)
+        self.ids: list[str] = [""]
 
     def add_owner(self, doc_id: str, unit: str | None) -> int:
         self.ids.append(doc_id)
-        self.owners.append(unit)
+        self.units.append(unit)
         return len(self.ids) - 1
 
     def add(self, keys: Iterable[str], owner: int) -> None:
-        first, other, owners = self.first, self.other, self.owners
-        unit = owners[owner]
+        first, other, units = self.first, self.other, self.units
+        unit = units[owner]
         for key in keys:
             prev = first.setdefault(key, owner)
-            if prev != owner and owners[prev] is not None and owners[prev] != unit:
+            if prev != owner and units[prev] is not None and units[prev] != unit:
                 other.setdefault(key, owner)
 
     def source(self, key: str, unit: str) -> int | None:
         """The earliest owner of ``key`` that is not ``unit`` itself."""
         owner = self.first.get(key)
-        if owner is None or self.owners[owner] != unit:
+        if owner is None or self.units[owner] != unit:
             return owner
         return self.other.get(key)
 
 
-def _coverage(
-    text: str, spans: list[tuple[int, int]], index: Index, unit: str, n: int, window: int
-) -> tuple[list[int | None], list[str]]:
-    """Source owner of every character of ``text`` (None: original) and the report's fingerprints."""
-    src: list[int | None] = [None] * len(text)
-    prints: list[str] = []
-    first = index.first
+Run = tuple[int, int, int]  # (start, end, owner) of copied characters
+
+
+def _coverage(text: str, spans: list[tuple[int, int]], index: Index, unit: str, n: int,
+              stride: int) -> tuple[list[Run], list[str]]:
+    """Maximal runs of copied characters by owner, and the shingles of ``text`` to index.
+
+    Work is one dictionary look-up per shingle plus a few steps per hit; characters are
+    never visited one by one. A character found in the template and in an earlier report
+    counts as copied from the template. Before the first hit ``run_end`` is -1.
+    """
+    runs: list[Run] = []
+    sampled: list[str] = []
+    first, units = index.first, index.units
     for start, end in spans:
         keys = _shingles(text, start, end, n)
         if not keys:
             continue
-        prints.extend(_fingerprints(keys, window))
+        sampled.extend(keys[::stride])
         hits = list(map(first.get, keys))
-        reach = start
-        for i, owner in enumerate(hits):
-            if owner is None:
-                continue
-            if index.owners[owner] == unit:
+        run_start, run_end, run_owner, covered = 0, -1, 0, -1
+        for i in compress(range(len(hits)), hits):
+            owner = hits[i]
+            if units[owner] == unit:
                 owner = index.source(keys[i], unit)
                 if owner is None:
                     continue
             pos = start + i
-            lo = max(pos, reach)
-            hi = pos + n
-            if lo < hi:
-                src[lo:hi] = [owner] * (hi - lo)
-                reach = hi
-    return src, prints
+            template = units[owner] is None
+            if pos <= run_end and template == (units[run_owner] is None):
+                # A contiguous copied passage keeps the source it was first found in
+                # (several earlier reports may share it); template and reports stay apart.
+                run_end = pos + n
+                continue
+            if run_owner:
+                if template and pos < run_end:
+                    run_end = max(pos, run_start)  # characters also in the template are its
+                if run_end > run_start:
+                    runs.append((run_start, run_end, run_owner))
+                    covered = run_end
+            run_start, run_end, run_owner = max(pos, covered), pos + n, owner
+        if run_owner:
+            runs.append((run_start, run_end, run_owner))
+    return runs, sampled
 
 
-def _passages(norm: _Normalised, src: list[int | None], index: Index, limit: int) -> tuple[Passage, ...]:
-    runs: list[tuple[int, int, int]] = []
-    i, length = 0, len(src)
-    while i < length:
-        owner = src[i]
-        if owner is None:
-            i += 1
-            continue
-        j = i + 1
-        while j < length and src[j] == owner:
-            j += 1
-        runs.append((i, j, owner))
-        i = j
-    runs.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
-    return tuple(
-        Passage(norm.original_span(a, b), b - a, index.ids[owner]) for a, b, owner in runs[:limit]
-    )
+def _passages(norm: Normalised, runs: list[Run], index: Index, limit: int) -> tuple[Passage, ...]:
+    longest = sorted(runs, key=lambda r: (r[0] - r[1], r[0]))[:limit]
+    return tuple(Passage(norm.original_span(a, b), b - a, index.ids[o]) for a, b, o in longest)
 
 
 def analyse(
@@ -228,41 +230,36 @@ def analyse(
     fixed_terms: Iterable[str] = FIXED_TERMS,
     *,
     n: int = SHINGLE,
-    window: int = WINDOW,
+    stride: int = STRIDE,
     passages: int = PASSAGES,
 ) -> dict[str, Result]:
     """Copy-detection results of ``documents``, given in the order they were written."""
-    if not 1 <= window <= n:
-        raise ValueError("window must be between 1 and the shingle length")
+    if not 1 <= stride <= n:
+        raise ValueError("stride must be between 1 and the shingle length")
     fixed = fixed_terms_pattern(fixed_terms)
     index = Index()
     if template:
         owner = index.add_owner(TEMPLATE, None)
-        t = normalise(template).text
+        t = _DROPPED.sub("", template)
         for start, end in segments(t, fixed):
             index.add(_shingles(t, start, end, n), owner)
     results: dict[str, Result] = {}
     for doc in documents:
         norm = normalise(doc.text)
         spans = segments(norm.text, fixed)
-        src, prints = _coverage(norm.text, spans, index, doc.owner, n, window)
-        counted = sum(e - s for s, e in spans)
-        from_template = 0
-        by_source: dict[str, int] = {}
-        for owner in src:
-            if owner is None:
-                continue
-            if index.owners[owner] is None:
-                from_template += 1
-            else:
-                by_source[index.ids[owner]] = by_source.get(index.ids[owner], 0) + 1
+        runs, sampled = _coverage(norm.text, spans, index, doc.owner, n, stride)
+        counts: dict[int, int] = {}
+        for a, b, owner in runs:
+            counts[owner] = counts.get(owner, 0) + b - a
+        from_template = sum(c for o, c in counts.items() if index.units[o] is None)
+        by_source = {index.ids[o]: c for o, c in counts.items() if index.units[o] is not None}
         results[doc.id] = Result(
             id=doc.id,
-            chars=counted,
+            chars=sum(e - s for s, e in spans),
             from_template=from_template,
             from_documents=sum(by_source.values()),
             sources=dict(sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))),
-            passages=_passages(norm, src, index, passages),
+            passages=_passages(norm, runs, index, passages),
         )
-        index.add(prints, index.add_owner(doc.id, doc.owner))
+        index.add(sampled, index.add_owner(doc.id, doc.owner))
     return results
