@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--group", help="指导组：id、序号或名称，如 g1、1、第一指导组")
     parser.add_argument("--batch", help="批次：序号或名称，如 1、第一批")
     parser.add_argument("--force", action="store_true", help="报告文件已存在时重新生成（会覆盖已写的内容）")
+    parser.add_argument("--register-only", action="store_true",
+                        help="只登记单位并加入名单，不生成报告文件（之后用 import_docx.py 导入 Word 报告）")
     parser.add_argument("--data-dir", type=Path, default=REPO / "data", help="数据目录（默认：仓库的 data/）")
     return parser
 
@@ -83,7 +85,8 @@ def complete(args: argparse.Namespace, choices: scaffold.Choices, ask: Asker) ->
     scaffold.check_id(args.unit)
     unit = choices.units.get(args.unit)
     if unit is None:
-        print(f"单位 {args.unit} 还没有登记，需要单位名称和党组织名称。")
+        if not (args.name and args.party_org):
+            print(f"单位 {args.unit} 还没有登记，需要单位名称和党组织名称。")
         args.name = args.name or ask("单位名称（如 市财政局）")
         args.party_org = args.party_org or ask("党组织名称（如 市财政局党组）")
     if choices.roster_entry(campaign, args.unit) is None:
@@ -105,13 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         choices = scaffold.Choices.load(data_dir)
         request = complete(args, choices, Asker())
-        outcome = scaffold.create(data_dir, request, force=args.force)
+        outcome = scaffold.create(data_dir, request, force=args.force, write_report=not args.register_only)
     except scaffold.ScaffoldError as err:
         print(f"错误：{err}")
         print("没有写入任何文件。")
         return 2
     for action in outcome.actions:
         print(action)
+    if args.register_only:
+        print("现在可以导入 Word 报告：make import-docx DOCX=<报告文件.docx>")
+        return 0
     from kb.validate import load_and_validate
 
     _, problems = load_and_validate(data_dir, only=[outcome.report])

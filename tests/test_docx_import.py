@@ -241,7 +241,16 @@ def test_unit_not_in_roster_suggests_new_unit(tmp_path, data_dir):
     result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
     assert (result.campaign, result.unit) == ("2024-dangji", "shi-fgw")
     message = next(m for m in levels(result, di.ERROR) if "roster" in m)
-    assert "scripts/new_unit.py --unit shi-fgw --campaign 2024-dangji --group g1" in message
+    assert 'make new-unit ARGS="--register-only --unit shi-fgw --campaign 2024-dangji --group g1 --batch <批次>"' \
+        in message
+
+
+def test_unknown_unit_gets_the_command_that_registers_it(tmp_path, data_dir):
+    paragraphs = _replace(B.template_paragraphs().paragraphs, "市财政局党组", "市档案局党组")
+    result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
+    message = next(m for m in levels(result, di.ERROR) if "无法从正文确定单位" in m)
+    assert ('make new-unit ARGS="--register-only --unit <单位id> --name 市档案局 --party-org 市档案局党组 '
+            '--campaign 2023-zhuti --group g1 --batch <批次>"') in message
 
 
 def test_missing_required_figure_is_a_commented_line(tmp_path, data_dir):

@@ -124,6 +124,14 @@ def test_bad_requests_write_nothing(data_dir, changes, message):
     assert snapshot(data_dir) == before
 
 
+def test_register_only_writes_no_report(data_dir):
+    outcome = scaffold.create(data_dir, NEW, write_report=False)
+    assert not outcome.report.exists()
+    assert len(outcome.actions) == 2
+    again = scaffold.create(data_dir, NEW, write_report=False)
+    assert again.actions == ["单位 shi-sjj 已登记并在 2023-zhuti 的名单中，无需改动"]
+
+
 def test_existing_report_needs_force(data_dir):
     scaffold.create(data_dir, NEW)
     with pytest.raises(scaffold.ScaffoldError, match="已经存在"):

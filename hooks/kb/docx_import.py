@@ -1225,49 +1225,62 @@ class _Parser:
     def _identify(self, title: Para | None, addressee: Para | None, opening: list[_Span]) -> None:
         text = " ".join([title.text if title else ""] + [s.text for s in opening[:2]]
                         + [getattr(self, "signature", "")])
+        group_number, prefix = None, ""
+        if addressee is not None:
+            m = _ADDRESSEE_RE.match(half(addressee.text))
+            assert m is not None
+            group_number, prefix = cn_to_int(m.group("n")), m.group("prefix").strip()
+        if not self.campaign_id:
+            self.campaign_id = self._find_campaign(title.text if title else "", prefix)
+        elif self.campaign_id not in self.ref.campaigns:
+            self.note(ERROR, f"学习教育 {self.campaign_id} 不存在（data/campaigns/ 中没有这个文件）")
+        group = self.ref.group_by_number(group_number) if group_number else None
+        if group_number and group is None:
+            self.note(ERROR, f"data/groups.yml 中没有编号为 {group_number} 的指导组", addressee)
         found = self._find_unit(text)
         if self.unit_id:
             if self.ref.unit(self.unit_id) is None:
-                self.note(ERROR, f"单位 {self.unit_id} 不在 data/units.yml 中：请先运行 scripts/new_unit.py 登记")
+                self.note(ERROR, f"单位 {self.unit_id} 不在 data/units.yml 中：请先登记，"
+                                 + self._register_hint(self.unit_id, "", group))
             elif found and found != self.unit_id:
                 self.note(WARNING, f"正文中的党组织属于 {found}，但命令行指定了 {self.unit_id}，以命令行为准")
         elif found:
             self.unit_id = found
         else:
-            orgs = re.findall(r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(PARTY_SUFFIXES) + ")", text)
-            hint = f"（正文中的党组织：{'、'.join(dict.fromkeys(orgs))}）" if orgs else ""
-            self.note(ERROR, f"无法从正文确定单位：没有与 data/units.yml 中的党组织或单位名称对应的文字{hint}。"
-                             "请用 --unit 指定，或先运行 scripts/new_unit.py 登记新单位")
-        group_number = None
-        if addressee is not None:
-            m = _ADDRESSEE_RE.match(half(addressee.text))
-            assert m is not None
-            group_number = cn_to_int(m.group("n"))
-            prefix = m.group("prefix").strip()
-        else:
-            prefix = ""
-        if not self.campaign_id:
-            self.campaign_id = self._find_campaign(title.text if title else "", prefix)
-        elif self.campaign_id not in self.ref.campaigns:
-            self.note(ERROR, f"学习教育 {self.campaign_id} 不存在（data/campaigns/ 中没有这个文件）")
+            orgs = list(dict.fromkeys(
+                o.removeprefix("中共") for o in re.findall(r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(PARTY_SUFFIXES) + ")", text)
+            ))
+            hint = f"（正文中的党组织：{'、'.join(orgs)}）" if orgs else ""
+            self.note(ERROR, f"无法从正文确定单位：data/units.yml 中没有与正文对应的党组织或单位名称{hint}。"
+                             "如果单位已登记，请用 --unit 指定；新单位请先登记，"
+                             + self._register_hint("<单位id>", orgs[0] if orgs else "", group))
         if not self.campaign_id:
             ids = "、".join(self.ref.campaigns)
             self.note(ERROR, f"无法从标题确定是哪一次学习教育，请用 --campaign 指定（可选：{ids}）", title)
             return
-        group = self.ref.group_by_number(group_number) if group_number else None
-        if group_number and group is None:
-            self.note(ERROR, f"data/groups.yml 中没有编号为 {group_number} 的指导组", addressee)
-        if not self.unit_id:
+        if not self.unit_id or self.ref.unit(self.unit_id) is None:
             return
         entry = self.ref.roster_entry(self.campaign_id, self.unit_id)
         if entry is None:
-            cmd = (f"scripts/new_unit.py --unit {self.unit_id} --campaign {self.campaign_id}"
-                   + (f" --group {group['id']}" if group else "") + " --batch <批次>")
-            self.note(ERROR, f"单位 {self.unit_id} 不在学习教育 {self.campaign_id} 的名单（roster）中："
-                             f"请先运行 {cmd}")
+            self.note(ERROR, f"单位 {self.unit_id} 不在学习教育 {self.campaign_id} 的名单（roster）中：请先加入，"
+                             + self._register_hint(self.unit_id, "", group))
         elif group is not None and entry.get("group") != group.get("id"):
             self.note(WARNING, f"报告写给{group.get('name')}，但名单中 {self.unit_id} 属于 {entry.get('group')}："
                                "网页以名单为准，请核对", addressee)
+
+    def _register_hint(self, unit_id: str, org: str, group: dict | None) -> str:
+        """The make new-unit command that registers the unit (and adds it to the roster)."""
+        parts = ["--register-only", f"--unit {unit_id}"]
+        if org:
+            name = org
+            for suffix in PARTY_SUFFIXES:
+                name = name.removesuffix(suffix)
+            parts += [f"--name {name}", f"--party-org {org}"]
+        elif self.ref.unit(unit_id) is None:
+            parts += ["--name <单位名称>", "--party-org <党组织名称>"]
+        parts += [f"--campaign {self.campaign_id or '<学习教育>'}", f"--group {group['id'] if group else '<指导组>'}",
+                  "--batch <批次>"]
+        return f'运行：make new-unit ARGS="{" ".join(parts)}"，然后重新导入'
 
     def _find_unit(self, text: str) -> str:
         squashed = _squash(text)

@@ -309,8 +309,9 @@ def plan_roster(choices: Choices, req: Request) -> tuple[dict, dict | None]:
     return campaign, {"unit": req.unit, "group": group["id"], "batch": batch["id"]}
 
 
-def create(data_dir: Path, req: Request, *, force: bool = False, today: str | None = None) -> Outcome:
-    """Register the unit where needed and write its report outline."""
+def create(data_dir: Path, req: Request, *, force: bool = False, today: str | None = None,
+           write_report: bool = True) -> Outcome:
+    """Register the unit where needed and write its report outline (unless ``write_report`` is off)."""
     check_id(req.unit)
     choices = Choices.load(data_dir)
     unit = choices.units.get(req.unit)
@@ -325,7 +326,7 @@ def create(data_dir: Path, req: Request, *, force: bool = False, today: str | No
         unit = new_unit
     campaign, roster_item = plan_roster(choices, req)
     report = data_dir / "reports" / str(campaign["id"]) / f"{req.unit}.yml"
-    if report.exists() and not force:
+    if write_report and report.exists() and not force:
         raise ScaffoldError(f"{report.name} 已经存在（{_rel(report, data_dir)}）：直接编辑它即可；确需重新生成请加 --force")
     actions = []
     # compute every edit first, write only when all of them succeeded
@@ -341,12 +342,15 @@ def create(data_dir: Path, req: Request, *, force: bool = False, today: str | No
         group = choices.group(roster_item["group"])
         batch = Choices.batch(campaign, roster_item["batch"])
         actions.append(f"已把 {req.unit} 加入 {_rel(campaign_path, data_dir)} 的名单（{group.get('name')}，{batch.get('name')}）")
-    outline = report_outline(campaign, unit, choices.materials, today)
-    writes.append((report, outline))
+    if write_report:
+        writes.append((report, report_outline(campaign, unit, choices.materials, today)))
     for path, text in writes:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    actions.append(f"已生成报告文件 {_rel(report, data_dir)}")
+    if write_report:
+        actions.append(f"已生成报告文件 {_rel(report, data_dir)}")
+    elif not actions:
+        actions.append(f"单位 {req.unit} 已登记并在 {campaign['id']} 的名单中，无需改动")
     return Outcome(report, actions)
 
 
