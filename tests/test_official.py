@@ -444,10 +444,29 @@ def test_one_bundle_per_group_and_campaign_holding_each_report_once(kb):
     for r in kb.reports:
         holders = [src for src, text in pages.items()
                    if src.startswith(f"print/{r.campaign.id}/")
-                   and f"{{ #{r.unit.id} .kb-bundle__unit }}" in text]
+                   and f'<h2 class="kb-bundle__unit" id="{r.unit.id}">' in text]
         assert holders == [bundle.bundle_src(r.campaign.id, r.group.id)]
     for c, g in pairs:
         assert f"({bundle.bundle_src(c, g).removeprefix('print/')})" in pages[bundle.INDEX]
+
+
+def test_bundle_html_escapes_the_data(kb):
+    report = dataclasses.replace(kb.reports[0], opening="<b>粗</b> & “引号”",
+                                 signature="中共<script>x</script>党组")
+    html = bundle.document_html(official_document(report), "u")
+    assert "&lt;b&gt;粗&lt;/b&gt; &amp; “引号”" in html
+    assert "中共&lt;script&gt;x&lt;/script&gt;党组" in html and "<script>" not in html
+
+
+@pytest.mark.parametrize("lead, bold, prose_text, want", [
+    ("一是学习。", True, "内容。", "<p><strong>一是学习。</strong>内容。</p>"),
+    ("一是", False, "内容。\n\n第二段。", "<p>一是内容。</p><p>第二段。</p>"),
+    ("二是清单。", True, "- 甲\n- 乙", "<p><strong>二是清单。</strong></p><ul>"),
+])
+def test_bundle_lead_joins_the_first_paragraph(lead, bold, prose_text, want):
+    from kb.official.document import Body
+
+    assert bundle._body_html(Body(prose_text, lead, bold)).startswith(want)
 
 
 def test_bundle_page_holds_every_paragraph_of_its_reports(kb):
@@ -456,8 +475,8 @@ def test_bundle_page_holds_every_paragraph_of_its_reports(kb):
         want = expected(path)
         report = kb.report(*want.report_id.split("/"))
         page = squash(pages[bundle.bundle_src(report.campaign.id, report.group.id)])
-        page = page.replace("**", "")  # the bold 一是… leads
+        page = re.sub(r"<[^>]+>", "", page)  # text of the HTML
         for text in want.all_text():
             for line in text.split("\n"):
-                item = re.sub(r"^(• |\d+\. )", "", line)  # Markdown lists in the source
+                item = re.sub(r"^(• |\d+\. )", "", line)  # list items are <li>
                 assert squash(item) in page, (want.report_id, line)

@@ -8,11 +8,13 @@ are left out of the search index (the reports are indexed on their own pages).
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass
 
 from kb.model import Campaign, Group, KnowledgeBase, Report
-from kb.official.document import OfficialDocument, official_document
+from kb.official import prose
+from kb.official.document import Body, Heading, OfficialDocument, official_document
 from kb.render import GeneratedPage, SiteSettings, render
 
 INDEX = "print/index.md"
@@ -36,8 +38,39 @@ class Bundle:
     def title(self) -> str:
         return f"{self.campaign.short_name}{self.group.name}自查评估报告汇编"
 
-    def documents(self) -> list[OfficialDocument]:
-        return [official_document(r) for r in self.reports]
+    def documents(self) -> list[tuple[OfficialDocument, str]]:
+        """Each report's document and its HTML."""
+        out = []
+        for report in self.reports:
+            doc = official_document(report)
+            out.append((doc, document_html(doc, report.unit.id)))
+        return out
+
+
+@dataclass(frozen=True)
+class HtmlPart:
+    """A heading, or prose rendered to HTML (with its 一是… lead)."""
+
+    heading: Heading | None = None
+    html: str = ""
+
+
+def _body_html(part: Body) -> str:
+    body = prose.to_html(part.prose)
+    if not part.lead:
+        return body
+    lead = html.escape(part.lead, quote=False)
+    lead = f"<strong>{lead}</strong>" if part.lead_bold else lead
+    if body.startswith("<p>"):
+        return f"<p>{lead}{body[3:]}"
+    return f"<p>{lead}</p>{body}"
+
+
+def document_html(doc: OfficialDocument, prefix: str) -> str:
+    """The official document as HTML (the prose is rendered once here, not by the page)."""
+    parts = [HtmlPart(heading=p) if isinstance(p, Heading) else HtmlPart(html=_body_html(p))
+             for p in doc.body]
+    return render("official/document.html.j2", d=doc, prefix=prefix, parts=parts)
 
 
 def bundles(kb: KnowledgeBase) -> list[Bundle]:

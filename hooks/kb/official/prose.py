@@ -8,6 +8,7 @@ bold/italic flags. Nothing of the text is dropped: unknown tags contribute their
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -95,6 +96,9 @@ def _markdown() -> markdown.Markdown:
 
 
 def to_html(text: str) -> str:
+    """HTML of a prose field (plain prose without the Markdown parser: most of it is)."""
+    if not _MARKUP.search(text):
+        return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in _plain_paragraphs(text))
     md = _markdown()
     md.reset()
     return md.convert(escape_prose(text))
@@ -248,13 +252,17 @@ _MARKUP = re.compile(
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+def _plain_paragraphs(text: str) -> list[str]:
+    paragraphs = (_collapse(p).strip() for p in _BLANK_LINE.split(text.strip()))
+    return [p for p in paragraphs if p]
+
+
 def blocks(text: str) -> list[Block]:
     """Paragraphs and tables of a prose field, in order."""
     if not text or not text.strip():
         return []
     if not _MARKUP.search(text):
-        paragraphs = (_collapse(p).strip() for p in _BLANK_LINE.split(text.strip()))
-        return [Paragraph([Run(p)]) for p in paragraphs if p]
+        return [Paragraph([Run(p)]) for p in _plain_paragraphs(text)]
     builder = _TreeBuilder()
     builder.feed(to_html(text))
     builder.close()
