@@ -3,8 +3,9 @@
 * :mod:`kb.official.document` — a report as the sequence of parts of the official document.
 * :mod:`kb.official.word` — :func:`export_report` writes it as .docx (python-docx).
 * :mod:`kb.official.prose` — contributor Markdown as plain paragraphs and tables.
-* :mod:`kb.official.publish` — the site side: the Word file of every report (post-build
-  step), the links on report pages and the printable bundle pages per guidance group.
+* :mod:`kb.official.downloads` — the Word file of every report next to its page (a
+  post-build step) and the links on report pages.
+* :mod:`kb.official.bundle` — the printable bundle pages, one per guidance group and campaign.
 
 The print stylesheet is ``docs/assets/print.css``.
 """
