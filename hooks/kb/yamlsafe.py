@@ -425,18 +425,64 @@ class _Builder:
         )
 
     def run(self, next_event: Any) -> None:
-        """Consume events until the stream ends or the input is refused."""
+        """Consume events until the stream ends or the input is refused.
+
+        Plain text keys and stored scalar values, nine events in ten, are handled inline;
+        everything else (collections, anchors, tags, odd keys) goes through :meth:`_node`.
+        """
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
         ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-        stack, marks, scalars = self.stack, self.marks, self.scalars
+        stack, marks, scalars, key_marks = self.stack, self.marks, self.scalars, self.key_marks
+        cache, clean, spans = _PLAIN_CACHE, _CLEAN_KEYS, self.spans
+        no_key, discard_key, str_tag, info = _NO_KEY, _DISCARD, STR_TAG, ScalarInfo
         while True:
             event = next_event()
             cls = event.__class__
             if cls is scalar_event:
-                plain = stack and event.anchor is None and event.tag is None
-                if plain and self._fast_scalar(event, stack[-1], marks, scalars):
-                    continue
+                if stack and event.anchor is None and event.tag is None:
+                    parent = stack[-1]
+                    start = event.start_mark
+                    at = (start.line + 1, start.column + 1)
+                    raw, style = event.value, event.style
+                    if style:
+                        tag, value = str_tag, raw
+                    else:
+                        tag, value = cache.get(raw) or resolve_scalar(raw, None)
+                    if parent.discard:
+                        pass
+                    elif parent.is_map:
+                        key = parent.key
+                        if key is no_key:
+                            if value.__class__ is str and value not in parent.first_keys and (
+                                value in clean or self._clean_key(value)
+                            ):
+                                parent.first_keys[value] = at[0]
+                                parent.key = value
+                                parent.key_mark = at
+                                key_marks[parent.path + (value,)] = at
+                                continue
+                        elif key is not discard_key:
+                            path = parent.path + (key,)
+                            parent.container[key] = value
+                            parent.key = no_key
+                            end = event.end_mark
+                            end_at = (end.line + 1, end.column + 1)
+                            if end_at[0] > at[0]:
+                                spans.append((at[0], end_at[0], end_at[1]))
+                            marks[path] = at
+                            scalars[path] = _new_tuple(info, (raw, style or "", tag, at, end_at))
+                            continue
+                    else:
+                        path = parent.path + (len(parent.container),)
+                        parent.container.append(value)
+                        end = event.end_mark
+                        end_at = (end.line + 1, end.column + 1)
+                        if end_at[0] > at[0]:
+                            spans.append((at[0], end_at[0], end_at[1]))
+                        marks[path] = at
+                        scalars[path] = _new_tuple(info, (raw, style or "", tag, at, end_at))
+                        continue
                 self._node(event, None)
             elif cls is map_start:
                 if not self._node(event, {}):
@@ -464,46 +510,13 @@ class _Builder:
             elif cls is yaml.StreamEndEvent:
                 return
 
-    def _fast_scalar(self, event: Any, parent: _Frame, marks: dict, scalars: dict) -> bool:
-        """The common case inline: a new text key, or a stored value. False: use _node."""
-        if parent.discard:
+    @staticmethod
+    def _clean_key(value: str) -> bool:
+        """True (and remembered) when a key has no invisible characters."""
+        if _INVISIBLE_RE.search(value):
             return False
-        start = event.start_mark
-        at = (start.line + 1, start.column + 1)
-        raw, style = event.value, event.style
-        if style:
-            tag, value = STR_TAG, raw
-        else:
-            tag, value = _PLAIN_CACHE.get(raw) or resolve_scalar(raw, None)
-        if parent.is_map:
-            key = parent.key
-            if key is _NO_KEY:
-                if value.__class__ is not str or value in parent.first_keys:
-                    return False
-                if value not in _CLEAN_KEYS:
-                    if _INVISIBLE_RE.search(value):
-                        return False
-                    if len(_CLEAN_KEYS) < 20000:
-                        _CLEAN_KEYS.add(value)
-                parent.first_keys[value] = at[0]
-                parent.key = value
-                parent.key_mark = at
-                self.key_marks[parent.path + (value,)] = at
-                return True
-            if key is _DISCARD:
-                return False
-            path = parent.path + (key,)
-            parent.container[key] = value
-            parent.key = _NO_KEY
-        else:
-            path = parent.path + (len(parent.container),)
-            parent.container.append(value)
-        end_mark = event.end_mark
-        end = (end_mark.line + 1, end_mark.column + 1)
-        if end[0] > at[0]:
-            self.spans.append((at[0], end[0], end[1]))
-        marks[path] = at
-        scalars[path] = _new_tuple(ScalarInfo, (raw, style or "", tag, at, end))
+        if len(_CLEAN_KEYS) < 20000:
+            _CLEAN_KEYS.add(value)
         return True
 
     def _node(self, event: Any, container: dict | list | None) -> bool:
