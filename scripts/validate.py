@@ -75,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(rendered + "\n", encoding="utf-8")
         rendered = format_problems(problems, "text")
     if rendered:
-        print(rendered)
+        try:
+            print(rendered, flush=True)
+        except BrokenPipeError:  # e.g. piped into head: the exit code still tells
+            sys.stdout = None
     print(summary(problems), file=sys.stderr)
     return 1 if has_errors(problems) else 0
 

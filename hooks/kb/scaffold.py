@@ -261,7 +261,7 @@ ledger:
 
 def _materials_note(required: Sequence[str], materials: Mapping[str, dict]) -> str:
     base = "学习材料 id，见 data/materials.yml"
-    return base + ("；已列出本活动的必读材料，可增删" if required else "；没有就写 []")
+    return base + ("；已列出本次学习教育的必读材料，可增删" if required else "；没有就写 []")
 
 
 # ------------------------------------------------------------------ create

@@ -233,7 +233,7 @@ class _Validator:
 
     def campaign_files(self) -> list[Path]:
         paths = self._yml_files(self.data_dir / "campaigns", "data/campaigns/ ")
-        self.file_names(paths, "活动")
+        self.file_names(paths, "学习教育")
         return paths
 
     def report_files(self, only: Iterable[Path] | None) -> list[Path]:
@@ -265,7 +265,7 @@ class _Validator:
             elif len(parts) != 2:
                 self.out.file(
                     self.out.rel(path),
-                    "报告文件必须放在 data/reports/<活动 id>/<单位 id>.yml",
+                    "报告文件必须放在 data/reports/<学习教育 id>/<单位 id>.yml",
                     found=self.out.rel(path), rule="layout",
                 )
             else:
@@ -273,7 +273,7 @@ class _Validator:
         for folder in sorted({p.parent for p in kept}):
             reason = explain_id(folder.name)
             if reason:
-                self.out.file(self.out.rel(folder), f"目录名 {folder.name} 不是合规的活动标识：{reason}", rule="file-name")
+                self.out.file(self.out.rel(folder), f"目录名 {folder.name} 不是合规的学习教育标识：{reason}", rule="file-name")
         self.file_names(kept, "单位")
         return kept
 
@@ -328,7 +328,7 @@ def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
     stem = doc.path.name[: -len(".yml")]
     cid = _get(doc, "id")
     if isinstance(cid, str) and ID_RE.fullmatch(cid) and cid != stem:
-        out.at(doc, ("id",), f"活动标识 {cid} 与文件名 {doc.path.name} 不一致：文件名必须是 <id>.yml", expected=f"{stem}", found=cid, rule="file-name")
+        out.at(doc, ("id",), f"学习教育标识 {cid} 与文件名 {doc.path.name} 不一致：文件名必须是 <id>.yml", expected=f"{stem}", found=cid, rule="file-name")
     batches = _unique_ids(out, doc, "batches", "id", "批次编号") or set()
     _unique_ids(out, doc, "figures", "key", "数字键名")
     for i, material in enumerate(_get(doc, "required_materials") or []):
@@ -341,7 +341,7 @@ def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
         batch = entry.get("batch")
         if type(batch) is int and batches and str(batch) not in batches:
             out.at(
-                doc, ("roster", i, "batch"), f"批次 {batch} 不在本活动的批次中",
+                doc, ("roster", i, "batch"), f"批次 {batch} 不在本学习教育的批次中",
                 expected="、".join(sorted(batches)), found=str(batch), rule="unknown-id",
             )
         if isinstance(unit, str):
@@ -349,7 +349,7 @@ def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
                 out.at(doc, ("roster", i, "unit"), f"单位 {unit} 在名册中重复出现（第 {seen[unit]} 行已有）", found=unit, rule="duplicate-id")
             else:
                 seen[unit] = doc.mark(("roster", i, "unit"))[0]
-    _date_order(out, doc, (), "活动")
+    _date_order(out, doc, (), "学习教育")
     for i, _batch in _items(doc, "batches"):
         _date_order(out, doc, ("batches", i), "批次")
 
@@ -400,7 +400,7 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index) -> tuple[str, 
     info = index.campaigns.get(cid)
     if info is None and ID_RE.fullmatch(cid):
         out.at(
-            doc, ("campaign",), f"未知的活动 {cid}：data/campaigns/ 中没有 {cid}.yml{_suggestion(cid, index.campaigns)}",
+            doc, ("campaign",), f"未知的学习教育 {cid}：data/campaigns/ 中没有 {cid}.yml{_suggestion(cid, index.campaigns)}",
             found=cid, rule="unknown-id",
         )
     for i, material in enumerate(_get(doc, "materials") or []):
@@ -408,7 +408,7 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index) -> tuple[str, 
     if info is not None:
         entry = info.roster.get(unit)
         if entry is None and unit_known:
-            out.at(doc, ("unit",), f"单位 {unit} 不在活动 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
+            out.at(doc, ("unit",), f"单位 {unit} 不在学习教育 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
         _check_figures(out, doc, info)
         _check_dates(out, doc, info, entry)
     return cid, unit
@@ -424,8 +424,8 @@ def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None
         if key not in declared:
             close = schemas.suggest(str(key), list(declared))
             suggested.add(close)
-            hint = f"，是否想写 {close}？" if close else f"（本活动声明的数字：{'、'.join(declared)}）"
-            out.at(doc, ("figures", key), f"活动 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
+            hint = f"，是否想写 {close}？" if close else f"（本学习教育声明的数字：{'、'.join(declared)}）"
+            out.at(doc, ("figures", key), f"学习教育 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
     for key, spec in declared.items():
         if spec.get("required") is True and key not in figures and key not in suggested:
             out.at(
@@ -457,7 +457,7 @@ def _check_dates(out: _Collector, doc: SourceDoc, info: _CampaignInfo, entry: di
         deadline, status = _date(item.get("deadline")), item.get("status")
         if deadline and start and deadline < start:
             out.at(
-                doc, ("ledger", i, "deadline"), f"整改时限早于活动开始日期 {start}，请核对",
+                doc, ("ledger", i, "deadline"), f"整改时限早于学习教育开始日期 {start}，请核对",
                 level=WARNING, found=deadline, rule="date-order",
             )
         if status == DONE and not item.get("completed"):
@@ -600,7 +600,7 @@ def load_and_validate(
         cid = _get(doc, "id")
         if isinstance(cid, str):
             if cid in campaign_index:
-                out.at(doc, ("id",), f"活动标识 {cid} 与 {campaign_index[cid].doc.rel} 重复", found=cid, rule="duplicate-id")
+                out.at(doc, ("id",), f"学习教育标识 {cid} 与 {campaign_index[cid].doc.rel} 重复", found=cid, rule="duplicate-id")
             else:
                 campaign_index[cid] = _CampaignInfo.of(doc)
     index = _Index(
@@ -613,7 +613,7 @@ def load_and_validate(
     known_campaigns = set(campaign_index) if campaigns or (data_dir / "campaigns").is_dir() else None
     for i, material in _items(materials, "materials"):
         for j, cid in enumerate(material.get("campaigns") or []):
-            _check_refs(out, materials, ("materials", i, "campaigns", j), cid, known_campaigns, "活动", "data/campaigns/ ")
+            _check_refs(out, materials, ("materials", i, "campaigns", j), cid, known_campaigns, "学习教育", "data/campaigns/ ")
     for doc in campaigns:
         _check_campaign(out, doc, index)
         _check_placeholders(out, doc)
@@ -631,7 +631,7 @@ def load_and_validate(
             out.problems.append(
                 Problem(
                     claim.rel, claim.mark[0], claim.mark[1],
-                    f"单位 {claim.unit} 在活动 {claim.campaign} 中已经有一份报告：{seen[key]}",
+                    f"单位 {claim.unit} 在学习教育 {claim.campaign} 中已经有一份报告：{seen[key]}",
                     "unit", ERROR, found=claim.unit, rule="duplicate-report",
                 )
             )
