@@ -24,7 +24,8 @@
   };
   var LABELS = ["单位", "学习教育", "指导组", "批次", "类别", "阅读"];
   var EXCERPT_WORDS = 48;
-  var BATCH = 12;        // fragments loaded per step
+  var BATCH = 8;         // fragments loaded per step (one round of parallel requests)
+  var FIRST_GROUPS = 3;  // shown as soon as loaded; the rest of the page follows
   var PAGE_GROUPS = 10;  // results shown per "more" step
   var SECTIONS_PER_GROUP = 3;
 
@@ -287,7 +288,7 @@
   /** Load fragments until ``count`` more groups exist (or results run out). */
   Search.prototype.more = function (count) {
     var self = this;
-    var target = self.groups.length + count;
+    var target = self.groups.length + Math.max(0, count);
     function step() {
       if (self.groups.length >= target || self.loaded >= self.results.length) {
         return Promise.resolve(self.groups.slice(0, target));
@@ -454,6 +455,21 @@
     return filters;
   }
 
+  /** Excerpt pieces without a leading ``prefix`` (the page title repeated by its h1). */
+  function withoutPrefix(pieces, prefix) {
+    var text = pieces.map(function (p) { return p[0]; }).join("");
+    if (!prefix || text.indexOf(prefix) !== 0 || text.trim() === prefix) return pieces;
+    var cut = prefix.length;
+    var out = [];
+    pieces.forEach(function (p) {
+      if (cut >= p[0].length) { cut -= p[0].length; return; }
+      out.push([p[0].slice(cut), p[1]]);
+      cut = 0;
+    });
+    if (out.length) out[0][0] = out[0][0].replace(/^\s+/, "");
+    return out;
+  }
+
   function renderPieces(parent, pieces) {
     pieces.forEach(function (p) {
       if (p[1]) parent.appendChild(el("mark", "", p[0]));
@@ -492,9 +508,10 @@
       }
       var part = i === 0 ? article : el("article", "md-search-result__article md-typeset");
       if (entry.section) part.appendChild(el("h2", "kb-search__section", entry.section));
-      if (entry.excerpt.length) {
+      var excerpt = withoutPrefix(entry.excerpt, group.title);
+      if (excerpt.length) {
         var p = el("p", "kb-search__excerpt");
-        renderPieces(p, entry.excerpt);
+        renderPieces(p, excerpt);
         part.appendChild(p);
       }
       if (i > 0) target.appendChild(part);
@@ -527,16 +544,22 @@
       if (seq !== sequence) return;
       current = search;
       updateCounts(search.found ? search.found.filters : null);
-      return search.more(PAGE_GROUPS).then(function (groups) {
+      if (!search.results.length) {
+        list.textContent = "";
+        moreButton.hidden = true;
+        setStatus("没有找到相关结果，可减少关键词或更换筛选条件");
+        root.setAttribute("data-kb-search-done", String(seq));
+        return;
+      }
+      setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
+        + "共 " + search.results.length + " 处匹配");
+      // The first results are shown at once, the rest of the first page when loaded.
+      return search.more(FIRST_GROUPS).then(function (groups) {
         if (seq !== sequence) return;
-        if (!search.results.length) {
-          list.textContent = "";
-          moreButton.hidden = true;
-          setStatus("没有找到相关结果，可减少关键词或更换筛选条件");
-          return;
-        }
-        setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
-          + "共 " + search.results.length + " 处匹配");
+        render(search, groups, false);
+        return search.more(PAGE_GROUPS - groups.length);
+      }).then(function (groups) {
+        if (seq !== sequence || !groups) return;
         render(search, groups, false);
         root.setAttribute("data-kb-search-done", String(seq));
       });
