@@ -7,6 +7,7 @@ of this file is put on ``sys.path`` to import the domain package.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,12 +16,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from kb import build, pages, postbuild  # noqa: E402
+from kb import build, incremental, pages, postbuild, timings  # noqa: E402
 from kb.problems import format_text, summary  # noqa: E402
 from kb.safety import sanitize_html  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 _state: dict = {}
+
+
+class _GeneratedFile(File):
+    """A generated page that a ``serve --dirty`` rebuild skips when its Markdown is unchanged."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not (self.unchanged and os.path.isfile(self.abs_dest_path))
+
+
+def on_startup(command, dirty):
+    incremental.start(command, dirty)
+    if dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(incremental.drop_dirty_warning)
 
 
 def on_config(config):
@@ -42,11 +58,16 @@ def on_files(files, config):
     generated = pages.generate_pages(_state["kb"], _state["settings"])
     _state["sanitize"] = {p.src_uri for p in generated if p.sanitize}
     for page in generated:
-        files.append(File.generated(config, page.src_uri, content=page.content))
+        file = _GeneratedFile.generated(config, page.src_uri, content=page.content)
+        if incremental.state.serving:
+            file.unchanged = incremental.PAGES.unchanged(config.site_dir, page.src_uri, page.content)
+        files.append(file)
     return files
 
 
 def on_nav(nav, config, files):
+    for page in nav.pages:  # in the nav: always rendered, their titles feed every nav
+        page.file.unchanged = False
     section = next(
         (item for item in nav.items if item.is_section
          and any(getattr(c, "url", None) == "reports/" for c in item.children)),
@@ -57,6 +78,7 @@ def on_nav(nav, config, files):
     for src_uri in pages.campaign_nav(_state["kb"]):
         page = files.get_file_from_path(src_uri).page
         page.parent = section
+        page.file.unchanged = False
         section.children.append(page)
     return nav
 
@@ -69,9 +91,15 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     postbuild.run(_state["kb"], _state["settings"], Path(config.site_dir))
+    incremental.PAGES.commit(config.site_dir)
 
 
 def on_serve(server, config, builder):
     server.watch(str(_state["data_dir"]))
     server.watch(str(Path(__file__).resolve().parent / "templates"))
     return server
+
+
+# KB_TIMINGS=path: record per-phase durations for scripts/bench.py (no-op otherwise).
+timings.instrument(globals(), step=postbuild.STEPS, producer=pages.PRODUCERS,
+                   extras=pages.REPORT_EXTRAS)

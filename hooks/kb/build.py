@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb import model
+from kb import incremental, model
 from kb.problems import Problem, has_errors
 from kb.render import GeneratedPage, SiteSettings
 from kb.validate import load_and_validate
@@ -74,7 +74,10 @@ def settings_from_extra(extra: dict[str, Any], repo_url: str = "") -> SiteSettin
 
 def load(data_dir: Path, only: list[Path] | None = None) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load and validate; raise :class:`DataError` when any error was found."""
-    raw, problems = load_and_validate(data_dir, only=only)
+    if only is None and incremental.state.serving:  # mkdocs serve: re-check changed reports only
+        raw, problems = incremental.LOADS.load(data_dir, load_and_validate)
+    else:
+        raw, problems = load_and_validate(data_dir, only=only)
     if has_errors(problems):
         raise DataError(problems)
     return model.build(raw), problems
