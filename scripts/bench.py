@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Scale benchmark: ``scripts/bench.py [--units N ...]`` (``make bench``, default N = 1000).
+
+For each N: generate N synthetic valid reports into a scratch data folder, time
+``scripts/validate.py`` on it, build the site (``mkdocs build --strict`` with per-phase
+timings), build the floor (the same pages as plain Markdown with MkDocs + Material, no
+hooks, no search), measure one search in headless Chromium and, at --serve-at N, the
+time from editing a report under ``make serve`` to the change showing in the browser.
+Prints a table and the targets of issues 8 and 3, and writes JSON to bench-results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "hooks"))
+
+from kb import bench, benchweb, synth  # noqa: E402
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench.py", description="规模基准：生成 N 份合成报告，测量构建、地板、搜索和 serve 下的修改生效时间。")
+    parser.add_argument("--units", type=int, nargs="+", default=[1000], metavar="N",
+                        help="报告份数，可给多个（默认 1000）")
+    parser.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
+    parser.add_argument("--query", default="调查研究", help="测量搜索时输入的查询（默认：调查研究）")
+    parser.add_argument("--serve-at", type=int, default=1000, metavar="N",
+                        help="在哪个 N 上测量 make serve 下的修改生效时间（默认 1000；0 表示不测）")
+    parser.add_argument("--edits", type=int, default=3, help="serve 测量中修改的次数（默认 3）")
+    parser.add_argument("--no-browser", action="store_true", help="不做浏览器测量（搜索、serve）")
+    parser.add_argument("--no-floor", action="store_true", help="不构建地板")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="JSON 输出目录")
+    parser.add_argument("--work", type=Path, help="临时目录（默认系统临时目录，结束后删除）")
+    parser.add_argument("--keep", action="store_true", help="保留生成的数据和网站")
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
+    folder = work / f"n{n}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    out: dict = {"n": n}
+
+    log(f"N={n}: 生成合成数据")
+    t0 = time.perf_counter()
+    made = synth.generate(folder / "data", n, seed=args.seed)
+    out["generate"] = {"seconds": time.perf_counter() - t0, "reports": len(made.reports),
+                       "prose_chars_average": made.prose_chars / len(made.reports)}
+
+    log(f"N={n}: scripts/validate.py")
+    v = bench.validate_run(made.data_dir, folder, n)
+    out["validate"] = {"wall": v.wall, "cpu": v.cpu, "returncode": v.returncode}
+
+    if not args.no_floor:
+        log(f"N={n}: 地板（纯 Markdown + Material）")
+        config = bench.write_floor_project(made.data_dir, folder / "floor")
+        floor = bench.floor_build(config, folder / "floor-site", n, made.report_ids, folder)
+        out["floor"] = bench.run_to_dict(floor)
+        if floor.run.returncode:
+            log(f"地板构建失败：\n{floor.run.log_tail}")
+
+    log(f"N={n}: 完整构建")
+    site = folder / "site"
+    full = bench.full_build(made.data_dir, site, n, made.report_ids, folder)
+    out["full"] = bench.run_to_dict(full)
+    if full.run.returncode:
+        log(f"完整构建失败：\n{full.run.log_tail}")
+
+    if not args.no_browser and full.run.returncode == 0:
+        try:
+            log(f"N={n}: 搜索（Chromium）")
+            out["search"] = benchweb.search_payload(site, args.query)
+        except Exception as err:  # noqa: BLE001 - report and go on
+            log(f"搜索测量失败：{err}")
+            out["search_error"] = str(err)
+        if n == args.serve_at:
+            rid = made.report_ids[len(made.report_ids) // 2]
+            path = made.reports[len(made.reports) // 2]
+            try:
+                log(f"N={n}: make serve 下修改 {rid}")
+                out["serve"] = benchweb.serve_edit_latency(
+                    made.data_dir, path, f"reports/{rid}/", folder, edits=args.edits)
+            except Exception as err:  # noqa: BLE001 - report and go on
+                log(f"serve 测量失败：{err}")
+                out["serve_error"] = str(err)
+    if not args.keep:
+        for name in ("site", "floor-site", "floor"):
+            shutil.rmtree(folder / name, ignore_errors=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    command = "scripts/bench.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    result: dict = {"command": command.strip(), "started": stamp, "machine": bench.machine(),
+                    "seed": args.seed, "runs": {}}
+    target_file = args.out / f"bench-{stamp}.json"
+    try:
+        for n in args.units:
+            result["runs"][str(n)] = measure(n, args, work)
+            runs = {int(k): v for k, v in result["runs"].items()}
+            result["targets"] = [t.__dict__ | {"verdict": t.verdict} for t in bench.evaluate(runs)]
+            result["table"] = bench.format_table(runs)
+            target_file.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    (args.out / "latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    runs = {int(k): v for k, v in result["runs"].items()}
+    print(f"命令：{result['command']}\n")
+    print(bench.format_table(runs))
+    print()
+    print(bench.format_targets(bench.evaluate(runs)))
+    print(f"\nJSON：{target_file.relative_to(REPO) if target_file.is_relative_to(REPO) else target_file}")
+    failed = any(r.get("full", {}).get("returncode") for r in result["runs"].values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

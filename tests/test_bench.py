@@ -1,0 +1,362 @@
+"""The scale benchmark: the synthetic data generator, the bench arithmetic, the per-phase
+timings and the serve caches (the benchmark itself is a command, not a timed test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from pathlib import Path
+
+import pytest
+
+from kb import bench, incremental, synth, timings
+from kb.validate import load_and_validate
+
+N = 40
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> synth.SynthResult:
+    return synth.generate(tmp_path_factory.mktemp("synth") / "data", N, seed=7)
+
+
+# ---------------------------------------------------------------------------------------
+# Generator
+# ---------------------------------------------------------------------------------------
+
+
+def test_generated_data_validates_without_problems(synthetic):
+    raw, problems = load_and_validate(synthetic.data_dir)
+    assert problems == []
+    assert len(raw.reports) == N
+    assert len(raw.campaigns) == len(synth.CAMPAIGNS)
+
+
+def test_every_file_starts_with_the_modeline(synthetic):
+    files = sorted(synthetic.data_dir.rglob("*.yml"))
+    assert len(files) == N + len(synth.CAMPAIGNS) + 3
+    for path in files:
+        first = path.read_text("utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        schema = (path.parent / first.split("=", 1)[1]).resolve()
+        assert schema.is_file(), path
+
+
+def test_reports_carry_about_4000_characters(synthetic):
+    import yaml
+
+    sizes = [synth.prose_chars(yaml.safe_load(p.read_text("utf-8"))) for p in synthetic.reports]
+    assert 3500 <= statistics.mean(sizes) <= 4500
+    assert min(sizes) >= 2500 and max(sizes) <= 6500
+
+
+def test_reports_cover_campaigns_groups_figures_and_ledgers(synthetic):
+    raw, _ = load_and_validate(synthetic.data_dir)
+    data = [d.data for d in raw.reports]
+    assert {d["campaign"] for d in data} == {c["id"] for c in synth.CAMPAIGNS}
+    rosters = [e for c in raw.campaigns for e in c.data["roster"]]
+    assert len({e["group"] for e in rosters}) >= 4
+    assert all(d["figures"] and d["ledger"] for d in data)
+    assert any("\n- " in p["text"] for d in data for s in d["highlights"]["sections"]
+               for p in s["points"])  # some Markdown lists
+
+
+def test_same_seed_same_files_and_prefix_stable(tmp_path, synthetic):
+    small = synth.generate(tmp_path / "small", 10, seed=7)
+    for path in small.reports:
+        twin = synthetic.data_dir / path.relative_to(small.data_dir)
+        assert twin.read_bytes() == path.read_bytes()
+    other = synth.generate(tmp_path / "other", 10, seed=8)
+    assert other.reports[0].read_bytes() != small.reports[0].read_bytes()
+
+
+def test_generate_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "x.txt").write_text("x")
+    with pytest.raises(FileExistsError):
+        synth.generate(tmp_path, 1)
+
+
+def test_synthetic_reports_are_not_near_copies(tmp_path):
+    """Copy detection must not see the generated reports as copies of one another."""
+    from kb import build
+    from kb.views import copies
+
+    made = synth.generate(tmp_path / "data", 200, seed=3)
+    kb, _ = build.load(made.data_dir)
+    results = copies.originality(kb, copies.load_template(made.data_dir))
+    shares = sorted(r.share() for r in results.values())
+    assert statistics.median(shares) < 0.10
+    assert shares[-1] < copies.HIGH_SHARE
+
+
+# ---------------------------------------------------------------------------------------
+# Arithmetic
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "floor", "expected"), [
+    (50.0, 20.0, 2.5), (10.0, 40.0, 0.25), (3.0, 0.0, None), (3.0, -1.0, None),
+])
+def test_ratio(value, floor, expected):
+    assert bench.ratio(value, floor) == expected
+
+
+def test_page_stats_average_largest_and_over_limit():
+    sizes = {"reports/a/x/": 30_000, "reports/a/y/": 50_000, "reports/b/z/": 130_000}
+    stats = bench.page_stats(sizes, limit=100_000)
+    assert stats.count == 3
+    assert stats.average == pytest.approx(70_000)
+    assert (stats.largest, stats.largest_path) == (130_000, "reports/b/z/")
+    assert stats.over_limit == 1
+    assert bench.page_stats({}).count == 0
+
+
+@pytest.mark.parametrize(("small", "large", "linear"), [
+    (60.0, 300.0, True),  # exactly 5×
+    (60.0, 330.0, True),  # 5.5× is still within the target
+    (60.0, 331.0, False),
+    (60.0, 240.0, True),  # sub-linear
+])
+def test_growth_against_the_linear_target(small, large, linear):
+    assert (bench.growth(small, large) <= bench.MAX_GROWTH_5000_OVER_1000) is linear
+
+
+def test_phases_split_the_wall_time():
+    spans = [
+        {"name": "on_config", "start": 100.0, "end": 102.0},
+        {"name": "producer:kb.pages.core_pages", "start": 102.5, "end": 104.0},
+        {"name": "on_files", "start": 102.5, "end": 105.0},
+        {"name": "on_nav", "start": 105.1, "end": 105.2},
+        {"name": "step:kb.search.postbuild_step", "start": 115.0, "end": 119.0},
+        {"name": "step:kb.official.downloads.write_word_files", "start": 119.0, "end": 120.0},
+        {"name": "on_post_build", "start": 115.0, "end": 120.0},
+    ]
+    out = bench.phases(spans, wall=25.0)
+    assert out == pytest.approx({
+        "load": 2.0, "generate": 2.5, "render": 10.0, "search": 4.0,
+        "postbuild_other": 1.0, "rest": 5.5,
+    })
+    assert sum(out.values()) == pytest.approx(25.0)
+
+
+def test_phases_without_spans_put_everything_in_rest():
+    assert bench.phases([], wall=12.0) == {
+        "load": 0.0, "generate": 0.0, "render": 0.0, "search": 0.0,
+        "postbuild_other": 0.0, "rest": 12.0,
+    }
+
+
+def _runs(full1=50.0, floor1=25.0, avg=30_000, largest=60_000, validate=1.5,
+          peak5=900 * bench.MB, full5=260.0, serve=2.0, payload=400_000, first=0.8,
+          search=10.0) -> dict[int, dict]:
+    return {
+        1000: {
+            "full": {"wall": full1, "pages": {"count": 1000, "average": avg, "largest": largest},
+                     "phases": {"search": search}},
+            "floor": {"wall": floor1},
+            "validate": {"wall": validate},
+            "serve": {"worst": serve, "edits": [{}, {}, {}]},
+            "search": {"bytes": payload, "first_result_seconds": first, "requests": 9},
+        },
+        5000: {"full": {"wall": full5, "peak_tree_rss": peak5}},
+    }
+
+
+def test_all_targets_met():
+    targets = bench.evaluate(_runs())
+    assert [t.ok for t in targets] == [True] * len(targets)
+    by_key = {t.key: t for t in targets}
+    assert by_key["full_over_floor"].value == pytest.approx(2.0)
+    assert by_key["growth"].value == pytest.approx(5.2)
+    assert by_key["index_over_render"].value == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ({"full1": 63.0}, "full_over_floor"),
+    ({"avg": 41_000}, "avg_report_page"),
+    ({"largest": 100_001}, "largest_report_page"),
+    ({"validate": 2.01}, "validate"),
+    ({"peak5": 1.6 * bench.GB}, "peak_memory"),
+    ({"full5": 280.0}, "growth"),
+    ({"serve": 3.2}, "serve_edit"),
+    ({"payload": 1_200_000}, "search_bytes"),
+    ({"first": 1.6}, "first_result"),
+    ({"search": 26.0}, "index_over_render"),
+])
+def test_each_missed_target_is_reported(change, key):
+    targets = {t.key: t for t in bench.evaluate(_runs(**change))}
+    assert targets[key].ok is False
+    assert targets[key].verdict == "未达到"
+    assert all(t.ok for k, t in targets.items() if k != key)
+
+
+def test_targets_not_measured_are_marked():
+    targets = bench.evaluate({100: {"full": {"wall": 3.0}}})
+    assert all(t.ok is None and t.verdict == "未测" and t.shown == "—" for t in targets)
+
+
+def test_table_has_one_column_per_size():
+    runs = _runs()
+    runs[1000]["full"].update(cpu=80.0, peak_tree_rss=500 * bench.MB, site_bytes=90 * bench.MB,
+                              site_files=2100,
+                              phases={p: 1.0 for p in bench.PHASES})
+    runs[1000]["floor"].update(peak_tree_rss=300 * bench.MB, site_bytes=60 * bench.MB)
+    table = bench.format_table(runs)
+    lines = table.splitlines()
+    assert lines[0] == "| | N = 1,000 | N = 5,000 |"
+    assert "| 完整构建 / 地板 | 2.00× | — |" in lines
+    assert "| 报告页平均 / 最大 | 30.0 KB / 60.0 KB | — |" in lines
+    assert all(line.count("|") == 4 for line in lines)
+
+
+def test_floor_nav_lists_the_campaign_pages():
+    config = (Path(__file__).resolve().parent.parent / "mkdocs.yml").read_text("utf-8")
+    nav = bench.floor_nav(config, ["reports/a/index.md", "reports/b/index.md"])
+    flat = json.dumps(nav, ensure_ascii=False)
+    assert flat.index("reports/index.md") < flat.index("reports/a/index.md") \
+        < flat.index("reports/b/index.md")
+
+
+# ---------------------------------------------------------------------------------------
+# Per-phase timings (KB_TIMINGS)
+# ---------------------------------------------------------------------------------------
+
+
+def test_timings_off_without_the_variable():
+    def on_config(config):
+        return config
+
+    namespace = {"on_config": on_config}
+    assert timings.instrument(namespace, environ={}) is False
+    assert namespace["on_config"] is on_config
+
+
+def test_timings_record_handlers_and_registered_steps(tmp_path, monkeypatch):
+    monkeypatch.setattr(timings, "_builds", [])
+    out = tmp_path / "t.json"
+    calls = []
+
+    def step(kb, settings, site_dir):
+        calls.append(site_dir)
+
+    steps = [step]
+    namespace = {
+        "on_config": lambda config: config,
+        "on_page_content": lambda html, **kw: html,
+        "on_post_build": lambda config: [s(None, None, "site") for s in steps],
+    }
+    assert timings.instrument(namespace, environ={timings.ENV: str(out)}, step=steps)
+    assert namespace["on_page_content"]("x") == "x"  # per-page handlers are left alone
+    assert not hasattr(namespace["on_page_content"], "__kb_timed__")
+    namespace["on_config"]({})
+    namespace["on_post_build"]({})
+    builds = json.loads(out.read_text("utf-8"))
+    names = [s["name"] for s in builds[-1]]
+    assert names[0] == "on_config" and names[2] == "on_post_build"
+    assert names[1].startswith("step:") and names[1].endswith(".step")
+    assert calls == ["site"]
+    # Instrumenting again (MkDocs re-reads the hook on every serve rebuild) does not nest.
+    timings.instrument(namespace, environ={timings.ENV: str(out)}, step=steps)
+    assert steps[0].__wrapped__ is step
+
+
+# ---------------------------------------------------------------------------------------
+# Serve caches
+# ---------------------------------------------------------------------------------------
+
+
+def _touch_report(path: Path, marker: str) -> None:
+    text = path.read_text("utf-8").replace("opening: |-\n  ", f"opening: |-\n  {marker}", 1)
+    path.write_text(text, "utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+def _compare(a, b):
+    assert [str(d.path) for d in a[0].reports] == [str(d.path) for d in b[0].reports]
+    assert [d.data for d in a[0].reports] == [d.data for d in b[0].reports]
+    assert a[1] == b[1]
+
+
+def test_load_cache_merges_changed_reports_like_a_full_run(tmp_path):
+    made = synth.generate(tmp_path / "data", 12, seed=5)
+    cache = incremental.LoadCache()
+    cache.load(made.data_dir, load_and_validate)
+    assert cache.last_mode == "full"
+    cache.load(made.data_dir, load_and_validate)
+    assert cache.last_mode == "cached"
+
+    _touch_report(made.reports[3], "改过的开头")
+    merged = cache.load(made.data_dir, load_and_validate)
+    assert cache.last_mode == "partial:1"
+    _compare(merged, load_and_validate(made.data_dir))
+    assert "改过的开头" in merged[0].reports[[str(d.path) for d in merged[0].reports]
+                                           .index(str(made.reports[3]))].data["opening"]
+
+
+@pytest.mark.parametrize("bad", [
+    "unit: not-in-roster\n",  # an error in the changed report
+    "figures: {}\n",  # missing required figures
+])
+def test_load_cache_reports_new_problems_of_the_changed_file(tmp_path, bad):
+    made = synth.generate(tmp_path / "data", 8, seed=5)
+    cache = incremental.LoadCache()
+    cache.load(made.data_dir, load_and_validate)
+    path = made.reports[2]
+    key = bad.split(":")[0]
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    lines = [bad if line.startswith(key + ":") else line for line in lines]
+    if key == "figures":  # drop the indented figure lines that followed
+        out, skip = [], False
+        for line in lines:
+            if line == bad:
+                out.append(line)
+                skip = True
+            elif skip and line.startswith("  "):
+                continue
+            else:
+                skip = False
+                out.append(line)
+        lines = out
+    path.write_text("".join(lines), "utf-8")
+    merged = cache.load(made.data_dir, load_and_validate)
+    full = load_and_validate(made.data_dir)
+    assert merged[1] and merged[1] == full[1]
+    assert cache.last_mode == "partial:1"
+
+
+def test_load_cache_runs_fully_when_shared_files_or_the_file_set_change(tmp_path):
+    made = synth.generate(tmp_path / "data", 8, seed=5)
+    cache = incremental.LoadCache()
+    cache.load(made.data_dir, load_and_validate)
+    groups = made.data_dir / "groups.yml"
+    groups.write_text(groups.read_text("utf-8").replace("第一指导组", "第一督导组"), "utf-8")
+    _compare(cache.load(made.data_dir, load_and_validate), load_and_validate(made.data_dir))
+    assert cache.last_mode == "full"
+    made.reports[0].unlink()
+    _compare(cache.load(made.data_dir, load_and_validate), load_and_validate(made.data_dir))
+    assert cache.last_mode == "full"
+
+
+def test_page_cache_unchanged_only_after_a_committed_build():
+    cache = incremental.PageCache()
+    assert cache.unchanged("/site", "a.md", "A") is False
+    assert cache.unchanged("/site", "a.md", "A") is False  # not committed yet
+    cache.commit("/site")
+    assert cache.unchanged("/site", "a.md", "A") is True
+    assert cache.unchanged("/site", "a.md", "A2") is False
+    assert cache.unchanged("/other", "a.md", "A") is False  # per site directory
+    cache.commit("/site")
+    assert cache.unchanged("/site", "a.md", "A") is False  # A2 was built last
+
+
+def test_dirty_warning_filter_drops_only_that_warning():
+    import logging
+
+    def record(msg: str) -> logging.LogRecord:
+        return logging.LogRecord("mkdocs.commands.build", logging.WARNING, "", 0, msg, (), None)
+
+    assert not incremental.drop_dirty_warning(record(
+        "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"))
+    assert incremental.drop_dirty_warning(record("Doc file 'x.md' contains a link 'y'"))
