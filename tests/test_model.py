@@ -1,10 +1,18 @@
-"""Model helpers: Chinese outline numbering and cross references built from the data."""
+"""Model: Chinese outline numbering, and the cross references built from the example data
+(checked against the YAML files read directly)."""
 
 from __future__ import annotations
 
-import pytest
+import functools
+from collections import Counter
 
+import pytest
+import yaml
+
+from conftest import DATA
+from kb import model
 from kb.model import chinese_number
+from kb.validate import load_and_validate
 
 
 @pytest.mark.parametrize(
@@ -19,3 +27,56 @@ def test_chinese_number(n: int, expected: str) -> None:
 def test_chinese_number_rejects_zero() -> None:
     with pytest.raises(ValueError):
         chinese_number(0)
+
+
+# --- the model built from the example data, checked against the files read directly ---
+
+
+
+def read(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def example_kb() -> model.KnowledgeBase:
+    raw, problems = load_and_validate(DATA)
+    assert not [p for p in problems if p.is_error]
+    return model.build(raw)
+
+
+REPORT_FILES = sorted((DATA / "reports").glob("*/*.yml"))
+
+
+@pytest.mark.parametrize("path", REPORT_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_report_resolves_roster_batch_and_defaults(path) -> None:
+    data = read(path)
+    campaign = read(DATA / "campaigns" / f"{data['campaign']}.yml")
+    entry = next(e for e in campaign["roster"] if e["unit"] == data["unit"])
+    batch = next(b for b in campaign["batches"] if b["id"] == entry["batch"])
+    unit = next(u for u in read(DATA / "units.yml")["units"] if u["id"] == data["unit"])
+    report = example_kb().report(data["campaign"], data["unit"])
+    assert report is not None
+    assert report.group.id == entry["group"]
+    assert report.batch.id == entry["batch"]
+    assert report.late == (str(data["submitted"]) > str(batch["deadline"]))
+    assert report.signature == data.get("signature", f"中共{unit['party_org']}")
+    assert report.title == data.get("title", campaign["report_title"])
+    assert [m.id for m in report.materials] == data.get("materials", [])
+    assert report.figures == data.get("figures", {})
+    assert len(report.ledger) == len(data.get("ledger", []))
+    assert report.source == f"data/reports/{data['campaign']}/{data['unit']}.yml"
+
+
+def test_late_reports_exist_in_the_example_data() -> None:
+    assert {r.id for r in example_kb().reports if r.late} == {"2023-zhuti/shi-jtj", "2023-zhuti/qu-jyj"}
+
+
+def test_citations_count_every_report_that_uses_a_material() -> None:
+    expected = Counter(m for p in REPORT_FILES for m in read(p).get("materials", []))
+    got = {mid: len(reports) for mid, reports in example_kb().citations.items()}
+    assert got == dict(expected)
+
+
+def test_reports_are_ordered_by_campaign_batch_group_unit() -> None:
+    keys = [(r.campaign.start, r.batch.id, r.group.number, r.unit.id) for r in example_kb().reports]
+    assert keys == sorted(keys)

@@ -3,21 +3,29 @@ while Markdown structure (tables, lists, admonitions, headings) still renders.""
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 
 import markdown
 import pytest
+from mkdocs.config import load_config
 
+from conftest import ROOT
 from kb.render import md_prose, md_text
 from kb.safety import sanitize_html
 
-EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables",
-              "sane_lists", "pymdownx.details", "pymdownx.superfences", "toc"]
+
+@functools.cache
+def site_markdown_config() -> tuple[list, dict]:
+    """The Markdown extensions and their settings exactly as mkdocs.yml configures them."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return config["markdown_extensions"], config["mdx_configs"]
 
 
 def publish(prose: str) -> str:
     """What a report page does with a prose field: escape, render, sanitise."""
-    html = markdown.markdown(md_prose(prose), extensions=EXTENSIONS)
+    extensions, configs = site_markdown_config()
+    html = markdown.markdown(md_prose(prose), extensions=extensions, extension_configs=configs)
     return sanitize_html(html)
 
 
@@ -92,9 +100,43 @@ def test_markdown_structure_survives(prose: str, expected: str) -> None:
     assert expected in publish(prose)
 
 
-def test_headings_in_prose_are_demoted_below_the_outline() -> None:
-    html = publish("# 大标题\n\n正文")
-    assert "<h1" not in html and "<h4" in html
+@pytest.mark.parametrize(
+    "prose",
+    ["# 大标题\n\n正文", "## 二级\n正文", "大标题\n===\n\n正文", "小标题\n---\n\n正文",
+     "> # 引用里的标题", "- ## 列表里的标题", "1. # 编号列表里的标题"],
+    ids=["atx h1", "atx h2", "setext h1", "setext h2", "in blockquote", "in list", "in numbered list"],
+)
+def test_headings_in_prose_stay_below_the_outline(prose: str) -> None:
+    tags = {tag for tag, _ in elements(publish(prose))}
+    assert not tags & {"h1", "h2", "h3"}, publish(prose)
+
+
+def test_code_is_shown_verbatim() -> None:
+    html = publish("行内 `<br>` 代码\n\n```\n<b>{x}</b>\n```")
+    assert "<code>&lt;br&gt;</code>" in html
+    assert "&amp;lt;" not in html and "\\{" not in html
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ['段落\n{: #report-title .kb-badge--late hidden }', '[链接](https://example.org){: .md-button }',
+     "文字 { #x }"],
+    ids=["block attr_list", "inline attr_list", "bare braces"],
+)
+def test_attribute_lists_do_nothing_in_prose(prose: str) -> None:
+    for _, attrs in elements(publish(prose)):
+        assert not {"id", "class", "hidden"} & set(attrs), publish(prose)
+    assert "{" in publish(prose)  # the text itself is kept
+
+
+@pytest.mark.parametrize(
+    ("prose", "kept"),
+    [("![外部](https://evil.example/a.png)", False), ("![外部](//evil.example/a.png)", False),
+     ("![本站](../assets/a.png)", True)],
+)
+def test_images_only_from_the_site_itself(prose: str, kept: bool) -> None:
+    srcs = [attrs.get("src") for tag, attrs in elements(publish(prose)) if tag == "img"]
+    assert bool([s for s in srcs if s]) is kept, publish(prose)
 
 
 def test_table_alignment_kept_but_other_styles_dropped() -> None:

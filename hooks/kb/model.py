@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -100,8 +101,12 @@ class Campaign:
     def batch(self, batch_id: int) -> Batch:
         return next(b for b in self.batches if b.id == batch_id)
 
+    @cached_property
+    def _roster_by_unit(self) -> dict[str, RosterEntry]:
+        return {r.unit: r for r in self.roster}
+
     def roster_entry(self, unit_id: str) -> RosterEntry | None:
-        return next((r for r in self.roster if r.unit == unit_id), None)
+        return self._roster_by_unit.get(unit_id)
 
 
 @dataclass(frozen=True)
@@ -192,11 +197,12 @@ class KnowledgeBase:
     def reports_of(self, campaign_id: str) -> list[Report]:
         return [r for r in self.reports if r.campaign.id == campaign_id]
 
+    @cached_property
+    def _reports_by_id(self) -> dict[str, Report]:
+        return {r.id: r for r in self.reports}
+
     def report(self, campaign_id: str, unit_id: str) -> Report | None:
-        return next(
-            (r for r in self.reports if r.campaign.id == campaign_id and r.unit.id == unit_id),
-            None,
-        )
+        return self._reports_by_id.get(f"{campaign_id}/{unit_id}")
 
     def materials_of(self, campaign_id: str) -> list[Material]:
         return [m for m in self.materials.values() if campaign_id in m.campaigns]

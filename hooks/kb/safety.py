@@ -37,12 +37,15 @@ ALLOWED_ATTRS = {
                           "data-kb-overdue"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_EXTERNAL_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)
 _SAFE_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
         return value if _SAFE_STYLE.match(value) else None
+    if tag == "img" and attr == "src" and _EXTERNAL_URL.match(value):
+        return None  # images only from the site itself: no request to another host
     return value
 
 
@@ -59,11 +62,44 @@ def sanitize_html(html: str) -> str:
     )
 
 
-_HEADING = re.compile(r"^(#{1,6})(?=\s)", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_ATX_HEADING = re.compile(r"^([ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d+\.)[ \t]+)?)(#{1,6})(?=[ \t])")
+_SETEXT_UNDERLINE = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
+
+
+def _escape_text(line: str) -> str:
+    """Neutralise raw HTML (``<``) and attribute lists (``{``) outside code spans."""
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(line):
+        out.append(line[last:m.start()].replace("<", "&lt;").replace("{", "\\{"))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(line[last:].replace("<", "&lt;").replace("{", "\\{"))
+    return "".join(out)
 
 
 def escape_prose(text: str) -> str:
-    """Contributor Markdown with raw HTML neutralised and headings demoted below the outline."""
-    text = text.replace("<", "&lt;")
-    # Headings inside prose must not break the report outline (h2/h3 are ours).
-    return _HEADING.sub(lambda m: "#" * max(len(m.group(1)), 4), text)
+    """Contributor Markdown made inert: raw HTML shows as text, ``{: …}`` attribute lists
+    do nothing, and headings sit below the report outline (h4 or lower).
+
+    Code spans and fenced code are left alone (Markdown escapes them itself).
+    """
+    lines, fence, previous = [], "", ""
+    for line in text.split("\n"):
+        marker = _FENCE.match(line)
+        if fence:
+            lines.append(line)
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if marker:
+            fence = marker.group(1)
+            lines.append(line)
+            continue
+        if previous.strip() and _SETEXT_UNDERLINE.match(line):
+            lines.append("")  # a text line underlined with === or --- would become h1/h2
+        line = _ATX_HEADING.sub(lambda m: m.group(1) + "#" * max(len(m.group(2)), 4), line)
+        lines.append(_escape_text(line))
+        previous = line
+    return "\n".join(lines)
