@@ -114,6 +114,10 @@ def strip_chart(label: str, rows: list[tuple[str, list[tuple[str, int]], float |
     height = TOP + plot_h + AXIS_H
     axis, last = _axis(max(values, default=0), TOP + plot_h, span)
     body = list(axis)
+    most = max((len(points) for _, points, _ in rows), default=0)
+    # Many units: smaller, fainter dots, so that density and the median stay visible.
+    radius = 3.5 if most <= 60 else 2.5
+    opacity = max(0.12, min(0.55, 20 / most)) if most else 0.55
     for i, (name, points, mid_value) in enumerate(rows):
         mid = TOP + ROW_H * i + ROW_H / 2
         body.append(_label(mid, name))
@@ -121,15 +125,18 @@ def strip_chart(label: str, rows: list[tuple[str, list[tuple[str, int]], float |
             x = LABEL_W + span * value / last
             y = mid + JITTER[j % len(JITTER)]
             body.append(
-                f'<circle class="kb-chart__dot" cx="{x:.1f}" cy="{y:.1f}" r="3.5" '
-                f'fill="{DOT_COLOUR}" fill-opacity="0.55" stroke="{DOT_COLOUR}" stroke-width="0.8" '
+                f'<circle class="kb-chart__dot" cx="{x:.1f}" cy="{y:.1f}" r="{radius}" '
+                f'fill="{DOT_COLOUR}" fill-opacity="{opacity:.2f}" stroke="{DOT_COLOUR}" '
+                f'stroke-opacity="{min(1.0, opacity * 1.5):.2f}" stroke-width="0.8" '
                 f'data-value="{value}"><title>{_e(unit_name)}：{value}{_e(unit)}</title></circle>'
             )
         if mid_value is not None:
             x = LABEL_W + span * mid_value / last
+            body.append(f'<line x1="{x:.1f}" y1="{mid - 10:.1f}" x2="{x:.1f}" y2="{mid + 10:.1f}" '
+                        f'stroke="#fff" stroke-width="5"/>')
             body.append(
-                f'<line class="kb-chart__median" x1="{x:.1f}" y1="{mid - 9:.1f}" x2="{x:.1f}" '
-                f'y2="{mid + 9:.1f}" stroke="{TEXT_COLOUR}" stroke-width="2.5" '
+                f'<line class="kb-chart__median" x1="{x:.1f}" y1="{mid - 10:.1f}" x2="{x:.1f}" '
+                f'y2="{mid + 10:.1f}" stroke="{TEXT_COLOUR}" stroke-width="2.5" '
                 f'data-value="{_num(mid_value)}"><title>{_e(name)}中位数：{_num(mid_value)}'
                 f'{_e(unit)}</title></line>'
             )
