@@ -90,8 +90,9 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
-    postbuild.run(_state["kb"], _state["settings"], Path(config.site_dir))
-    incremental.PAGES.commit(config.site_dir)
+    postbuild.run(_state["kb"], _state["settings"], Path(config.site_dir),
+                  background=incremental.state.rebuilding)
+    incremental.build_done(config.site_dir)
 
 
 def on_serve(server, config, builder):

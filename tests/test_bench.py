@@ -360,3 +360,28 @@ def test_dirty_warning_filter_drops_only_that_warning():
     assert not incremental.drop_dirty_warning(record(
         "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"))
     assert incremental.drop_dirty_warning(record("Doc file 'x.md' contains a link 'y'"))
+
+
+def test_background_runs_the_latest_job_and_survives_errors():
+    import threading
+
+    runner = incremental.Background()
+    gate, started = threading.Event(), threading.Event()
+    done: list[str] = []
+
+    def first():
+        started.set()
+        gate.wait(5)
+        done.append("first")
+
+    runner.submit(first)
+    assert started.wait(5)
+    runner.submit(lambda: done.append("superseded"))
+    runner.submit(lambda: (_ for _ in ()).throw(RuntimeError("step failed")))
+    runner.submit(lambda: done.append("latest"))
+    gate.set()
+    assert runner.wait(10)
+    assert done == ["first", "latest"]
+    runner.submit(lambda: done.append("again"))  # the worker restarts after going idle
+    assert runner.wait(10)
+    assert done[-1] == "again"

@@ -15,14 +15,22 @@ on every rebuild while imported packages stay loaded:
   build skips rendering it. Pages in the nav are always rendered again (their titles
   feed the nav of the pages that are rendered).
 
-Both are used only while serving (:data:`state` ``.serving``, set from ``on_startup``);
-``mkdocs build`` never consults them.
+A third saving: on a serve *re*build the post-build steps (search index, Word files)
+run on a :class:`Background` worker after the pages are written, so the browser reloads
+as soon as the edited page is there; the index follows a few seconds later. The first
+build of ``mkdocs serve`` and every ``mkdocs build`` run them before returning.
+
+All of this is used only while serving (:data:`state` ``.serving``, set from
+``on_startup``); ``mkdocs build`` never consults it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,9 +46,16 @@ Stamp = tuple[int, int]
 class ServeState:
     serving: bool = False
     dirty: bool = False
+    builds: int = 0  # builds finished in this process
+
+    @property
+    def rebuilding(self) -> bool:
+        """Serving, and the first build is done: post-build steps may run in the background."""
+        return self.serving and self.builds > 0
 
 
 state = ServeState()
+log = logging.getLogger("kb.incremental")  # not under "mkdocs": never fails a strict build
 
 
 def start(command: str, dirty: bool) -> None:
@@ -177,3 +192,57 @@ class PageCache:
 
 
 PAGES = PageCache()
+
+
+def build_done(site_dir: str) -> None:
+    """A build of ``site_dir`` finished (called last in ``on_post_build``)."""
+    PAGES.commit(site_dir)
+    state.builds += 1
+
+
+# ---------------------------------------------------------------------------------------
+# Post-build steps in the background
+# ---------------------------------------------------------------------------------------
+
+
+class Background:
+    """One worker thread that runs the latest submitted job; a job still waiting when a
+    newer one arrives is dropped (the newer build supersedes it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Callable[[], None] | None = None
+        self._thread: threading.Thread | None = None
+        self.finished = 0
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            self._pending = job
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="kb-postbuild", daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    self._thread = None
+                    return
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - keep serving; the next build retries
+                log.exception("后处理步骤失败（搜索索引、Word 文件等），下次重建时会再试")
+            self.finished += 1
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until no job is running or waiting; False on timeout."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+
+BACKGROUND = Background()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kb import search
+from kb import incremental, search
 from kb.model import KnowledgeBase
 from kb.official import downloads as official_downloads
 from kb.render import SiteSettings
@@ -18,6 +18,11 @@ Step = Callable[[KnowledgeBase, SiteSettings, Path], None]
 STEPS: list[Step] = [search.postbuild_step, official_downloads.write_word_files]
 
 
-def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) -> None:
+def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
+        background: bool = False) -> None:
+    """Run every step; ``background`` (serve rebuilds) hands them to a worker thread."""
+    if background:
+        incremental.BACKGROUND.submit(lambda: run(kb, settings, site_dir))
+        return
     for step in STEPS:
         step(kb, settings, site_dir)
