@@ -96,14 +96,19 @@ def format_report(out: dict) -> str:
         lines.append(f"Material 内置搜索{'（jieba）' if m['jieba'] else '（无 jieba）'}："
                      f"构建 {m['build_seconds']} s（搜索插件约 +{m['search_plugin_seconds']} s），"
                      f"search_index.json {m['search_index_bytes'] / MB:.1f} MB")
-    lines.append("搜索词 | 首批结果（本站） | 搜索数据（本站） | 首批结果（Material） | 搜索数据（Material）")
+    lines.append("搜索词 | 首批结果（本站） | 搜索数据：首批/整页（本站） | "
+                 "首批结果（Material） | 搜索数据（Material）")
     mq = {q["query"]: q for q in out.get("material", {}).get("queries", [])}
     for q in kb["queries"]:
         m = mq.get(q["query"])
         lines.append(
-            f"{q['query']} | {q['first_result_seconds']:.2f} s | {q['search_bytes'] / MB:.2f} MB"
+            f"{q['query']} | {q['first_result_seconds']:.2f} s | "
+            f"{q['search_bytes_first'] / MB:.2f} / {q['search_bytes'] / MB:.2f} MB"
             f"（{q['search_requests']} 个请求） | "
             + (f"{m['first_result_seconds']:.2f} s | {m['search_bytes'] / MB:.2f} MB" if m else "— | —"))
+    hosts = [h for side in ("kb", "material") for q in out.get(side, {}).get("queries", [])
+             for h in q["other_hosts"]]
+    lines.append(f"对其他主机的请求：{len(hosts)}")
     return "\n".join(lines)
 
 

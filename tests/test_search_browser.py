@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kb.search import FILTERS
 from search_http import browser, serve
 
 pytestmark = pytest.mark.browser
 
 RESULT_LINKS = ".kb-search__item a.md-search-result__link"
-FILTER_NAMES = ["学习教育", "指导组", "批次", "报告部分", "材料类别"]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_search_filter_and_open_the_matching_section(page, site: str) -> None:
     assert "自查评估报告" in first.locator("h1").inner_text() or "《" in first.inner_text()
     assert page.locator(".kb-search__item mark", has_text="接诉即办").count() > 0
     names = page.eval_on_selector_all("[data-kb-filter]", "els => els.map(e => e.name)")
-    assert names == FILTER_NAMES
+    assert names == FILTERS
 
     page.select_option('select[name="报告部分"]', "存在的问题")
     search_done(page, done)

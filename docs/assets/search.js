@@ -281,8 +281,9 @@
     });
     var merged = Object.keys(byId).map(function (id) { return byId[id]; });
     merged.sort(function (a, b) { return b.count - a.count || b.score - a.score; });
-    var filters = searches.length ? searches[0].filters : empty.filters;
-    return { results: merged.map(function (m) { return m.result; }), filters: filters };
+    var first = searches.length ? searches[0] : empty;
+    return { results: merged.map(function (m) { return m.result; }), filters: first.filters,
+             totalFilters: first.totalFilters };
   }
 
   /** Load fragments until ``count`` more groups exist (or results run out). */
@@ -548,8 +549,9 @@
         list.textContent = "";
         moreButton.hidden = true;
         setStatus("没有找到相关结果，可减少关键词或更换筛选条件");
-        root.setAttribute("data-kb-search-done", String(seq));
-        return;
+        return loadFilters().then(function () {
+          if (seq === sequence) root.setAttribute("data-kb-search-done", String(seq));
+        });
       }
       setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
         + "共 " + search.results.length + " 处匹配");
@@ -561,7 +563,9 @@
       }).then(function (groups) {
         if (seq !== sequence || !groups) return;
         render(search, groups, false);
-        root.setAttribute("data-kb-search-done", String(seq));
+        return loadFilters();
+      }).then(function () {
+        if (seq === sequence) root.setAttribute("data-kb-search-done", String(seq));
       });
     }).catch(function (err) {
       if (seq !== sequence) return;
@@ -576,10 +580,26 @@
     timer = window.setTimeout(function () { runSearch(seq); }, delay);
   }
 
+  /** The filter menus (values and counts over the whole index), built once. */
+  var filtersPromise = null;
+  function loadFilters() {
+    if (!filtersPromise) {
+      filtersPromise = pagefind().then(function (pf) { return pf.filters(); })
+        .then(function (all) { buildFilters(all); });
+      filtersPromise.catch(function () { filtersPromise = null; });
+    }
+    return filtersPromise.catch(function () { /* the menus stay empty; search still works */ });
+  }
+
+  /*
+   * Opening the box loads Pagefind. The filter menus load after the first results (they
+   * would compete with them), or after a moment when the reader has typed nothing.
+   */
   function prepare() {
-    pagefind().then(function (pf) {
-      if (Object.keys(selects).length) return;
-      return pf.filters().then(buildFilters);
+    pagefind().then(function () {
+      window.setTimeout(function () {
+        if (!input.value.trim()) loadFilters();
+      }, 400);
     }).catch(function () { /* reported on search */ });
   }
 

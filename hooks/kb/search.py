@@ -38,10 +38,10 @@ from kb.search_tokens import token_text, tokenize
 
 LANGUAGE = "und"  # no stemming, no segmentation: the text is already in search tokens
 OUTPUT_DIR = "pagefind"
-FILTERS = ["学习教育", "指导组", "批次", "报告部分", "材料类别"]
+FILTERS = ["学习教育", "指导组", "批次", "报告部分", "材料类别"]  # as search.js shows them
 MATERIALS_URL = "materials/"
 SKIP_FILES = {"404.html"}
-SKIP_DIRS = {OUTPUT_DIR, "assets", "search"}
+SKIP_DIRS = {OUTPUT_DIR, "assets", "search", "overrides"}  # overrides: theme templates
 CONTEXT_WEIGHT = "0.5"
 # Pages that declare no filter (home, campaign tables, data views …) repeat what reports
 # say; their words count less, so a query ranks the reports themselves first.
