@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -103,9 +104,13 @@ def test_dashboard_on_screen_and_in_print(page, base_url: str, tmp_path: Path) -
     page.screenshot(path=str(SHOTS / "dashboard-print.png"), full_page=True)
 
     pdf = SHOTS / "dashboard.pdf"
-    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     text = subprocess.run([require_tool("pdftotext", "checks the printed dashboard"), str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
+    info = subprocess.run([require_tool("pdfinfo", "checks the paper of the PDF"), str(pdf)],
+                          capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert round(width) == 842 and round(height) == 595  # A4 landscape: wide tables and charts
     for label in ("各项数据合计", "第一指导组", "领导班子领题调研课题", "报送情况", "原创度"):
         assert label in text.replace(" ", ""), label
 
@@ -174,7 +179,9 @@ def test_comparison_table_sorts(page, base_url: str) -> None:
 def test_report_page_copy_block_on_screen_not_in_print(page, base_url: str) -> None:
     page.goto(base_url + "views/2023-zhuti/")
     page.locator("#originality-table tbody tr").first.locator("a").click()  # the most copied
-    block = page.locator("#originality")
+    page.wait_for_url("**/reports/2023-zhuti/*/#originality")
+    block = page.locator("div#originality")
+    block.wait_for()
     assert block.is_visible() and "重复率在本次学习教育" in block.inner_text()
     block.locator("summary").click()
     assert block.locator("li").count() >= 1
