@@ -115,7 +115,6 @@ def hostile_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     report = data / "reports" / "2023-zhuti" / "shi-czj.yml"
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("problem: ", f"problem: '{HOSTILE}' # ", 1), encoding="utf-8")
-    monkeypatch.setenv(copies.DATA_DIR_ENV, str(data))
     return data
 
 
@@ -133,13 +132,14 @@ def test_data_is_escaped_in_every_view_page(hostile_data: Path) -> None:
 def test_without_the_template_only_reports_are_compared(
     kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(copies.DATA_DIR_ENV, str(tmp_path))  # no template/ there
+    data_dir = kb.data_dir
+    monkeypatch.setattr(kb, "data_dir", tmp_path)  # no template/ there
     extras = copies.report_extras(kb, settings())
     item = extras["2023-zhuti/shi-swj"]["originality"]
     assert not item.has_template and item.result.from_template == 0
     dashboard = next(p for p in view_pages(kb, settings()) if p.src_uri == "views/2023-zhuti/index.md")
     assert "未找到官方报告模板" in dashboard.content
-    monkeypatch.delenv(copies.DATA_DIR_ENV)
+    monkeypatch.setattr(kb, "data_dir", data_dir)
     with_template = copies.report_extras(kb, settings())["2023-zhuti/shi-swj"]["originality"]
     assert with_template.has_template and with_template.result.from_template > 0
 

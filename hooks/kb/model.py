@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -193,6 +194,8 @@ class KnowledgeBase:
     campaigns: dict[str, Campaign]
     reports: list[Report]
     citations: dict[str, list[Report]] = field(default_factory=dict)
+    data_dir: Path | None = None  # where the data came from (template, schema live there)
+    notices: list[Any] = field(default_factory=list)  # validator warnings, shown to reviewers
 
     def reports_of(self, campaign_id: str) -> list[Report]:
         return [r for r in self.reports if r.campaign.id == campaign_id]
@@ -322,6 +325,7 @@ def build(raw: Any) -> KnowledgeBase:
         materials={m["id"]: _material(m) for m in _items(raw.materials, "materials")},
         campaigns={},
         reports=[],
+        data_dir=getattr(raw, "data_dir", None),
     )
     for doc in raw.campaigns:
         campaign = _campaign(doc)

@@ -7,7 +7,6 @@ and the dashboards share one result per knowledge base through a small cache.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,21 +14,16 @@ from pathlib import Path
 from kb.model import KnowledgeBase, Report, Section
 from kb.views.originality import FIXED_TERMS, TEMPLATE, Document, Result, analyse
 
-ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_FILE = Path("template") / "report-template-2023.txt"
-DATA_DIR_ENV = "KB_DATA_DIR"  # same variable and default as kb.build.resolve_data_dir
 HIGH_SHARE = 0.3  # at or above this share a report is marked 重复较多
 EXCERPT = 120  # characters of a passage shown
 
 
-def data_dir() -> Path:
-    configured = Path(os.environ.get(DATA_DIR_ENV) or "data")
-    return configured if configured.is_absolute() else (ROOT / configured).resolve()
-
-
-def load_template(directory: Path | None = None) -> str:
+def load_template(directory: Path | None) -> str:
     """The official template shipped in the data directory ('' when it is absent)."""
-    path = (directory or data_dir()) / TEMPLATE_FILE
+    if directory is None:
+        return ""
+    path = directory / TEMPLATE_FILE
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
@@ -77,7 +71,7 @@ _cache: dict[str, object] = {}
 
 def cached_originality(kb: KnowledgeBase) -> dict[str, Result]:
     """:func:`originality` with the shipped template, computed once per knowledge base."""
-    template = load_template()
+    template = load_template(kb.data_dir)
     if _cache.get("kb") is not kb or _cache.get("template") != template:
         _cache.update(kb=kb, template=template, results=originality(kb, template))
     return _cache["results"]  # type: ignore[return-value]
