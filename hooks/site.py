@@ -47,8 +47,9 @@ def on_config(config):
         for problem in err.problems:
             (log.error if problem.is_error else log.warning)(format_text(problem))
         raise PluginError(f"数据校验未通过，未生成网站：{summary(err.problems)}") from None
-    for problem in problems:
-        log.warning(format_text(problem))
+    for problem in problems:  # advisory (warnings): shown, and listed for reviewers on the site
+        log.info("数据提示：%s", format_text(problem))
+    kb.notices = problems
     settings = build.settings_from_extra(config.extra, config.repo_url or "")
     _state.update(data_dir=data_dir, kb=kb, settings=settings)
     return config
@@ -89,10 +90,19 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_pre_build(config):
+    build.clear_marker(Path(config.site_dir))
+
+
 def on_post_build(config):
-    postbuild.run(_state["kb"], _state["settings"], Path(config.site_dir),
-                  background=incremental.state.rebuilding)
+    site_dir = Path(config.site_dir)
+    try:
+        postbuild.run(_state["kb"], _state["settings"], site_dir,
+                      background=incremental.state.rebuilding)
+    except Exception as exc:
+        raise PluginError(f"构建后处理失败，网站不完整、不可发布：{type(exc).__name__}: {exc}") from exc
     incremental.build_done(config.site_dir)
+    build.write_marker(site_dir, _state["kb"], _state["settings"])
 
 
 def on_serve(server, config, builder):

@@ -162,6 +162,7 @@ FILLER = "<p>" + "自查评估报告正文。" * 120 + "</p>"  # over gzip_min_l
 SYNTHETIC = {
     "index.html": f"<!doctype html><title>首页</title>{FILLER}",
     "404.html": f"<!doctype html><title>页面不存在</title><h1>kb-404-page</h1>{FILLER}",
+    "kb-build.json": "{}",
     "reports/a/index.html": f"<!doctype html><title>报告</title>{FILLER}",
     "assets/stylesheets/main.57a0d79d.min.css": "body{color:#000}" * 80,
     "assets/javascripts/bundle.a5f9d56c.min.js": "var a=1;" * 200,
@@ -262,6 +263,7 @@ def release_site(path: Path, n: int, bulk: int = 600) -> Path:
     files = {
         "index.html": f"<!doctype html><title>release {n}</title>{FILLER}<p>release {n}</p>",
         "404.html": "<!doctype html><title>页面不存在</title>",
+        "kb-build.json": "{}",
         "zz/last.html": f"last file of release {n}",
     }
     files.update({f"bulk/{i:04d}.txt": f"{n}/{i} " * 100 for i in range(bulk)})

@@ -34,6 +34,7 @@ def make_site(path: Path, marker: str = "v1", extra: dict[str, str] | None = Non
     files = {
         "index.html": f"<!doctype html><title>首页</title><p>{marker}</p>",
         "404.html": "<!doctype html><title>页面不存在</title>",
+        "kb-build.json": "{}",
         "reports/a/index.html": f"<p>report {marker}</p>",
         "assets/kb.css": "body{}",
         **(extra or {}),
@@ -73,6 +74,12 @@ def _no_404(tmp: Path) -> Path:
     return site
 
 
+def _no_marker(tmp: Path) -> Path:
+    site = make_site(tmp / "site")
+    (site / "kb-build.json").unlink()
+    return site
+
+
 def _symlink(tmp: Path) -> Path:
     site = make_site(tmp / "site")
     (site / "passwd").symlink_to("/etc/passwd")
@@ -90,6 +97,7 @@ def _fifo(tmp: Path) -> Path:
     (_empty, "站点目录为空"),
     (_no_index, "站点缺少 index.html"),
     (_no_404, "站点缺少 404.html"),
+    (_no_marker, "站点缺少 kb-build.json"),
     (_symlink, "站点中有符号链接，拒绝发布：passwd"),
     (_fifo, "站点中有特殊文件，拒绝发布：pipe"),
 ])

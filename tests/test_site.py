@@ -3,6 +3,7 @@ materials back-links, nav size, no external resources, and a failing build on ba
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -160,3 +161,28 @@ def test_properdocs_builds_the_same_site(tmp_path: Path, built_site: Path) -> No
     for report_file in REPORT_FILES:
         assert (site / "reports" / report_file.parent.name / report_file.stem / "index.html").exists()
     assert (site / "materials" / "index.html").exists()
+
+
+def test_a_complete_build_marks_itself_complete(built_site: Path) -> None:
+    record = json.loads((built_site / "kb-build.json").read_text(encoding="utf-8"))
+    assert record["reports"] == len(REPORT_FILES)
+    assert record["build_date"] == "2026-01-01"  # from SOURCE_DATE_EPOCH
+
+
+def test_data_warnings_do_not_fail_the_build_and_are_listed_for_reviewers(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    report = data / "reports" / "2023-zhuti" / "shi-czj.yml"
+    doc = yaml.safe_load(report.read_text(encoding="utf-8"))
+    collected = doc["figures"]["problems_collected"]
+    text = report.read_text(encoding="utf-8")
+    report.write_text(
+        re.sub(r"(?m)^  problems_solved: \d+$", f"  problems_solved: {collected + 1}", text),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    result = run_mkdocs(site, env={"KB_DATA_DIR": str(data)})
+    assert result.returncode == 0, result.stderr
+    assert "数据提示：data/reports/2023-zhuti/shi-czj.yml:" in result.stderr
+    overview = article_text(page(site, "views"))
+    assert f"（{collected + 1}）多于" in overview and "shi-czj.yml" in overview

@@ -7,16 +7,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kb import incremental, model
 from kb.problems import Problem, has_errors
-from kb.render import GeneratedPage, SiteSettings
+from kb.render import SiteSettings
 from kb.validate import load_and_validate
 
+BUILD_MARKER = "kb-build.json"  # written last: a site without it is incomplete (publish refuses it)
 DATA_DIR_ENV = "KB_DATA_DIR"
 ONLY_ENV = "KB_ONLY"  # comma-separated report files: build a preview with just these
 
@@ -28,13 +29,6 @@ class DataError(Exception):
         super().__init__(f"{sum(p.is_error for p in problems)} data error(s)")
         self.problems = problems
 
-
-@dataclass
-class BuildResult:
-    kb: model.KnowledgeBase
-    problems: list[Problem]
-    settings: SiteSettings
-    pages: dict[str, GeneratedPage] = field(default_factory=dict)
 
 
 def build_date(environ: dict[str, str] | None = None) -> str:
@@ -81,3 +75,15 @@ def load(data_dir: Path, only: list[Path] | None = None) -> tuple[model.Knowledg
     if has_errors(problems):
         raise DataError(problems)
     return model.build(raw), problems
+
+
+def clear_marker(site_dir: Path) -> None:
+    """Forget that ``site_dir`` was complete: called before a build writes into it."""
+    (site_dir / BUILD_MARKER).unlink(missing_ok=True)
+
+
+def write_marker(site_dir: Path, kb: model.KnowledgeBase, settings: SiteSettings) -> None:
+    """Mark ``site_dir`` as a complete build (the last thing a successful build writes)."""
+    record = {"build_date": settings.build_date, "reports": len(kb.reports),
+              "campaigns": sorted(kb.campaigns)}
+    (site_dir / BUILD_MARKER).write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")

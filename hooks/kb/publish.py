@@ -39,12 +39,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.build import BUILD_MARKER
+
 RELEASES = "releases"
 CURRENT = "current"
 PARTIAL_PREFIX = ".partial-"
 LOCK_FILE = ".publish.lock"
 RELEASE_FILE = "release.txt"  # served at /release.txt: the id of the live release
-REQUIRED_FILES = ("index.html", "404.html")
+REQUIRED_FILES = ("index.html", "404.html", BUILD_MARKER)
 DEFAULT_KEEP = 5
 
 # <UTC time>-<label>: sorts chronologically. Written so that it is also a POSIX ERE (grep -E).

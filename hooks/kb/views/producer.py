@@ -149,7 +149,7 @@ def view_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
               "compare_src": compare_src}
     pages = [GeneratedPage(OVERVIEW, render(
         "views/overview.md.j2", src=OVERVIEW, u=linker(OVERVIEW), views=views, ranked=ranked,
-        **common,
+        notices=[p for p in kb.notices if not p.is_error], **common,
     ))]
     for v in views:
         src = dashboard_src(v.campaign)
