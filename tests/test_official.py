@@ -480,3 +480,18 @@ def test_bundle_page_holds_every_paragraph_of_its_reports(kb):
             for line in text.split("\n"):
                 item = re.sub(r"^(• |\d+\. )", "", line)  # list items are <li>
                 assert squash(item) in page, (want.report_id, line)
+
+
+def test_overlong_titles_are_cut_in_the_document_properties(kb, tmp_path) -> None:
+    """python-docx refuses core properties over 255 characters; the export must not fail."""
+    import dataclasses
+
+    from kb.official.word import CORE_PROPERTY_LIMIT, export_report
+
+    report = kb.reports[0]
+    long = dataclasses.replace(report.unit, name="很长的单位名称" * 60)
+    report = dataclasses.replace(report, title="标题" * 200, unit=long)
+    path = export_report(report, tmp_path / "long.docx")
+    props = docx.Document(str(path)).core_properties
+    assert len(props.title) == CORE_PROPERTY_LIMIT and props.title.endswith("…")
+    assert len(props.keywords) <= CORE_PROPERTY_LIMIT

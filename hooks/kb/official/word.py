@@ -483,15 +483,22 @@ def _attachment(out: _Body, attachment: Attachment) -> None:
               small=attachment.anchor == "ledger")
 
 
+CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[: CORE_PROPERTY_LIMIT - 1] + "…"
+
+
 def _core_properties(props: CoreProperties, report: Report) -> None:
     moment = dt.datetime.fromisoformat(report.submitted[:10]).replace(tzinfo=dt.UTC)
-    props.title = report.title
-    props.author = report.unit.name
-    props.last_modified_by = report.unit.name
-    props.subject = report.campaign.name
-    props.category = report.campaign.short_name
-    props.identifier = report.id
-    props.keywords = f"{report.campaign.short_name} {report.group.name} {report.unit.name}"
+    props.title = _fit(report.title)
+    props.author = _fit(report.unit.name)
+    props.last_modified_by = _fit(report.unit.name)
+    props.subject = _fit(report.campaign.name)
+    props.category = _fit(report.campaign.short_name)
+    props.identifier = _fit(report.id)
+    props.keywords = _fit(f"{report.campaign.short_name} {report.group.name} {report.unit.name}")
     props.comments = "由主题教育自查评估报告知识库生成"
     props.language = "zh-CN"
     props.created = props.modified = moment
