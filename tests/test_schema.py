@@ -147,7 +147,8 @@ def fixture_documents() -> list[tuple[str, Any]]:
 
 def mutations(data: Any, rng: random.Random, count: int) -> list[Any]:
     """Copies of ``data`` with one random change each (type swaps, deletions, odd values)."""
-    odd = [None, "", " ", -1, 1.5, True, [], {}, "2023-02-30", "../x", "Ab", 0, "x" * 70, ["a", "a"]]
+    odd = [None, "", " ", -1, 1.5, True, [], {}, "2023-02-30", "../x", "Ab", 0, "x" * 70, ["a", "a"],
+           "长" * 101, "长" * 201, [f"m{i}" for i in range(101)], [{}] * 31]
     out = []
     for _ in range(count):
         copy_ = copy.deepcopy(data)
@@ -185,7 +186,7 @@ def test_fast_check_agrees_with_jsonschema() -> None:
 
 def test_fast_check_refuses_unknown_keywords() -> None:
     with pytest.raises(schemas.Unsupported):
-        schemas.compile_fast({"type": "string", "maxLength": 3})
+        schemas.compile_fast({"type": "object", "maxProperties": 3})
     with pytest.raises(schemas.Unsupported):
         schemas.compile_fast({"type": "string", "format": "email"})
 
@@ -200,6 +201,10 @@ def test_fast_check_refuses_unknown_keywords() -> None:
         ({"type": "string", "format": "date"}, "2024-02-29", True),
         ({"type": "string", "format": "date"}, "2023-02-29", False),
         ({"type": "string", "format": "date"}, "２０２３-01-01", False),
+        ({"type": "string", "maxLength": 3}, "长长长", True),  # characters, not bytes
+        ({"type": "string", "maxLength": 3}, "长长长长", False),
+        ({"type": "array", "maxItems": 2}, [1, 2], True),
+        ({"type": "array", "maxItems": 2}, [1, 2, 3], False),
     ],
 )
 def test_strict_types_patterns_and_dates(schema: dict, value: Any, valid: bool) -> None:

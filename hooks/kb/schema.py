@@ -136,8 +136,8 @@ class Unsupported(Exception):
 
 
 _KNOWN = {
-    "type", "properties", "required", "additionalProperties", "items", "minItems",
-    "uniqueItems", "minLength", "pattern", "enum", "minimum", "format", "propertyNames",
+    "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+    "uniqueItems", "minLength", "maxLength", "pattern", "enum", "minimum", "format", "propertyNames",
 }
 
 
@@ -188,9 +188,10 @@ def _compile_string(schema: dict, typed: bool) -> Check:
     if allowed is not None and not all(type(v) is str for v in allowed):
         raise Unsupported("enum")
     min_length = schema.get("minLength", 0)
+    max_length = schema.get("maxLength")
     search = _pattern_regex(schema["pattern"]).search if "pattern" in schema else None
     date = schema.get("format") == "date"
-    if not typed and allowed is None and not min_length and search is None and not date:
+    if not typed and allowed is None and not min_length and max_length is None and search is None and not date:
         return _ANY
 
     def check_string(value: Any) -> bool:
@@ -198,7 +199,7 @@ def _compile_string(schema: dict, typed: bool) -> Check:
             return not typed and allowed is None
         if allowed is not None and value not in allowed:
             return False
-        if len(value) < min_length:
+        if len(value) < min_length or max_length is not None and len(value) > max_length:
             return False
         if search is not None and search(value) is None:
             return False
@@ -248,13 +249,14 @@ def _compile_array(schema: dict) -> list[Check]:
     checks: list[Check] = []
     items = compile_fast(schema["items"]) if "items" in schema else None
     min_items = schema.get("minItems", 0)
+    max_items = schema.get("maxItems")
     unique = schema.get("uniqueItems", False)
-    if items or min_items or unique:
+    if items or min_items or max_items is not None or unique:
 
         def check_array(value: Any) -> bool:
             if type(value) is not list:
                 return True
-            if len(value) < min_items:
+            if len(value) < min_items or max_items is not None and len(value) > max_items:
                 return False
             if items is not None and not all(items(v) for v in value):
                 return False
@@ -441,7 +443,7 @@ def _type(out: _Out, error: ValidationError, path: tuple) -> None:
         message = f"{name}应为整数：请去掉引号，写成 {value.strip()}"
     elif "integer" in wanted and isinstance(value, float):
         message = f"{name}应为整数，不能带小数"
-    elif explained:
+    elif explained and {"integer", "number"} & set(wanted):
         message = f"{name}的类型不对，应为{expected}：{explained}"
     else:
         message = f"{name}的类型不对，应为{expected}"
@@ -506,6 +508,24 @@ def _min_items(out: _Out, error: ValidationError, path: tuple) -> None:
     out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}至少需要 {n} 项", f"≥ {n} 项", f"{count} 项", "schema-min-items")
 
 
+def _max_length(out: _Out, error: ValidationError, path: tuple) -> None:
+    n = error.validator_value
+    count = len(error.instance) if isinstance(error.instance, str) else 0
+    out.add(
+        out.doc.mark(path), path, f"{_title(error.schema, path)}太长，请精简到 {n} 个字符以内",
+        f"≤ {n} 个字符", f"{count} 个字符", "schema-max-length",
+    )
+
+
+def _max_items(out: _Out, error: ValidationError, path: tuple) -> None:
+    n = error.validator_value
+    count = len(error.instance) if isinstance(error.instance, list) else 0
+    out.add(
+        out.doc.mark(path), path, f"{_title(error.schema, path)}太多，请合并或精简到 {n} 项以内",
+        f"≤ {n} 项", f"{count} 项", "schema-max-items",
+    )
+
+
 def _unique(out: _Out, error: ValidationError, path: tuple) -> None:
     seen: list[Any] = []
     for index, item in enumerate(error.instance):
@@ -546,6 +566,8 @@ _HANDLERS: dict[str, Callable[[_Out, ValidationError, tuple], None]] = {
     "minimum": _minimum,
     "minLength": _min_length,
     "minItems": _min_items,
+    "maxLength": _max_length,
+    "maxItems": _max_items,
     "uniqueItems": _unique,
     "pattern": _pattern_message,
     "format": _format,

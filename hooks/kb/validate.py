@@ -37,6 +37,12 @@ _PLACEHOLDER = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_PLACEHOLDER = re.compile(r"[XＸx](?:光|射线|线|型)")
+# What follows the X of a template blank (X党组, XX系统, X个 …), longest first: it is quoted
+# with the X, so the message shows exactly the blank (“X党组”, not “X党组认”).
+_BLANK_NOUN = re.compile(
+    "指导组|党工委|党支部|党总支|党组|党委|系统|单位|部门|领域|行业|街道|[局委办处科室厅院县区市镇乡村]"
+    "|[个次件篇项条名人天场期家户所批届轮年月日万元亿]"
+)
 _SCAFFOLD = "【请填写"
 _CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -68,6 +74,19 @@ def _items(doc: SourceDoc | None, key: str) -> Iterator[tuple[int, dict]]:
 
 def _get(doc: SourceDoc, key: str) -> Any:
     return doc.data.get(key) if isinstance(doc.data, dict) else None
+
+
+def _list(value: Any) -> list:
+    """``value`` when it is a list, else [] (the schema reports the wrong type).
+
+    A text where a list is expected (``materials: abc``) is not a list of its characters.
+    """
+    return value if isinstance(value, list) else []
+
+
+def _id(value: Any) -> str | int | None:
+    """``value`` when it can be an id or a batch number (text or integer), else None."""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
 def _date(value: Any) -> str | None:
@@ -297,8 +316,8 @@ def _unique_ids(out: _Collector, doc: SourceDoc | None, key: str, field_name: st
         return None
     first: dict[Any, int] = {}
     for index, item in _items(doc, key):
-        value = item.get(field_name)
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        value = _id(item.get(field_name))
+        if value is None:
             continue
         path = (key, index, field_name)
         if value in first:
@@ -330,8 +349,10 @@ def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
     if isinstance(cid, str) and ID_RE.fullmatch(cid) and cid != stem:
         out.at(doc, ("id",), f"学习教育标识 {cid} 与文件名 {doc.path.name} 不一致：文件名必须是 <id>.yml", expected=f"{stem}", found=cid, rule="file-name")
     batches = _unique_ids(out, doc, "batches", "id", "批次编号") or set()
+    if any(type(b.get("id") if isinstance(b, dict) else None) is not int for b in _list(_get(doc, "batches"))):
+        batches = set()  # a batch without a usable number: its schema error is enough
     _unique_ids(out, doc, "figures", "key", "数字键名")
-    for i, material in enumerate(_get(doc, "required_materials") or []):
+    for i, material in enumerate(_list(_get(doc, "required_materials"))):
         _check_refs(out, doc, ("required_materials", i), material, index.materials, "学习材料", "data/materials.yml ")
     seen: dict[str, int] = {}
     for i, entry in _items(doc, "roster"):
@@ -380,7 +401,7 @@ class _CampaignInfo:
             doc,
             {e["unit"]: e for _i, e in _items(doc, "roster") if isinstance(e.get("unit"), str)},
             {f["key"]: f for _i, f in _items(doc, "figures") if isinstance(f.get("key"), str)},
-            {b.get("id"): b for _i, b in reversed(list(_items(doc, "batches")))},
+            {_id(b.get("id")): b for _i, b in reversed(list(_items(doc, "batches"))) if _id(b.get("id")) is not None},
         )
 
 
@@ -403,7 +424,7 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index) -> tuple[str, 
             doc, ("campaign",), f"未知的学习教育 {cid}：data/campaigns/ 中没有 {cid}.yml{_suggestion(cid, index.campaigns)}",
             found=cid, rule="unknown-id",
         )
-    for i, material in enumerate(_get(doc, "materials") or []):
+    for i, material in enumerate(_list(_get(doc, "materials"))):
         _check_refs(out, doc, ("materials", i), material, index.materials, "学习材料", "data/materials.yml ")
     if info is not None:
         entry = info.roster.get(unit)
@@ -445,7 +466,8 @@ def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None
 
 def _check_dates(out: _Collector, doc: SourceDoc, info: _CampaignInfo, entry: dict | None) -> None:
     start = _date(_get(info.doc, "start"))
-    batch = info.batches.get(entry.get("batch")) if entry else None
+    batch_id = _id(entry.get("batch")) if entry else None
+    batch = info.batches.get(batch_id) if batch_id is not None else None
     submitted = _date(_get(doc, "submitted"))
     batch_start = _date(batch.get("start")) if batch else None
     if submitted and batch_start and submitted < batch_start:
@@ -489,10 +511,9 @@ def find_placeholders(text: str) -> list[Placeholder]:
             before, after = text[start - 1 : start], text[end : end + 1]
             if not (_CJK.match(before) or _CJK.match(after)) or _NOT_PLACEHOLDER.match(text, end - 1):
                 continue
-            left = start - 1 if start and _CJK.match(before) else start
-            right = end
-            while right < min(end + 3, len(text)) and _CJK.match(text[right]):
-                right += 1
+            left = start - 1 if before == "第" else start
+            noun = _BLANK_NOUN.match(text, end)
+            right = noun.end() if noun else end
             found.append(Placeholder(start, text[left:right], start - left))
     scaffold = text.find(_SCAFFOLD)
     if scaffold >= 0:
@@ -506,13 +527,12 @@ def _check_placeholders(out: _Collector, doc: SourceDoc) -> None:
         if info.tag != STR_TAG:
             continue
         for blank in find_placeholders(info.raw):
-            line, col = doc.locate(path, blank.quote)
-            if (line, col) != doc.mark(path):
-                col += blank.lead
+            found = doc.find(path, blank.quote)
+            line, col = (found[0], found[1] + blank.lead) if found else doc.mark(path)
             out.problems.append(
                 Problem(
                     doc.rel, line, col, f"模板占位符“{blank.quote}”没有替换：请填写实际内容",
-                    format_path(path), ERROR, found=blank.quote, rule="placeholder",
+                    format_path(path), ERROR, rule="placeholder",
                 )
             )
 
@@ -612,11 +632,13 @@ def load_and_validate(
     _unique_ids(out, groups, "groups", "number", "指导组序号")
     known_campaigns = set(campaign_index) if campaigns or (data_dir / "campaigns").is_dir() else None
     for i, material in _items(materials, "materials"):
-        for j, cid in enumerate(material.get("campaigns") or []):
+        for j, cid in enumerate(_list(material.get("campaigns"))):
             _check_refs(out, materials, ("materials", i, "campaigns", j), cid, known_campaigns, "学习教育", "data/campaigns/ ")
     for doc in campaigns:
         _check_campaign(out, doc, index)
-        _check_placeholders(out, doc)
+    for doc in (groups, units, materials, *campaigns):
+        if doc is not None:
+            _check_placeholders(out, doc)
 
     reports: list[SourceDoc] = []
     seen: dict[tuple[str, str], str] = {}

@@ -106,8 +106,8 @@ class SourceDoc:
         """The mark of the key of the mapping entry ``path`` (its value mark otherwise)."""
         return self.key_marks.get(path) or self.mark(path)
 
-    def locate(self, path: tuple, needle: str) -> Mark:
-        """The line/column where ``needle`` appears inside the scalar at ``path``."""
+    def find(self, path: tuple, needle: str) -> Mark | None:
+        """The line/column where ``needle`` is written inside the scalar at ``path``, if on one line."""
         info = self.scalars.get(path)
         if info is not None and needle:
             (line, col), (end_line, _) = info.start, info.end
@@ -116,7 +116,11 @@ class SourceDoc:
                 found = self.lines[number - 1].find(needle, start)
                 if found >= 0:
                     return number, found + 1
-        return self.mark(path)
+        return None
+
+    def locate(self, path: tuple, needle: str) -> Mark:
+        """Like :meth:`find`, falling back to the mark of the value at ``path``."""
+        return self.find(path, needle) or self.mark(path)
 
     @property
     def first_line(self) -> str:
