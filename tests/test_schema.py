@@ -300,3 +300,26 @@ def test_broken_schema_files_are_problems(tmp_path: Path) -> None:
         ("report.schema.json", "schema-missing"),
         ("units.schema.json", "schema-broken"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("link", "valid"),
+    [
+        ("https://example.org/book", True),
+        ("http://example.org/a?b=1&c=%28x%29#p", True),
+        ("https://例子.中国/路径", True),
+        ("https://example.org/a)<script>", False),  # would close the Markdown link
+        ("https://example.org/a(b)", False),
+        ('https://example.org/"onmouseover="x', False),
+        ("https://example.org/'x'", False),
+        ("https://example.org/`x`", False),
+        ("https://example.org/a\\b", False),
+        ("https://example.org/a b", False),
+        ("https://example.org/a\n", False),
+        ("javascript:alert(1)", False),
+        ("https://", False),
+    ],
+)
+def test_link_pattern_keeps_links_inside_markdown(link: str, valid: bool) -> None:
+    node = load("materials")["properties"]["materials"]["items"]["properties"]["link"]
+    assert bool(schemas._pattern_regex(node["pattern"]).search(link)) == valid

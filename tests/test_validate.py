@@ -3,7 +3,9 @@ small valid tree (tests/fixtures/good/) and the real example data."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -279,10 +281,18 @@ def test_cli_paths_select_reports(tmp_path: Path) -> None:
 
 
 def test_cli_default_is_the_repository_data() -> None:
+    """Without a path the repository's data/ is checked: the example data is clean."""
     result = run_cli()
-    assert "共 " in result.stderr
-    assert result.returncode in (0, 1)
-    assert all(line.startswith("data/") for line in result.stdout.splitlines())
+    assert (result.returncode, result.stdout, result.stderr.strip()) == (0, "", "共 0 个错误，0 个警告")
+    spec = importlib.util.spec_from_file_location("validate_cli", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    assert cli.plan([ROOT / "data"]) == {ROOT / "data": None}
+    seen: list[tuple] = []
+    cli.load_and_validate = lambda data_dir, only, **_kw: (seen.append((data_dir, only)), (None, []))[1]
+    assert cli.main([]) == 0
+    assert seen == [(ROOT / "data", None)]
 
 
 def many_reports(tmp_path: Path, n: int) -> Path:
@@ -339,3 +349,26 @@ def test_validation_time_grows_linearly(tmp_path: Path) -> None:
     cpu(small)  # warm caches
     ratio = cpu(large) / cpu(small)
     assert ratio < 5.5, f"800 reports took {ratio:.1f} × the time of 200"
+
+
+def test_cli_file_name_not_utf8(tmp_path: Path) -> None:
+    data = make_tree(tmp_path)
+    good = data / "reports" / "c1" / "u-a.yml"
+    try:
+        shutil.copy(good, data / "reports" / "c1" / os.fsdecode(b"\xb1\xa8\xb8\xe6.yml"))  # 报告.yml in GBK
+        (data / "reports" / os.fsdecode(b"\xb1\xa8")).mkdir()
+        shutil.copy(good, data / "reports" / os.fsdecode(b"\xb1\xa8") / "u-a.yml")
+    except (OSError, UnicodeError) as exc:  # pragma: no cover - file systems that only store UTF-8
+        pytest.skip(f"this file system refuses non-UTF-8 names: {exc}")
+    report = tmp_path / "gl-code-quality.json"
+    result = run_cli(data, "--format", "gitlab", "--output", report)
+    assert result.returncode == 1, result.stderr
+    records = json.loads(report.read_text(encoding="utf-8"))
+    assert sorted((r["location"]["path"], r["description"]) for r in records) == [
+        ("data/reports/c1/\ufffd\ufffd\ufffd\ufffd.yml",
+         "文件名不是 UTF-8 编码（可能是在 GBK 系统上起的名字），无法读取：请用小写英文字母和数字重新命名"),
+        ("data/reports/\ufffd\ufffd",
+         "目录名不是 UTF-8 编码（可能是在 GBK 系统上起的名字），无法读取：请用小写英文字母和数字重新命名"),
+    ]
+    assert "Traceback" not in result.stderr
+    assert "data/reports/c1/\ufffd\ufffd\ufffd\ufffd.yml: 错误 文件名不是 UTF-8 编码" in result.stdout

@@ -220,13 +220,16 @@ def test_deep_nesting_stops_at_the_limit(pure: bool, opener: str) -> None:
     assert [p.rule for p in problems if p.is_error] == ["yaml-depth"]
 
 
-def test_depth_limit_allows_real_structures() -> None:
-    text = "a: " + "[" * yamlsafe.MAX_DEPTH + "]" * yamlsafe.MAX_DEPTH + "\n"
-    doc, problems = parse(text)
-    assert problems == [] or problems[0].rule == "yaml-depth"
-    ok = "a: " + "[" * (yamlsafe.MAX_DEPTH - 1) + "]" * (yamlsafe.MAX_DEPTH - 1) + "\n"
-    doc, problems = parse(ok)
+@pytest.mark.parametrize("pure", PARSERS)
+def test_depth_limit_is_exact(pure: bool) -> None:
+    """MAX_DEPTH nested collections are read (the top-level mapping counts); one more is refused."""
+    lists = yamlsafe.MAX_DEPTH - 1
+    doc, problems = parse("a: " + "[" * lists + "]" * lists + "\n", pure)
     assert problems == [] and doc is not None
+    deeper = lists + 1
+    doc, problems = parse("a: " + "[" * deeper + "]" * deeper + "\n", pure)
+    assert doc is None
+    assert [(p.rule, p.line, p.column) for p in problems] == [("yaml-depth", 1, len("a: ") + deeper)]
 
 
 def test_empty_and_comment_only_files() -> None:

@@ -108,10 +108,23 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def rel(self, path: Path) -> str:
+        """``path`` relative to the repository, printable (undecodable bytes shown as �)."""
         try:
-            return path.relative_to(self.root).as_posix()
+            shown = path.relative_to(self.root).as_posix()
         except ValueError:
-            return Path(os.path.relpath(path, self.root)).as_posix()
+            shown = Path(os.path.relpath(path, self.root)).as_posix()
+        return shown if _is_utf8(shown) else os.fsencode(shown).decode("utf-8", errors="replace")
+
+    def utf8_name(self, path: Path) -> bool:
+        """False (and an error) when the file name is not valid UTF-8."""
+        if _is_utf8(path.name):
+            return True
+        what = "目录名" if path.is_dir() else "文件名"
+        self.file(
+            self.rel(path), f"{what}不是 UTF-8 编码（可能是在 GBK 系统上起的名字），无法读取：请用小写英文字母和数字重新命名",
+            rule="file-name-encoding",
+        )
+        return False
 
     def at(
         self,
@@ -132,6 +145,15 @@ class _Collector:
 
     def file(self, rel: str, message: str, *, level: str = ERROR, found: str = "", rule: str = "") -> None:
         self.problems.append(Problem(rel, 0, 0, message, level=level, found=found, rule=rule))
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name read from the disk was valid UTF-8 (no escaped bytes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _suggestion(word: str, known: Iterable[str]) -> str:
@@ -217,6 +239,8 @@ class _Validator:
         found: list[Path] = []
         for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
             name = entry.name
+            if not self.out.utf8_name(entry):
+                continue
             if entry.is_dir():
                 self.out.file(self.out.rel(entry), f"{where}下不应有子目录", rule="layout")
             elif name.endswith(".yml"):
@@ -276,6 +300,9 @@ class _Validator:
                 parts = ()
             name = path.name
             if name.startswith(".") and not name.endswith(".yml"):
+                continue
+            if not all(map(_is_utf8, parts or (name,))):
+                self.out.utf8_name(next(p for p in (path, *path.parents) if not _is_utf8(p.name)))
                 continue
             if name.endswith(".yaml"):
                 self.out.file(self.out.rel(path), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule="layout")
