@@ -323,3 +323,23 @@ def test_broken_schema_files_are_problems(tmp_path: Path) -> None:
 def test_link_pattern_keeps_links_inside_markdown(link: str, valid: bool) -> None:
     node = load("materials")["properties"]["materials"]["items"]["properties"]["link"]
     assert bool(schemas._pattern_regex(node["pattern"]).search(link)) == valid
+
+
+def test_enums_come_from_the_schema_files(tmp_path: Path) -> None:
+    statuses = load("report")["properties"]["ledger"]["items"]["properties"]["status"]["enum"]
+    categories = load("materials")["properties"]["materials"]["items"]["properties"]["category"]["enum"]
+    assert schemas.ledger_statuses() == tuple(statuses)
+    assert schemas.ledger_statuses()[-1] == "已完成"  # the validator's "done" is the last, in order of progress
+    assert schemas.material_categories() == tuple(categories)
+    edited = load("materials")
+    edited["properties"]["materials"]["items"]["properties"]["category"]["enum"] = ["甲", "乙"]
+    (tmp_path / "materials.schema.json").write_text(json.dumps(edited), encoding="utf-8")
+    assert schemas.enum("materials", ("materials", "items", "category"), tmp_path) == ("甲", "乙")
+    with pytest.raises(KeyError):
+        schemas.enum("report", ("ledger", "items", "nothing"))
+
+
+def test_figure_at_most_names_a_figure_key() -> None:
+    figure = load("campaign")["properties"]["figures"]["items"]["properties"]
+    assert figure["at_most"]["pattern"] == figure["key"]["pattern"]
+    assert "at_most" not in load("campaign")["properties"]["figures"]["items"]["required"]

@@ -35,6 +35,7 @@ from typing import Any
 
 from kb import reportyaml
 from kb.model import chinese_number
+from kb.schema import ledger_statuses
 
 ERROR = "error"
 WARNING = "warning"
@@ -788,7 +789,7 @@ LEDGER_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("status", ("状态", "进展", "完成情况", "进度", "整改情况")),
     ("problem", ("问题",)),
 ]
-STATUSES = ("已完成", "推进中", "长期坚持", "未开始")
+STATUSES = ledger_statuses()
 
 
 def ledger_columns(header: list[str]) -> dict[str, int] | None:

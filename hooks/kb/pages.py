@@ -16,10 +16,11 @@ from kb.model import Campaign, KnowledgeBase, Material, Report
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
 from kb.render import GeneratedPage, SiteSettings, render
+from kb.schema import material_categories
 
 Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
 
-MATERIAL_CATEGORIES = ["原著", "重要讲话", "党内法规", "辅导读本", "专题党课", "典型案例", "警示教育", "其他"]
+MATERIAL_CATEGORIES = list(material_categories())
 KEY_FIGURES = 4
 
 

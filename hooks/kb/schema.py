@@ -33,6 +33,7 @@ from kb.problems import ERROR, Problem
 from kb.yamlsafe import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, ScalarInfo, SourceDoc, format_path
 
 KINDS = ("groups", "units", "materials", "campaign", "report")
+SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "schema"
 
 TYPE_NAMES = {
     "string": "文本",
@@ -67,6 +68,33 @@ def explain_id(value: str) -> str:
     if value.lower() != value and ID_RE.fullmatch(value.lower()):
         return "含有大写字母：网址和文件名在 Windows/macOS 上不区分大小写，只允许小写"
     return "只能用小写英文字母、数字和“-”，并以字母或数字开头"
+
+
+# ------------------------------------------------------------------ enums
+
+
+@cache
+def enum(kind: str, path: tuple[str, ...], schema_dir: Path = SCHEMA_DIR) -> tuple[str, ...]:
+    """The allowed values of one field, read from ``<schema_dir>/<kind>.schema.json``.
+
+    ``path`` names the field as in the data, with ``"items"`` for "each entry of the list":
+    ``enum("report", ("ledger", "items", "status"))``. The schema files are the single
+    source of truth for such lists; code reads them from here instead of repeating them.
+    """
+    node = json.loads((schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    for part in path:
+        node = node["items"] if part == "items" and node.get("type") == "array" else node["properties"][part]
+    return tuple(node["enum"])
+
+
+def ledger_statuses() -> tuple[str, ...]:
+    """整改台账 statuses in their order of progress; the last one (已完成) closes an item."""
+    return enum("report", ("ledger", "items", "status"))
+
+
+def material_categories() -> tuple[str, ...]:
+    """Study-material categories (原著, 重要讲话 …) in the order pages list them."""
+    return enum("materials", ("materials", "items", "category"))
 
 
 # ------------------------------------------------------------------ jsonschema

@@ -26,8 +26,8 @@ from pathlib import Path
 import yaml
 
 from kb.model import chinese_number
-from kb.validate import FIGURE_ORDER
 
+FIGURE_ORDER = [("problems_solved", "problems_collected"), ("problems_rectified", "problems_found")]  # (≤, ≥)
 REPO_DATA = Path(__file__).resolve().parent.parent.parent / "data"
 MODELINE = "# yaml-language-server: $schema={}schema/{}.schema.json\n"
 

@@ -27,9 +27,7 @@ from kb.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, res
 
 MODELINE = "# yaml-language-server: $schema="
 SHARED = {"groups": "groups.yml", "units": "units.yml", "materials": "materials.yml"}
-DONE = "已完成"
-# (larger, smaller): the first count should not exceed the second.
-FIGURE_ORDER = [("problems_solved", "problems_collected"), ("problems_rectified", "problems_found")]
+DONE = schemas.ledger_statuses()[-1]  # 已完成: the schema lists the statuses in order of progress
 
 # A blank X/Ｘ/x of the template next to Chinese text: X个, 第X指导组, X党组, X次, XX单位.
 _PLACEHOLDER = re.compile(
@@ -44,6 +42,7 @@ _BLANK_NOUN = re.compile(
     "|[个次件篇项条名人天场期家户所批届轮年月日万元亿]"
 )
 _SCAFFOLD = "【请填写"
+_FIGURE_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -379,6 +378,7 @@ def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
     if any(type(b.get("id") if isinstance(b, dict) else None) is not int for b in _list(_get(doc, "batches"))):
         batches = set()  # a batch without a usable number: its schema error is enough
     _unique_ids(out, doc, "figures", "key", "数字键名")
+    _check_at_most(out, doc)
     for i, material in enumerate(_list(_get(doc, "required_materials"))):
         _check_refs(out, doc, ("required_materials", i), material, index.materials, "学习材料", "data/materials.yml ")
     seen: dict[str, int] = {}
@@ -400,6 +400,23 @@ def _check_campaign(out: _Collector, doc: SourceDoc, index: _Index) -> None:
     _date_order(out, doc, (), "学习教育")
     for i, _batch in _items(doc, "batches"):
         _date_order(out, doc, ("batches", i), "批次")
+
+
+def _check_at_most(out: _Collector, doc: SourceDoc) -> None:
+    """``at_most`` of a declared figure names another figure of the same campaign."""
+    keys = [f.get("key") for _i, f in _items(doc, "figures") if isinstance(f.get("key"), str)]
+    for i, figure in _items(doc, "figures"):
+        other = figure.get("at_most")
+        if not isinstance(other, str) or not _FIGURE_KEY.fullmatch(other):
+            continue  # the schema reports it
+        path = ("figures", i, "at_most")
+        if other == figure.get("key"):
+            out.at(doc, path, f"at_most 不能指向本项数字 {other} 自己：请写另一项数字的键名", found=other, rule="at-most")
+        elif other not in keys:
+            out.at(
+                doc, path, f"at_most 指向的数字 {other} 不在本学习教育的 figures 中{_suggestion(other, keys)}",
+                expected="、".join(str(k) for k in keys), found=other, rule="unknown-figure",
+            )
 
 
 def _date_order(out: _Collector, doc: SourceDoc, base: tuple, what: str) -> None:
@@ -480,7 +497,10 @@ def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None
                 doc, ("figures",), f"缺少必填数字 {key}（{spec.get('label', '')}，单位：{spec.get('unit', '')}）",
                 key=True, expected=key, rule="missing-figure",
             )
-    for big, small in FIGURE_ORDER:
+    for big, spec in declared.items():
+        small = spec.get("at_most")
+        if not isinstance(small, str) or small not in declared or small == big:
+            continue
         a, b = figures.get(big), figures.get(small)
         if type(a) is int and type(b) is int and a > b:
             label_a = declared.get(big, {}).get("label", big)

@@ -12,9 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kb.model import KnowledgeBase, LedgerItem, Report
+from kb.schema import ledger_statuses
 from kb.views.submission import days_between
 
-STATUSES = ("未开始", "推进中", "长期坚持", "已完成")
+STATUSES = ledger_statuses()  # in order of progress
 OPEN_STATUSES = frozenset({"未开始", "推进中"})
 
 
