@@ -31,8 +31,14 @@
 
   /* -- query terms ----------------------------------------------------------------- */
 
+  // Keep identical to _FULLWIDTH in hooks/kb/search_tokens.py (２０２３ → 2023, ＧＢ → GB).
+  var FULLWIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
+
   function runs(text) {
-    return (text.normalize("NFKC").match(RUN) || []).filter(function (run) {
+    var ascii = text.replace(FULLWIDTH, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    });
+    return (ascii.match(RUN) || []).filter(function (run) {
       return !ONLY_PUNCT.test(run);
     });
   }
@@ -171,11 +177,24 @@
     }
   }
 
+  /** Large sites are indexed in shards (hooks/kb/search.py); merge the other shards. */
+  function mergeShards(pf) {
+    return fetch(new URL("kb-shards.json", bundle).href)
+      .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
+      .then(function (manifest) {
+        return Promise.all((manifest.shards || []).map(function (shard) {
+          return pf.mergeIndex(new URL(shard, bundle).pathname,
+                               { language: "und", excerptLength: EXCERPT_WORDS });
+        }));
+      });
+  }
+
   function pagefind() {
     if (!pagefindPromise) {
       pagefindPromise = import(new URL("pagefind.js", bundle).href).then(function (pf) {
         return pf.options({ excerptLength: EXCERPT_WORDS, baseUrl: siteBase.pathname })
           .then(function () { return startPagefind(pf); })
+          .then(function () { return mergeShards(pf); })
           .then(function () { return pf; });
       });
       pagefindPromise.catch(function () { pagefindPromise = null; });

@@ -19,12 +19,13 @@ The browser side is ``docs/assets/search.js``.
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from pagefind.service import get_executable
 from kb.model import KnowledgeBase
 from kb.render import SiteSettings
 from kb.search_extract import Block, PageText, read_page
-from kb.search_tokens import token_text, tokenize
+from kb.search_tokens import tokenize
 
 LANGUAGE = "und"  # no stemming, no segmentation: the text is already in search tokens
 OUTPUT_DIR = "pagefind"
@@ -44,8 +45,13 @@ SKIP_FILES = {"404.html"}
 SKIP_DIRS = {OUTPUT_DIR, "assets", "search", "overrides"}  # overrides: theme templates
 CONTEXT_WEIGHT = "0.5"
 # Pages that declare no filter (home, campaign tables, data views …) repeat what reports
-# say; their words count less, so a query ranks the reports themselves first.
+# say; their words count less, so a query ranks the reports themselves first, and only
+# their headings and first words are indexed (a table of every ledger item of every
+# report would otherwise be a tenth of the index and slow every common query down).
 SECONDARY_WEIGHT = "0.4"
+SECONDARY_WORDS = 400  # per section of such a page
+SHARD_WORDS = 2_500_000  # index words per Pagefind run (memory: see index_site)
+MANIFEST = "kb-shards.json"
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -77,7 +83,8 @@ class IndexStats:
     pages: int
     records: int
     materials: int
-    words: int
+    words: int  # index words (bigrams and other words) in all records
+    shards: int
     seconds: float
     bytes: int
     files: int
@@ -111,18 +118,31 @@ def page_records(page: PageText, url: str) -> list[Record]:
             filters[key] += [v for v in values if v not in filters[key]]
         is_head = section is head
         context = " ".join(dict.fromkeys(labels if is_head else [page.title, *labels]))
+        blocks = section.blocks if primary else _first_words(section.blocks, SECONDARY_WORDS)
         records.append(Record(
             url=url + (f"#{section.anchor}" if section.anchor else ""),
             page=url,
             title=page.title,
             section=section.heading,
-            blocks=[Block(b.kind, b.text, "" if b.kind == "h1" else b.id) for b in section.blocks],
+            blocks=[Block(b.kind, b.text, "" if b.kind == "h1" else b.id) for b in blocks],
             filters=filters,
             meta={**head.meta, **section.meta},
             context=context,
             primary=primary,
         ))
     return records
+
+
+def _first_words(blocks: list[Block], limit: int) -> list[Block]:
+    """Every heading, and paragraphs while fewer than ``limit`` index words were kept."""
+    kept, words = [], 0
+    for block in blocks:
+        if block.kind != "p":
+            kept.append(block)
+        elif words < limit:
+            kept.append(block)
+            words += len(tokenize(block.text))
+    return kept
 
 
 def _plain(markdown_text: str) -> str:
@@ -157,15 +177,18 @@ def site_pages(site_dir: Path) -> Iterable[tuple[str, Path]]:
         yield page_url(rel), path
 
 
-def site_records(site_dir: Path, kb: KnowledgeBase | None = None) -> list[Record]:
-    records: list[Record] = []
+def iter_records(site_dir: Path, kb: KnowledgeBase | None = None) -> Iterator[Record]:
+    """Records of every built page, then of every study material (with ``kb``)."""
     for url, path in site_pages(site_dir):
         if kb is not None and url == MATERIALS_URL:
             continue
-        records += page_records(read_page(path.read_text(encoding="utf-8")), url)
+        yield from page_records(read_page(path.read_text(encoding="utf-8")), url)
     if kb is not None:
-        records += material_records(kb)
-    return records
+        yield from material_records(kb)
+
+
+def site_records(site_dir: Path, kb: KnowledgeBase | None = None) -> list[Record]:
+    return list(iter_records(site_dir, kb))
 
 
 # -- Pagefind documents -------------------------------------------------------------
@@ -175,8 +198,10 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def record_meta(record: Record) -> dict[str, str]:
+def record_meta(record: Record, context_at: int | None = None) -> dict[str, str]:
     """Metadata shown with a result: readable title, section, labels and grouping key."""
+    if context_at is None:
+        context_at = sum(len(tokenize(b.text)) for b in record.blocks)
     meta = {
         "url": record.url,
         "title": record.title,
@@ -184,7 +209,7 @@ def record_meta(record: Record) -> dict[str, str]:
         "section": record.section,
         # Word position where the context line starts (it comes last): matches from there
         # on are not shown as excerpts.
-        "ctx": str(sum(len(tokenize(b.text)) for b in record.blocks)),
+        "ctx": str(context_at),
     }
     for key, values in record.filters.items():
         if values:
@@ -194,67 +219,121 @@ def record_meta(record: Record) -> dict[str, str]:
     return {k: v for k, v in meta.items() if v}
 
 
-def record_html(record: Record) -> str:
-    """The record as the HTML document Pagefind indexes (text in search tokens)."""
-    head = [f'<meta data-pagefind-meta="{_attr(k)}[content]" content="{_attr(v)}">'
-            for k, v in record_meta(record).items()]
-    head += [f'<meta data-pagefind-filter="{_attr(k)}[content]" content="{_attr(v)}">'
-             for k, values in record.filters.items() for v in values]
+def record_document(record: Record) -> tuple[str, int]:
+    """The record as the HTML document Pagefind indexes (text in search tokens), and
+    its number of index words."""
     weight = "" if record.primary else f' data-pagefind-weight="{SECONDARY_WEIGHT}"'
     body = []
+    words = 0
     for block in record.blocks:
+        tokens = tokenize(block.text)
+        words += len(tokens)
         tag = block.kind
         anchor = f' id="{_attr(block.id)}"' if block.id and tag != "p" else ""
-        body.append(f"<{tag}{anchor}{weight}>{html.escape(token_text(block.text))}</{tag}>")
+        body.append(f"<{tag}{anchor}{weight}>{html.escape(' '.join(tokens))}</{tag}>")
+    context_at = words
     if record.context:
+        tokens = tokenize(record.context)
+        words += len(tokens)
         body.append(f'<p data-pagefind-weight="{CONTEXT_WEIGHT}">'
-                    f"{html.escape(token_text(record.context))}</p>")
-    return (f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8">'
-            + "".join(head) + "</head><body>" + "\n".join(body) + "</body></html>")
+                    f"{html.escape(' '.join(tokens))}</p>")
+    head = [f'<meta data-pagefind-meta="{_attr(k)}[content]" content="{_attr(v)}">'
+            for k, v in record_meta(record, context_at).items()]
+    head += [f'<meta data-pagefind-filter="{_attr(k)}[content]" content="{_attr(v)}">'
+             for k, values in record.filters.items() for v in values]
+    document = (f'<!DOCTYPE html><html lang="{LANGUAGE}"><head><meta charset="utf-8">'
+                + "".join(head) + "</head><body>" + "\n".join(body) + "</body></html>")
+    return document, words
+
+
+def record_html(record: Record) -> str:
+    return record_document(record)[0]
 
 
 # -- Pagefind ------------------------------------------------------------------------
 
 
-def _write_index(records: list[Record], output: Path) -> int:
-    """Index the records with the Pagefind binary; return the number of indexed words.
+def _run_pagefind(documents: Path, output: Path) -> None:
+    """Index a folder of record documents with the Pagefind binary into ``output``.
 
-    The records go to a scratch directory as numbered HTML files and the binary indexes
-    that directory (its ``--service`` mode behind the Python API takes ~0.1 s per
-    document here, the directory run ~1 ms). Result URLs come from the ``url`` metadata.
+    (The binary's ``--service`` mode behind Pagefind's Python API takes ~0.1 s per
+    document here, a directory run ~1 ms.) Result URLs come from the ``url`` metadata.
     """
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("未找到 Pagefind 程序：请安装 requirements.txt 中的 pagefind[extended]")
-    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
-        for number, record in enumerate(records):
-            (Path(scratch) / f"{number:06d}.html").write_text(record_html(record), encoding="utf-8")
-        result = subprocess.run(
-            [str(executable), "--site", scratch, "--output-path", str(output),
-             "--force-language", LANGUAGE],
-            capture_output=True, text=True, check=False,
-        )
+    result = subprocess.run(
+        [str(executable), "--site", str(documents), "--output-path", str(output),
+         "--force-language", LANGUAGE],
+        capture_output=True, text=True, check=False,
+    )
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind 建立搜索索引失败：{result.stderr or result.stdout}")
-    found = re.search(r"Indexed (\d+) words", result.stdout)
-    return int(found.group(1)) if found else 0
 
 
-def index_site(site_dir: Path, kb: KnowledgeBase | None = None) -> IndexStats:
-    """(Re)build ``<site_dir>/pagefind/`` from the built pages (and ``kb``'s materials)."""
+def _strip_bundle(shard: Path) -> None:
+    """A merged shard needs only its index; the scripts and WebAssembly come from the first."""
+    for path in shard.iterdir():
+        if path.is_file() and (path.suffix in {".js", ".css"} or path.name.startswith("wasm.")):
+            path.unlink()
+
+
+def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
+               shard_words: int = SHARD_WORDS) -> IndexStats:
+    """(Re)build ``<site_dir>/pagefind/`` from the built pages (and ``kb``'s materials).
+
+    Pagefind holds a whole index in memory (about 0.4 GB per million index words), so
+    records are indexed in shards of at most ``shard_words`` words, one Pagefind run each:
+    the first in ``pagefind/``, the others in ``pagefind/shard-N/``, listed in
+    ``pagefind/kb-shards.json``; the browser merges them (Pagefind's ``mergeIndex``).
+    """
     started = time.perf_counter()
     site_dir = Path(site_dir)
     output = site_dir / OUTPUT_DIR
-    records = site_records(site_dir, kb)
     if output.exists():
         shutil.rmtree(output)
-    words = _write_index(records, output)
+    shards: list[str] = []
+    records = materials = total_words = 0
+    pages: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
+        batch: Path | None = None
+        batch_words = 0
+
+        def flush() -> None:
+            target = output if not shards else output / f"shard-{len(shards)}"
+            _run_pagefind(batch, target)
+            if shards:
+                _strip_bundle(target)
+            shards.append("" if target == output else f"{target.name}/")
+            shutil.rmtree(batch)
+
+        for record in iter_records(site_dir, kb):
+            document, words = record_document(record)
+            if batch is not None and batch_words and batch_words + words > shard_words:
+                flush()
+                batch = None
+            if batch is None:
+                batch = Path(scratch) / f"batch-{len(shards)}"
+                batch.mkdir()
+                batch_words = 0
+            (batch / f"{records:06d}.html").write_text(document, encoding="utf-8")
+            batch_words += words
+            total_words += words
+            records += 1
+            pages.add(record.page)
+            materials += record.url.startswith(MATERIALS_URL + "#")
+        if batch is not None:
+            flush()
+    if not shards:  # an empty site still gets a (empty) bundle for the search box
+        output.mkdir(parents=True)
+    (output / MANIFEST).write_text(json.dumps({"shards": shards[1:]}), encoding="utf-8")
     files = [p for p in output.rglob("*") if p.is_file()]
     return IndexStats(
-        pages=len({r.page for r in records}),
-        records=len(records),
-        materials=sum(1 for r in records if r.url.startswith(MATERIALS_URL + "#")),
-        words=words,
+        pages=len(pages),
+        records=records,
+        materials=materials,
+        words=total_words,
+        shards=max(1, len(shards)),
         seconds=time.perf_counter() - started,
         bytes=sum(p.stat().st_size for p in files),
         files=len(files),

@@ -19,6 +19,7 @@ character class :data:`HAN` identical in both.
 
 from __future__ import annotations
 
+import operator
 import re
 
 # Han characters: CJK Unified Ideographs, extension A, compatibility ideographs,
@@ -28,6 +29,9 @@ _RUN = re.compile(f"[{HAN}]+|[^\\s{HAN}]+")
 _IS_HAN = re.compile(f"[{HAN}]")
 # Pagefind takes U+200B in a record's content as its word separator.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Full-width digits and Latin letters (２０２３, ＧＢ) are indexed as ASCII, like the query.
+_FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+              for c in range(r[0], r[1] + 1)}
 
 
 def is_han(char: str) -> bool:
@@ -39,10 +43,10 @@ def tokenize(text: str) -> list[str]:
     words: list[str] = []
     for run in _RUN.findall(_INVISIBLE.sub(" ", text)):
         if is_han(run[0]):
-            words.extend(run[i : i + 2] for i in range(len(run) - 1))
+            words.extend(map(operator.add, run, run[1:]))  # c1c2 c2c3 …
             words.append(run[-1])
         else:
-            words.append(run)
+            words.append(run.translate(_FULLWIDTH))
     return words
 
 
