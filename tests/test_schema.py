@@ -237,7 +237,7 @@ UNITS = "units:\n  - id: u-a\n    name: 甲局\n    party_org: 甲局党组\n"
         (UNITS.replace("u-a", "../u-a"), 2, 9, "含有路径字符", "", "文本 “../u-a”"),
         (UNITS + "extra: 1\n", 5, 1, "未知字段 extra（允许的字段：units）", "units", "extra"),
         ("units: []\n", 1, 8, "“单位”至少需要 1 项", "≥ 1 项", "0 项"),
-        ("- 1\n", 1, 1, "“单位名录（data/units.yml）”的类型不对，应为映射", "映射（键: 值）", "列表（1 项）"),
+        ("- 1\n", 1, 1, "“单位名录（data/units.yml）”的类型不对，应为若干“字段名: 值”", "若干“字段名: 值”", "列表（1 项）"),
     ],
 )
 def test_units_messages(text: str, line: int, col: int, message: str, expected: str, found: str) -> None:

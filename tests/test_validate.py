@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from kb.validate import find_placeholders, load_and_validate
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
+ENGLISH = re.compile(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}")  # e.g. "mapping values are"
+PYTHON_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4})")  # repr() notation such as 'intro\xa0'
 CASES = yaml.safe_load((BAD / "cases.yml").read_text(encoding="utf-8"))
 
 
@@ -87,8 +90,10 @@ def test_bad_input(tmp_path: Path, case: dict) -> None:
         assert has_errors(problems)
     else:
         assert not has_errors(problems), describe(problems)
-    for p in problems:  # every message is Chinese and names where it is
+    for p in problems:  # every message is Chinese, without the parser's English, and names where it is
         assert any("\u4e00" <= ch <= "\u9fff" for ch in p.message), p
+        assert "解析器原文" in p.message or not ENGLISH.search(p.full_message()), p
+        assert not PYTHON_ESCAPE.search(p.full_message()), p
         assert p.file.startswith("data/"), p
 
 

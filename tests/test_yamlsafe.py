@@ -130,10 +130,10 @@ def test_both_parsers_agree_on_every_bad_fixture() -> None:
         ("a: \"abc\nb: 1\n", 1, 4, "引号没有闭合"),
         ("a: 'abc\nb: 1\n", 1, 4, "引号没有闭合"),
         ("a: [1, 2\nb: 1\n", 2, 2, "方括号列表"),
-        ("a: {x: 1\nb: 1\n", 2, 2, "花括号映射"),
+        ("a: {x: 1\nb: 1\n", 2, 2, "花括号 { } 没有闭合"),
         ('a: "C:\\x"\n', 1, 9, "反斜杠"),
         ("a:\n  - 1\n  b: 2\n", 3, 3, "列表项和字段混在同一层级"),
-        ("a: | x\n  y\n", 1, 6, "块标量指示符"),
+        ("a: | x\n  y\n", 1, 6, "多行文字的 |- 标记"),
         ("a: *x\n", 1, 4, "锚点/别名"),
     ],
 )
@@ -145,10 +145,21 @@ def test_syntax_errors_in_chinese_at_the_right_place(text: str, line: int, col: 
     assert any("\u4e00" <= ch <= "\u9fff" for ch in hits[0].message)
 
 
-def test_syntax_error_keeps_the_english_original() -> None:
-    _doc, problems = parse("a: b: c\n")
-    assert problems[0].found.startswith("mapping values are not allowed")
-    assert problems[0].rule == "yaml-syntax"
+@pytest.mark.parametrize("pure", PARSERS)
+def test_explained_syntax_errors_leave_the_parser_english_out(pure: bool) -> None:
+    _doc, problems = parse("a: b: c\n", pure)
+    assert [(p.rule, p.full_message()) for p in problems] == [
+        ("yaml-syntax", "YAML 语法错误：此处不允许出现“: ”：值里含有半角冒号加空格时请给整个值加引号，或检查上一行的缩进")
+    ]
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+def test_unexplained_syntax_error_ends_with_the_parser_original(pure: bool) -> None:
+    _doc, problems = parse("a: !<x y\n", pure)
+    assert [p.rule for p in problems] == ["yaml-syntax"]
+    message = problems[0].full_message()
+    assert message.startswith("YAML 语法错误：无法解析此处的内容（解析器原文：")
+    assert message.endswith("）") and "expected '>'" in message  # libyaml's or PyYAML's words
 
 
 @pytest.mark.parametrize(
@@ -177,9 +188,9 @@ def test_prose_is_not_mistaken_for_bad_keys(text: str) -> None:
         ("a:\n  \u3000b: 1\n", 2, 3, "全角空格"),
         ("a\u200b: 1\n", 1, 2, "零宽空格"),
         ("\u2060a: 1\n", 1, 1, "零宽不换行符"),
-        ("a: 1\nb: 2\na: 3\n", 3, 1, "重复的键 a（第 1 行"),
+        ("a: 1\nb: 2\na: 3\n", 3, 1, "重复的字段名 a（第 1 行"),
         ("yes: 1\n", 1, 1, "读成了布尔值"),
-        ("? [a, b]\n: 1\n", 1, 3, "键必须是简单的文本"),
+        ("? [a, b]\n: 1\n", 1, 3, "字段名必须是简单的文本"),
         ("a: 1\n---\nb: 2\n", 2, 1, "只能有一个 YAML 文档"),
         ("a: !!str 1\n", 1, 4, "不允许使用 YAML 标签"),
         ("a: &x 1\n", 1, 4, "锚点/别名"),

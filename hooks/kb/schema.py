@@ -41,7 +41,7 @@ TYPE_NAMES = {
     "number": "数字",
     "boolean": "布尔值（true/false）",
     "array": "列表",
-    "object": "映射（键: 值）",
+    "object": "若干“字段名: 值”",
     "null": "空值",
 }
 
@@ -385,7 +385,7 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return f"列表（{len(value)} 项）"
     if isinstance(value, dict):
-        return "映射（键: 值）"
+        return "若干“字段名: 值”"
     return type(value).__name__
 
 

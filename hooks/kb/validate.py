@@ -217,8 +217,8 @@ class _Validator:
             reading = schemas.int_reading(info.raw)
             self.out.at(
                 doc, path,
-                f"整数 {info.raw} 写法有歧义：YAML 1.1 把它读成了{reading} {value}"
-                f"（可能被读成八进制/六十进制）；请写成不带前导 0 的十进制整数，若是文本请加引号",
+                f"整数 {info.raw} 写法有歧义：YAML 1.1 把它读成了{reading} {value}；"
+                f"请写成不带前导 0 和冒号的普通整数，若是文本请加引号",
                 expected="十进制整数，如 12", found=info.raw, rule="yaml11-int",
             )
 

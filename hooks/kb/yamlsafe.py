@@ -232,21 +232,21 @@ def _prescan(text: str) -> tuple[list[_Suspect], list[_Suspect]]:
         line, col = _position(starts, bad.start())
         if not control or control[-1].line != line:
             control.append(
-                _Suspect(line, col, f"含有不可打印的控制字符 U+{ord(char):04X}，请删除", repr(char), "control-char")
+                _Suspect(line, col, f"含有不可打印的控制字符 U+{ord(char):04X}，请删除", "", "control-char")
             )
     for hit in _INDENT_SUSPECT.finditer("\n" + text):
         starts = starts or _line_starts(text)
         char = hit.group()[-1]
         line, col = _position(starts, hit.end() - 2)
         if char == "\t":
-            suspects.append(_Suspect(line, col, "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进", "\\t", "tab"))
+            suspects.append(_Suspect(line, col, "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进", "", "tab"))
         else:
             suspects.append(
                 _Suspect(
                     line,
                     col,
                     f"缩进中含有不可见字符：{INVISIBLE[char]}，请改为普通空格",
-                    f"U+{ord(char):04X}",
+                    "",
                     "invisible-char",
                 )
             )
@@ -284,7 +284,7 @@ def _inside_scalar(line: int, spans: list[tuple[int, int, int]]) -> bool:
 # (substring of the English message, Chinese explanation); first match wins.
 _YAML_MESSAGES: list[tuple[str, str]] = [
     ("mapping values are not allowed", "此处不允许出现“: ”：值里含有半角冒号加空格时请给整个值加引号，或检查上一行的缩进"),
-    ("could not find expected ':'", "找不到预期的“:”：可能是键后缺少半角冒号加空格、缩进不一致，或引号没有闭合"),
+    ("could not find expected ':'", "找不到预期的“:”：可能是字段名后缺少半角冒号加空格、缩进不一致，或引号没有闭合"),
     ("cannot start any token", "此处的字符不能作为内容开头（如 Tab、`、@、%）：请改用空格缩进，或给值加引号"),
     ("tab character", "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进"),
     ("found unexpected end of stream", "文件意外结束：可能有引号或括号没有闭合"),
@@ -294,11 +294,11 @@ _YAML_MESSAGES: list[tuple[str, str]] = [
     ("did not find expected key", "缩进不一致：这一行与上文的同级字段不匹配"),
     ("did not find expected '-' indicator", "列表项和字段混在同一层级：请检查缩进和“-”"),
     ("',' or ']'", "方括号列表 [ ] 没有闭合，或元素之间缺少“,”"),
-    ("',' or '}'", "花括号映射 { } 没有闭合，或元素之间缺少“,”"),
+    ("',' or '}'", "花括号 { } 没有闭合，或元素之间缺少“,”"),
     ("escape", "双引号字符串中的反斜杠“\\”被当作转义符：请改用单引号，或写成“\\\\”"),
     ("hexdecimal", "双引号字符串中的反斜杠“\\”被当作转义符：请改用单引号，或写成“\\\\”"),
-    ("comment or a line break", "块标量指示符“|”或“>”后面只能跟注释或换行"),
-    ("comment or line break", "块标量指示符“|”或“>”后面只能跟注释或换行"),
+    ("comment or a line break", "多行文字的 |- 标记（“|”或“>”）后面只能跟注释或换行"),
+    ("comment or line break", "多行文字的 |- 标记（“|”或“>”）后面只能跟注释或换行"),
     ("found undefined tag handle", "不允许使用 YAML 标签（!…）"),
     ("found undefined alias", "不支持 YAML 锚点/别名（&、*）"),
     ("found unexpected ':'", "此处不应出现“:”：请给值加引号"),
@@ -314,8 +314,12 @@ _YAML_MESSAGES: list[tuple[str, str]] = [
 ]
 
 
-def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str, str]:
-    """(mark, Chinese message, original English) for a PyYAML/libyaml error."""
+def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str]:
+    """(mark, Chinese message) for a PyYAML/libyaml error.
+
+    The parser's English is left out when a Chinese explanation exists; otherwise it is
+    the only information and comes last, marked 解析器原文.
+    """
     problem = str(getattr(exc, "problem", "") or "")
     context = str(getattr(exc, "context", "") or "")
     english = " ".join(part for part in (context, problem) if part)
@@ -333,12 +337,12 @@ def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str, str
     else:
         at = (1, 1)
     if unclosed:
-        return at, "YAML 语法错误：引号没有闭合：从这里开始的引号直到文件末尾都没有配对的引号", english
+        return at, "YAML 语法错误：引号没有闭合：从这里开始的引号直到文件末尾都没有配对的引号"
     for haystack in (problem, english):
         for needle, chinese in _YAML_MESSAGES:
             if needle in haystack:
-                return at, f"YAML 语法错误：{chinese}", english
-    return at, "YAML 语法错误：无法解析此处的内容", english
+                return at, f"YAML 语法错误：{chinese}"
+    return at, f"YAML 语法错误：无法解析此处的内容（解析器原文：{english}）"
 
 
 # --------------------------------------------------------------------- the tree
@@ -575,7 +579,7 @@ class _Builder:
     def _key(self, event: Any, container: Any, parent: _Frame, at: Mark) -> bool:
         parent.key_mark = at
         if container is not None:
-            self.error(at, "键必须是简单的文本，不能是列表或映射", parent.path, rule="yaml-key")
+            self.error(at, "字段名必须是简单的文本，不能是列表或“字段名: 值”", parent.path, rule="yaml-key")
             return self._push(_Frame(container, parent.path, True, is_key=True), at, parent.path)
         if event.__class__ is yaml.AliasEvent:
             parent.key = _DISCARD
@@ -584,34 +588,39 @@ class _Builder:
         style = event.style
         value = raw if event.tag is not None else resolve_scalar(raw, style)[1]
         if value.__class__ is not str:
+            # Reported once here; the entry is left out, so no "unknown field" follows.
             kind = TYPE_ZH.get(type(value), "非文本")
             self.error(
                 at,
-                f"键 {raw or '（空）'} 被 YAML 读成了{kind}，键必须是文本：请改用英文字段名或给键加引号",
+                f"字段名 {raw or '（空）'} 被 YAML 读成了{kind}，字段名必须是文本：请改用英文字段名，或给它加引号",
                 parent.path,
-                found=raw,
                 rule="yaml-key",
             )
-            value = raw
+            parent.key = _DISCARD
+            return True
         if parent.discard:
             parent.key = _DISCARD
             return True
-        path = parent.path + (value,)
         invisible = _INVISIBLE_RE.search(value)
         if invisible:
+            # Reported once here; the key is read without the character, so the schema
+            # does not also call it an unknown field.
             char = invisible.group()
+            visible = _INVISIBLE_RE.sub("", value)
             self.error(
                 (at[0], at[1] + invisible.start() + (1 if style else 0)),
-                f"键 {value!r} 含有不可见字符：{INVISIBLE[char]}，请删除",
-                path,
-                found=f"U+{ord(char):04X}",
+                f"字段名“{visible}”里有看不见的字符：{INVISIBLE[char]}，请删除" if visible
+                else f"字段名只由看不见的字符组成：{INVISIBLE[char]}，请删除",
+                parent.path + (visible or value,),
                 rule="invisible-char",
             )
+            value = visible or value
+        path = parent.path + (value,)
         first = parent.first_keys.get(value)
         if first is not None:
             self.error(
                 at,
-                f"重复的键 {value}（第 {first} 行已经出现过），后一个会覆盖前一个：请合并或删除其中一个",
+                f"重复的字段名 {value}（第 {first} 行已经写过），后一个会覆盖前一个：请合并或删除其中一个",
                 path,
                 rule="yaml-duplicate-key",
             )
@@ -684,7 +693,7 @@ def parse_text(text: str, path: Path, rel: str, *, pure: bool = False) -> tuple[
     control, suspects = _prescan(normalised)
     problems = [Problem(rel, s.line, s.column, s.message, found=s.found, rule=s.rule) for s in control]
     builder = _Builder(rel)
-    syntax: tuple[Mark, str, str] | None = None
+    syntax: tuple[Mark, str] | None = None
     loader = None
     try:
         loader = (yaml.SafeLoader if pure else _PARSER)(text)
@@ -692,7 +701,7 @@ def parse_text(text: str, path: Path, rel: str, *, pure: bool = False) -> tuple[
     except yaml.YAMLError as exc:
         syntax = translate_yaml_error(exc, text)
     except RecursionError:  # pragma: no cover - the event parser is iterative
-        syntax = ((1, 1), "YAML 语法错误：嵌套层级过深", "RecursionError")
+        syntax = ((1, 1), "YAML 语法错误：嵌套层级过深")
     finally:
         if loader is not None:
             loader.dispose()
@@ -706,10 +715,10 @@ def parse_text(text: str, path: Path, rel: str, *, pure: bool = False) -> tuple[
     seen = {(s.line, s.column) for s in kept}
     problems += [p for p in builder.problems if (p.line, p.column) not in seen]
     if syntax is not None:
-        (line, col), message, english = syntax
+        (line, col), message = syntax
         explained = any(line - 3 <= s.line <= line for s in kept + control)
         if not explained:
-            problems.append(Problem(rel, line, col, message, found=english, rule="yaml-syntax"))
+            problems.append(Problem(rel, line, col, message, rule="yaml-syntax"))
         return None, problems
     if builder.aborted or builder.documents > 1:
         return None, problems
