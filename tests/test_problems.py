@@ -20,14 +20,14 @@ from kb.problems import (
 )
 
 TYPE = Problem(
-    "data/reports/c1/u-a.yml", 12, 5, "“状态”的类型不对", "ledger[0].status", ERROR, "文本", "布尔值 true", "schema-type"
+    "data/reports/c1/u-a.yml", 12, 5, "“状态”的类型不对", "ledger[0].status", ERROR, "文本", "逻辑值 true", "schema-type"
 )
 FILE = Problem("data/reports/c1/U-A.yml", 0, 0, "文件名含有大写字母", rule="file-name")
 WARN = Problem("data/units.yml", 1, 1, "第一行缺少 $schema 声明", level=WARNING, rule="modeline")
 
 
 def test_full_message_appends_expected_and_found() -> None:
-    assert TYPE.full_message() == "“状态”的类型不对（应为：文本；实际：布尔值 true）"
+    assert TYPE.full_message() == "“状态”的类型不对（应为：文本；实际：逻辑值 true）"
     assert FILE.full_message() == "文件名含有大写字母"
     assert Problem("f", 1, 1, "m", found="x").full_message() == "m（实际：x）"
 
@@ -35,7 +35,7 @@ def test_full_message_appends_expected_and_found() -> None:
 @pytest.mark.parametrize(
     ("problem", "text"),
     [
-        (TYPE, "data/reports/c1/u-a.yml:12:5: 错误 [ledger[0].status] “状态”的类型不对（应为：文本；实际：布尔值 true）"),
+        (TYPE, "data/reports/c1/u-a.yml:12:5: 错误 [ledger[0].status] “状态”的类型不对（应为：文本；实际：逻辑值 true）"),
         (FILE, "data/reports/c1/U-A.yml: 错误 文件名含有大写字母"),
         (WARN, "data/units.yml:1:1: 警告 第一行缺少 $schema 声明"),
     ],
@@ -47,7 +47,7 @@ def test_text_format(problem: Problem, text: str) -> None:
 def test_github_format_and_escaping() -> None:
     assert format_github(TYPE) == (
         "::error file=data/reports/c1/u-a.yml,line=12,col=5,title=数据校验：ledger[0].status::"
-        "“状态”的类型不对（应为：文本；实际：布尔值 true）"
+        "“状态”的类型不对（应为：文本；实际：逻辑值 true）"
     )
     assert format_github(FILE) == "::error file=data/reports/c1/U-A.yml,title=数据校验::文件名含有大写字母"
     assert format_github(WARN).startswith("::warning file=data/units.yml,line=1,col=1,")

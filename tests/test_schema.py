@@ -231,7 +231,7 @@ UNITS = "units:\n  - id: u-a\n    name: 甲局\n    party_org: 甲局党组\n"
         (UNITS.replace("    name:", "    nmae:"), 3, 5, "未知字段 nmae，是否想写 name？", "name", "nmae"),
         (UNITS.replace("    name: 甲局\n", ""), 2, 5, "缺少必填字段 name（单位名称）", "name", ""),
         (UNITS.replace("甲局党组", "[甲局党组]"), 4, 16, "“党组织”的类型不对，应为文本", "文本", "列表（1 项）"),
-        (UNITS.replace("甲局党组", "NO"), 4, 16, "NO 没有加引号，被 YAML 1.1 读成了布尔值 false", "文本", "布尔值 false"),
+        (UNITS.replace("甲局党组", "NO"), 4, 16, "NO 没有加引号，被 YAML 1.1 读成了逻辑值 false", "文本", "逻辑值 false"),
         (UNITS.replace("甲局党组", ""), 4, 15, "“党组织”没有填写内容", "文本", "空值（没有填写内容）"),
         (UNITS.replace("甲局党组", "' '"), 4, 16, "不能为空或只有空白", "", "文本 “ ”"),
         (UNITS.replace("u-a", "../u-a"), 2, 9, "含有路径字符", "", "文本 “../u-a”"),
@@ -252,7 +252,7 @@ def test_coercion_is_explained_where_an_integer_is_expected() -> None:
     groups = "groups:\n  - id: g1\n    name: 第一指导组\n    number: yes\n"
     problems = problems_for("groups", groups)
     assert [(p.line, p.column) for p in problems] == [(4, 13)]
-    assert "应为整数：yes 没有加引号，被 YAML 1.1 读成了布尔值 true" in problems[0].message
+    assert "应为整数：yes 没有加引号，被 YAML 1.1 读成了逻辑值 true" in problems[0].message
 
 
 def test_edited_schema_is_compiled_again(tmp_path: Path) -> None:
@@ -343,3 +343,12 @@ def test_figure_at_most_names_a_figure_key() -> None:
     figure = load("campaign")["properties"]["figures"]["items"]["properties"]
     assert figure["at_most"]["pattern"] == figure["key"]["pattern"]
     assert "at_most" not in load("campaign")["properties"]["figures"]["items"]["required"]
+
+
+def test_unhandled_keyword_puts_the_validator_text_last() -> None:
+    doc, _problems = parse_text("a: 1\nb: 2\n", Path("/x.yml"), "x.yml")
+    assert doc is not None
+    schema = {"type": "object", "title": "测试", "maxProperties": 1}
+    problems = schemas.check(doc, schemas.CompiledSchema("units", Path("/t.json"), schema, None))
+    assert [(p.line, p.rule, p.found) for p in problems] == [(1, "schema-maxProperties", "")]
+    assert problems[0].message.startswith("“测试”不符合要求（校验器原文：")

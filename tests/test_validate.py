@@ -3,15 +3,18 @@ small valid tree (tests/fixtures/good/) and the real example data."""
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -377,3 +380,64 @@ def test_cli_file_name_not_utf8(tmp_path: Path) -> None:
     ]
     assert "Traceback" not in result.stderr
     assert "data/reports/c1/\ufffd\ufffd\ufffd\ufffd.yml: 错误 文件名不是 UTF-8 编码" in result.stdout
+
+
+# ---------------------------------------------------------------- fuzzing
+
+ODD_VALUES: list[Any] = [
+    None, "", " ", -1, 0, 1.5, True, [], {}, "2023-02-30", "../x", "Ab", "x" * 70, "长" * 120, ["a", "a"],
+    "u-a", "c1", "g1", "m-one", 1, 2, 99, "2023-09-08", "已完成", {"a": 1}, [{"x": 1}], [[1]], "X个", "第X指导组",
+    "a\\b", "https://e.org/a)", "\u00a0", [1], {"id": [1]}, list(range(40)),
+]
+ODD_KEYS: list[Any] = [1, True, None, "", "titel", "X", "a b"]
+
+
+def mutate(data: Any, rng: random.Random) -> Any:
+    """One random change deep inside ``data``: a value swapped, an entry dropped, copied or renamed."""
+    node, parents = data, []
+    while isinstance(node, dict | list) and node and rng.random() < 0.85:
+        key = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
+        parents.append((node, key))
+        node = node[key]
+    if not parents:
+        return rng.choice(ODD_VALUES)
+    parent, key = parents[-1]
+    roll = rng.random()
+    if isinstance(parent, dict) and roll < 0.15:
+        del parent[key]
+    elif isinstance(parent, dict) and roll < 0.25:
+        parent[rng.choice(ODD_KEYS)] = parent.pop(key)
+    elif isinstance(parent, list) and roll < 0.25:
+        parent.append(copy.deepcopy(parent[key]))
+    else:
+        parent[key] = copy.deepcopy(rng.choice(ODD_VALUES))
+    return data
+
+
+def test_fuzzed_data_never_raises(tmp_path: Path) -> None:
+    """200 seeded random mutations of the good tree: problems are reported, nothing raises,
+    and what the validator passes can be built into the model."""
+    from kb import model
+
+    data = make_tree(tmp_path)
+    originals = {p: p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.yml"))}
+    parsed = {p: yaml.safe_load(text) for p, text in originals.items()}
+    rng = random.Random(20240601)
+    started = time.perf_counter()
+    outcomes = {"errors": 0, "clean": 0}
+    for _ in range(200):
+        changed = rng.sample(sorted(originals), rng.randint(1, 2))
+        for path in changed:
+            first_line = originals[path].split("\n", 1)[0]
+            body = yaml.safe_dump(mutate(copy.deepcopy(parsed[path]), rng), allow_unicode=True, sort_keys=False)
+            path.write_text(first_line + "\n" + body, encoding="utf-8")
+        raw, problems = load_and_validate(data)
+        if has_errors(problems):
+            outcomes["errors"] += 1
+        else:
+            outcomes["clean"] += 1
+            model.build(raw)
+        for path in changed:
+            path.write_text(originals[path], encoding="utf-8")
+    assert outcomes["errors"] > 100, outcomes  # the mutations do break things
+    assert time.perf_counter() - started < 60

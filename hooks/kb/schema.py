@@ -39,7 +39,7 @@ TYPE_NAMES = {
     "string": "文本",
     "integer": "整数",
     "number": "数字",
-    "boolean": "布尔值（true/false）",
+    "boolean": "true 或 false",
     "array": "列表",
     "object": "若干“字段名: 值”",
     "null": "空值",
@@ -374,7 +374,7 @@ def describe(value: Any) -> str:
     if value is None:
         return "空值（没有填写内容）"
     if isinstance(value, bool):
-        return f"布尔值 {'true' if value else 'false'}"
+        return f"逻辑值 {'true' if value else 'false'}"
     if isinstance(value, int):
         return f"整数 {value}"
     if isinstance(value, float):
@@ -390,14 +390,14 @@ def describe(value: Any) -> str:
 
 
 def coercion(info: ScalarInfo | None, value: Any) -> str:
-    """How YAML 1.1 read an unquoted scalar, e.g. "NO 被 YAML 1.1 读成了布尔值 false"."""
+    """How YAML 1.1 read an unquoted scalar, e.g. "NO 被 YAML 1.1 读成了逻辑值 false"."""
     if info is None or not info.plain or info.tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG):
         return ""
     raw = info.raw
     if info.tag == NULL_TAG:
         return "" if raw in ("", "~") else f"{raw} 被 YAML 1.1 读成了空值"
     if info.tag == BOOL_TAG:
-        return f"{raw} 没有加引号，被 YAML 1.1 读成了布尔值 {'true' if value else 'false'}"
+        return f"{raw} 没有加引号，被 YAML 1.1 读成了逻辑值 {'true' if value else 'false'}"
     if info.tag == INT_TAG:
         return f"{raw} 没有加引号，被 YAML 1.1 读成了{int_reading(raw)} {value}"
     return f"{raw} 没有加引号，被 YAML 1.1 读成了小数 {value}"
@@ -583,7 +583,10 @@ def _property_name(out: _Out, error: ValidationError, path: tuple) -> None:
 
 
 def _other(out: _Out, error: ValidationError, path: tuple) -> None:
-    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不符合要求", "", error.message, f"schema-{error.validator}")
+    out.add(
+        out.doc.mark(path), path, f"{_title(error.schema, path)}不符合要求（校验器原文：{error.message}）",
+        "", "", f"schema-{error.validator}",
+    )
 
 
 _HANDLERS: dict[str, Callable[[_Out, ValidationError, tuple], None]] = {

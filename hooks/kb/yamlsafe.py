@@ -404,7 +404,7 @@ def resolve_scalar(value: str, style: str | None) -> tuple[str, Any]:
     return result
 
 
-TYPE_ZH = {bool: "布尔值", int: "整数", float: "小数", type(None): "空值", str: "文本"}
+TYPE_ZH = {bool: "逻辑值（true/false）", int: "整数", float: "小数", type(None): "空值", str: "文本"}
 
 
 class _Builder:
