@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.utils.meta import get_data  # noqa: E402
 
 from kb import build, incremental, pages, postbuild, timings  # noqa: E402
 from kb.problems import format_text, summary  # noqa: E402
@@ -58,17 +59,28 @@ def on_config(config):
 def on_files(files, config):
     generated = pages.generate_pages(_state["kb"], _state["settings"])
     _state["sanitize"] = {p.src_uri for p in generated if p.sanitize}
+    nav_key = incremental.signature(config.nav, pages.campaign_nav(_state["kb"]),
+                                    [c.short_name for c in _state["kb"].campaigns.values()])
     for page in generated:
         file = _GeneratedFile.generated(config, page.src_uri, content=page.content)
         if incremental.state.serving:
-            file.unchanged = incremental.PAGES.unchanged(config.site_dir, page.src_uri, page.content)
+            file.unchanged = incremental.PAGES.unchanged(config.site_dir, page.src_uri,
+                                                         page.content, nav_key)
         files.append(file)
     return files
 
 
+def _title_only(page):
+    """A nav page a dirty rebuild skips still gives the nav its title (front matter)."""
+    if getattr(page.file, "unchanged", False) and not page.file.is_modified():
+        title = get_data(page.file.content_string)[1].get("title")
+        if title:
+            page.title = title  # a weak property: assignment overrides it
+
+
 def on_nav(nav, config, files):
-    for page in nav.pages:  # in the nav: always rendered, their titles feed every nav
-        page.file.unchanged = False
+    for page in nav.pages:
+        _title_only(page)
     section = next(
         (item for item in nav.items if item.is_section
          and any(getattr(c, "url", None) == "reports/" for c in item.children)),
@@ -79,7 +91,7 @@ def on_nav(nav, config, files):
     for src_uri in pages.campaign_nav(_state["kb"]):
         page = files.get_file_from_path(src_uri).page
         page.parent = section
-        page.file.unchanged = False
+        _title_only(page)
         section.children.append(page)
     return nav
 

@@ -385,3 +385,28 @@ def test_background_runs_the_latest_job_and_survives_errors():
     runner.submit(lambda: done.append("again"))  # the worker restarts after going idle
     assert runner.wait(10)
     assert done[-1] == "again"
+
+
+def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monkeypatch):
+    from kb import build, pages
+
+    made = synth.generate(tmp_path / "data", 12, seed=5)
+    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True))
+    monkeypatch.setattr(incremental, "LOADS", incremental.LoadCache())
+    monkeypatch.setattr(incremental, "RENDERED", incremental.RenderCache())
+    settings = build.settings_from_extra({}, "")
+
+    def generate() -> dict[str, str]:
+        kb, _ = build.load(made.data_dir)
+        return {p.src_uri: p.content for p in pages.generate_pages(kb, settings)}
+
+    before = generate()
+    incremental.RENDERED.rotate()
+    _touch_report(made.reports[4], "改过的开头")
+    incremental.RENDERED.hits = 0
+    after = generate()
+    assert incremental.RENDERED.hits >= len(made.reports) - 3  # copy detection may touch a few
+    edited = f"reports/{made.report_ids[4]}.md"
+    assert "改过的开头" in after[edited] and "改过的开头" not in before[edited]
+    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=False))
+    assert after == generate()  # the same pages as without any cache

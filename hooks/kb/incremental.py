@@ -9,11 +9,15 @@ on every rebuild while imported packages stay loaded:
   does) and merged into the previous result; any other change (a campaign, the units,
   a schema, a file added or removed) validates everything again. Report checks depend
   only on the report and the shared files, so the merged result equals a full run.
+* :class:`RenderCache` — the Markdown of each report page, reused when the report file,
+  every shared data file, the templates, the settings and the page's extras are the
+  same as when it was rendered (report pages are the bulk of the Jinja work).
 * :class:`PageCache` — the Markdown of every generated page by content hash, per site
   directory. A page whose Markdown is the same as in the last successful build of that
-  directory (and whose HTML is still there) is "unchanged", and MkDocs' ``--dirty``
-  build skips rendering it. Pages in the nav are always rendered again (their titles
-  feed the nav of the pages that are rendered).
+  directory, under the same nav (every page shows the nav), and whose HTML is still
+  there is "unchanged", and MkDocs' ``--dirty`` build skips rendering it; an unchanged
+  page that is in the nav still gets its title from its front matter, so the nav of
+  the pages that are rendered stays right.
 
 A third saving: on a serve *re*build the post-build steps (search index, Word files)
 run on a :class:`Background` worker after the pages are written, so the browser reloads
@@ -26,6 +30,7 @@ All of this is used only while serving (:data:`state` ``.serving``, set from
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -35,7 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.model import Campaign, Report
 from kb.problems import Problem, sort_problems
+from kb.render import TEMPLATES_DIR
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -67,8 +74,9 @@ def start(command: str, dirty: bool) -> None:
 def drop_dirty_warning(record: Any) -> bool:
     """Logging filter: MkDocs' generic ``--dirty`` warning would fail a strict serve.
 
-    Our dirty builds keep the nav right (nav pages are always rendered), so the warning
-    does not apply; every other warning still counts.
+    Our dirty builds keep the nav right (a nav change renders every generated page again,
+    skipped nav pages keep their titles), so the warning does not apply; every other
+    warning still counts.
     """
     return DIRTY_WARNING not in str(getattr(record, "msg", ""))
 
@@ -118,6 +126,7 @@ class LoadCache:
     raw: Any = None
     problems: list[Problem] = field(default_factory=list)
     last_mode: str = ""  # "full" | "partial:<n>" | "cached", for tests and timings
+    shared_key: str = ""  # digest of every non-report data file and every page template
 
     def load(self, data_dir: Path, validate: Any) -> tuple[Any, list[Problem]]:
         """``validate(data_dir, only)`` → (RawData, problems), reusing what did not change."""
@@ -135,7 +144,17 @@ class LoadCache:
             raw, problems = self._merge(data_dir, changed, validate)
             self.last_mode = f"partial:{len(changed)}"
         self.data_dir, self.stamps, self.raw, self.problems = data_dir, now, raw, problems
+        self.shared_key = signature(
+            sorted((p, st) for p, st in now.items() if not is_report_file(data_dir, p)),
+            sorted(stamps(TEMPLATES_DIR).items()),
+        )
         return raw, problems
+
+    def report_stamp(self, source: str) -> Stamp | None:
+        """Stamp of a report file given as ``Report.source`` (relative to the data's parent)."""
+        if self.data_dir is None:
+            return None
+        return self.stamps.get(os.path.join(self.data_dir.parent, source))
 
     def _merge(self, data_dir: Path, changed: list[str],
                validate: Any) -> tuple[Any, list[Problem]]:
@@ -163,6 +182,11 @@ LOADS = LoadCache()
 # ---------------------------------------------------------------------------------------
 
 
+def signature(*parts: object) -> str:
+    """A short digest of anything with a stable ``repr`` (the nav, for example)."""
+    return digest(repr(parts))
+
+
 def digest(content: str | bytes) -> str:
     data = content.encode("utf-8") if isinstance(content, str) else content
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -175,9 +199,10 @@ class PageCache:
     built: dict[str, dict[str, str]] = field(default_factory=dict)  # site_dir -> src -> hash
     pending: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def unchanged(self, site_dir: str, src_uri: str, content: str | bytes) -> bool:
-        """Whether the page has the same Markdown as in the last build of ``site_dir``."""
-        h = digest(content)
+    def unchanged(self, site_dir: str, src_uri: str, content: str | bytes,
+                  nav_key: str = "") -> bool:
+        """Whether the page has the same Markdown (and nav) as in the last build of ``site_dir``."""
+        h = digest(content) + nav_key
         self.pending.setdefault(site_dir, {})[src_uri] = h
         return self.built.get(site_dir, {}).get(src_uri) == h
 
@@ -194,9 +219,69 @@ class PageCache:
 PAGES = PageCache()
 
 
+# ---------------------------------------------------------------------------------------
+# Rendered report pages
+# ---------------------------------------------------------------------------------------
+
+
+def fingerprint(value: Any) -> Any:
+    """A hashable, comparable summary of page data: plain values as they are, dataclasses
+    field by field, model objects read from a data file (a report) by file and stamp."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return tuple((fingerprint(k), fingerprint(v)) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(fingerprint(v) for v in value)
+    if isinstance(value, Report):  # its own file; unit, group, campaign are in shared_key
+        return ("report", value.source, LOADS.report_stamp(value.source))
+    if isinstance(value, Campaign):
+        return ("campaign", value.id)
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__,
+                *(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return repr(value)
+
+
+def report_key(report: Any, settings: Any, extras: Any) -> str | None:
+    """Cache key of a report page, or None when not serving (no caching)."""
+    if not state.serving or LOADS.raw is None:
+        return None
+    stamp = LOADS.report_stamp(report.source)
+    if stamp is None:
+        return None
+    return signature(report.source, stamp, LOADS.shared_key, settings, fingerprint(extras))
+
+
+@dataclass
+class RenderCache:
+    """Rendered Markdown by key; entries not used by the last two builds are dropped."""
+
+    current: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict)
+    hits: int = 0
+
+    def get(self, key: str) -> str | None:
+        found = self.current.get(key)
+        if found is None and key in self.previous:
+            found = self.current[key] = self.previous.pop(key)
+        self.hits += found is not None
+        return found
+
+    def put(self, key: str, content: str) -> None:
+        self.current[key] = content
+
+    def rotate(self) -> None:
+        self.previous, self.current = self.current, {}
+
+
+RENDERED = RenderCache()
+
+
 def build_done(site_dir: str) -> None:
     """A build of ``site_dir`` finished (called last in ``on_post_build``)."""
     PAGES.commit(site_dir)
+    RENDERED.rotate()
     state.builds += 1
 
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb import views
+from kb import incremental, views
 from kb.model import Campaign, KnowledgeBase, Material, Report
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
@@ -63,7 +63,12 @@ def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Repo
 
 def report_page(report: Report, settings: SiteSettings, extras: dict | None = None) -> GeneratedPage:
     src = report.src_uri
-    content = render("report.md.j2", r=report, src=src, settings=settings, x=extras or {})
+    key = incremental.report_key(report, settings, extras)  # serve rebuilds reuse unchanged pages
+    content = incremental.RENDERED.get(key) if key else None
+    if content is None:
+        content = render("report.md.j2", r=report, src=src, settings=settings, x=extras or {})
+        if key:
+            incremental.RENDERED.put(key, content)
     return GeneratedPage(src, content)
 
 
