@@ -479,12 +479,14 @@ def table_rows(runs: dict[int, dict]) -> list[tuple[str, list[str]]]:
         ("完整构建 / 地板", [cell(n, lambda r: _x(ratio(full(r)["wall"], r["floor"]["wall"])))
                         for n in ns]),
     ]
+    def phase_cell(r: dict, p: str) -> str:
+        seconds = full(r)["phases"][p]
+        floor = (r.get("floor") or {}).get("wall") or 0.0
+        return f"{_s(seconds)}（{_x(ratio(seconds, floor))}）" if floor else _s(seconds)
+
     for phase in PHASES:
-        rows.append((
-            f"　{PHASE_ZH[phase]}",
-            [cell(n, lambda r, p=phase: f"{_s(full(r)['phases'][p])}（{_x(ratio(full(r)['phases'][p], r['floor']['wall']))}）")
-             for n in ns],
-        ))
+        rows.append((f"　{PHASE_ZH[phase]}",
+                     [cell(n, lambda r, p=phase: phase_cell(r, p)) for n in ns]))
     rows += [
         ("完整构建 CPU 时间", [cell(n, lambda r: _s(full(r)["cpu"])) for n in ns]),
         ("峰值内存（进程树）", [cell(n, lambda r: _mb(full(r)["peak_tree_rss"])) for n in ns]),

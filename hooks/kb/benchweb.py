@@ -1,9 +1,8 @@
 """Browser measurements of the scale benchmark (headless Chromium through Playwright).
 
-* :func:`search_payload` serves a built site on a loopback port, opens the home page in
-  a fresh (cold) browser context, types one query into the header search box as a person
-  types, and reports the bytes the browser fetched for it and the time from the last
-  keystroke to the first result;
+* :func:`search_payload` measures one query on a cold page of the built site with the
+  search feature's own measurement (:mod:`kb.search_bench`): bytes fetched for it and
+  the time from input to the first result;
 * :func:`serve_edit_latency` starts ``make serve`` on a loopback port over a data folder,
   opens one report page, edits that report's data file and measures how long it takes
   until the new text is on the page (MkDocs' live reload).
@@ -14,8 +13,6 @@ or Playwright is missing.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import random
@@ -24,7 +21,6 @@ import signal
 import socket
 import statistics
 import subprocess
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -38,9 +34,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-SEARCH_TOGGLE = 'label.md-header__button[for="__search"]'
-SEARCH_INPUT = "[data-kb-search-input]"
-SEARCH_RESULT = "[data-kb-search-results] > li"
 REPO = Path(__file__).resolve().parent.parent.parent
 
 
@@ -52,25 +45,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def static_server(root: Path):
-    """Serve ``root`` on a loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager
@@ -89,47 +63,24 @@ def browser():
             b.close()
 
 
-def _body_size(request: Any) -> int:
-    try:
-        return int(request.sizes().get("responseBodySize") or 0)
-    except Exception:  # noqa: BLE001 - a failed request has no sizes
-        return 0
+def search_payload(site_dir: Path, query: str) -> dict[str, Any]:
+    """One query on a cold page of the built site, measured the way the search feature
+    measures itself (:func:`kb.search_bench.measure_query`): bytes fetched for the search
+    (Pagefind index, WebAssembly, fragments) and the time from input to the first result."""
+    if not Path(CHROMIUM).is_file():
+        raise BrowserUnavailable(f"{CHROMIUM} not found")
+    from kb import search_bench
 
-
-def search_payload(site_dir: Path, query: str, *, type_delay_ms: int = 120,
-                   timeout_s: float = 30.0) -> dict[str, Any]:
-    """Bytes fetched for one query typed into the search box on a cold page.
-
-    ``bytes`` counts every response under ``pagefind/`` (index, WebAssembly, fragments)
-    plus anything else requested after the search box was opened.
-    """
-    with static_server(site_dir) as base, browser() as b:
-        context = b.new_context()
-        page = context.new_page()
-        log: list[tuple[float, str, Any]] = []
-        page.on("requestfinished", lambda req: log.append((time.time(), req.url, req)))
-        page.goto(base + "/", wait_until="load")
-        page_load = sum(_body_size(r) for _t, _u, r in log)
-        opened = time.time()
-        page.click(SEARCH_TOGGLE)
-        box = page.locator(SEARCH_INPUT)
-        box.press_sequentially(query, delay=type_delay_ms)
-        typed = time.time()
-        page.wait_for_selector(SEARCH_RESULT, timeout=timeout_s * 1000)
-        first = time.time() - typed
-        page.wait_for_load_state("networkidle")
-        time.sleep(0.5)
-        results = page.locator(SEARCH_RESULT).count()
-        picked = [(u, r) for t, u, r in log if "/pagefind/" in u or t >= opened]
-        context.close()
+    out = search_bench.measure_query(site_dir, query, search_bench.KB, chromium=CHROMIUM)
     return {
         "query": query,
-        "bytes": sum(_body_size(r) for _u, r in picked),
-        "requests": len(picked),
-        "pagefind_requests": sum(1 for u, _r in picked if "/pagefind/" in u),
-        "page_load_bytes": page_load,
-        "first_result_seconds": first,
-        "results_shown": results,
+        "bytes": out["search_bytes"],
+        "bytes_before_first_result": out["search_bytes_first"],
+        "requests": out["search_requests"],
+        "page_load_bytes": out["all_bytes"] - out["search_bytes"],
+        "first_result_seconds": out["first_result_seconds"],
+        "results_shown": out["results_shown"],
+        "other_hosts": out["other_hosts"],
     }
 
 
@@ -151,6 +102,40 @@ def _wait_http(url: str, timeout_s: float, proc: subprocess.Popen) -> float:
             pass
         time.sleep(0.25)
     raise TimeoutError(f"{url} not up after {timeout_s:.0f} s")
+
+
+def _tree_cpu(pid: int) -> float:
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _wait_idle(pid: int, quiet_s: float = 2.0, timeout_s: float = 900.0) -> float:
+    """Wait until the server (with its background post-build work) stays idle for
+    ``quiet_s`` — under 10 % of one CPU; returns the seconds waited."""
+    start = time.time()
+    cpu, since = _tree_cpu(pid), time.time()
+    while time.time() - start < timeout_s:
+        time.sleep(0.5)
+        now = _tree_cpu(pid)
+        if now - cpu > 0.05:
+            since = time.time()
+        cpu = now
+        if time.time() - since >= quiet_s:
+            break
+    return time.time() - start
 
 
 def mark_opening(text: str, marker: str) -> str:
@@ -198,7 +183,7 @@ def serve_edit_latency(data_dir: Path, report_file: Path, url_path: str, work: P
             page.goto(base + "/" + url_path, wait_until="load")
             rng = random.Random(8)
             for i in range(edits):
-                time.sleep(2.0)  # let the watcher settle
+                _wait_idle(proc.pid)  # no rebuild or background indexing still running
                 marker = f"基准测试修改标记{i}{rng.randint(100000, 999999)}"
                 edited = mark_opening(original, marker)
                 saved = time.time()
