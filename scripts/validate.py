@@ -50,6 +50,11 @@ def plan(paths: list[Path]) -> dict[Path, list[Path] | None]:
     return targets
 
 
+def printable(text: str) -> str:
+    """``text`` with bytes of non-UTF-8 file names shown as �, so printing never fails."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="validate.py",
@@ -70,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     problems = []
     for data_dir, only in targets.items():
         problems += load_and_validate(data_dir, only, jobs=max(1, args.jobs), keep_docs=False)[1]
-    rendered = format_problems(problems, args.format)
+    rendered = printable(format_problems(problems, args.format))
     if args.output:
         args.output.write_text(rendered + "\n", encoding="utf-8")
-        rendered = format_problems(problems, "text")
+        rendered = printable(format_problems(problems, "text"))
     if rendered:
         try:
             print(rendered, flush=True)

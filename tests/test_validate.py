@@ -288,14 +288,20 @@ def test_cli_paths_select_reports(tmp_path: Path) -> None:
     assert run_cli(data / "units.yml").stdout.startswith("data/units.yml:2:1: 错误")
 
 
-def test_cli_default_is_the_repository_data() -> None:
-    """Without a path the repository's data/ is checked: the example data is clean."""
-    result = run_cli()
-    assert (result.returncode, result.stdout, result.stderr.strip()) == (0, "", "共 0 个错误，0 个警告")
+def load_cli() -> Any:
+    """scripts/validate.py as a module."""
     spec = importlib.util.spec_from_file_location("validate_cli", SCRIPT)
     assert spec is not None and spec.loader is not None
     cli = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cli)
+    return cli
+
+
+def test_cli_default_is_the_repository_data() -> None:
+    """Without a path the repository's data/ is checked: the example data is clean."""
+    result = run_cli()
+    assert (result.returncode, result.stdout, result.stderr.strip()) == (0, "", "共 0 个错误，0 个警告")
+    cli = load_cli()
     assert cli.plan([ROOT / "data"]) == {ROOT / "data": None}
     seen: list[tuple] = []
     cli.load_and_validate = lambda data_dir, only, **_kw: (seen.append((data_dir, only)), (None, []))[1]
@@ -380,6 +386,7 @@ def test_cli_file_name_not_utf8(tmp_path: Path) -> None:
     ]
     assert "Traceback" not in result.stderr
     assert "data/reports/c1/\ufffd\ufffd\ufffd\ufffd.yml: 错误 文件名不是 UTF-8 编码" in result.stdout
+    assert load_cli().printable("data/" + os.fsdecode(b"\xb1\xa8.yml")) == "data/\ufffd\ufffd.yml"  # never unprintable
 
 
 # ---------------------------------------------------------------- fuzzing
