@@ -134,3 +134,19 @@ def test_phone_layout(site: str, chromium: str) -> None:
         assert not tab.evaluate("document.getElementById('__search').checked")
         assert only_local(requests, site) == []
         context.close()
+
+
+def test_input_method_composition_searches_only_the_chosen_characters(page, site: str) -> None:
+    """Pinyin being composed (diaoyan) is not searched; the characters chosen are."""
+    page.goto(site)
+    page.keyboard.press("/")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": "diaoyan", "selectionStart": 7, "selectionEnd": 7})
+    assert page.input_value("[data-kb-search-input]") == "diaoyan"
+    page.wait_for_timeout(600)
+    assert page.get_attribute("[data-kb-search]", "data-kb-search-done") is None
+    assert page.inner_text("[data-kb-search-status]") == "输入关键词搜索报告和学习材料"
+    cdp.send("Input.insertText", {"text": "调研"})
+    search_done(page)
+    assert page.input_value("[data-kb-search-input]") == "调研"
+    assert page.locator(".kb-search__item mark", has_text="调研").count() > 0

@@ -632,7 +632,9 @@
   }
 
   input.addEventListener("focus", function () { setOpen(true); prepare(); });
-  input.addEventListener("input", function () { schedule(120); });
+  // With a Chinese input method, the box holds pinyin until the characters are chosen.
+  input.addEventListener("input", function (ev) { if (!ev.isComposing) schedule(120); });
+  input.addEventListener("compositionend", function () { schedule(60); });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); });
   form.addEventListener("reset", function () {
     window.setTimeout(function () { schedule(0); input.focus(); }, 0);

@@ -13,7 +13,10 @@ Records are handed to Pagefind as small HTML documents whose text is in the bigr
 encoding of :mod:`kb.search_tokens` (language ``und``: Pagefind's own segmenter stays
 out), with the readable title, section and filter values as metadata. Headings keep
 their ids, so Pagefind's sub-results point at the matching （一）（二） subsection.
-The browser side is ``docs/assets/search.js``.
+Pages that declare no filter (home, campaign tables, data views) are weighted low and
+indexed by their headings and first words only. A large site is indexed in shards
+(:func:`index_site`) that the browser merges. The browser side is
+``docs/assets/search.js``; ``scripts/search_bench.py`` measures it all.
 """
 
 from __future__ import annotations
@@ -50,7 +53,11 @@ CONTEXT_WEIGHT = "0.5"
 # report would otherwise be a tenth of the index and slow every common query down).
 SECONDARY_WEIGHT = "0.4"
 SECONDARY_WORDS = 400  # per section of such a page
-SHARD_WORDS = 2_500_000  # index words per Pagefind run (memory: see index_site)
+# Index words per Pagefind run. One run holds its whole index in memory, about 0.4 GB
+# per million words (1,000 reports ≈ 4.4 million words ≈ 1.9 GB); each further shard
+# costs every query one more set of index requests (about +0.1 MB and +30 % time at
+# 1,000 reports with two shards). Lower it where build memory matters more.
+SHARD_WORDS = 5_000_000
 MANIFEST = "kb-shards.json"
 _TAG = re.compile(r"<[^>]+>")
 
