@@ -346,25 +346,6 @@ def test_parallel_workers_find_the_same_problems(tmp_path: Path) -> None:
     assert rules.count("schema-minimum") == 5 and rules.count("duplicate-report") == 5, describe(serial)
 
 
-@pytest.mark.slow
-def test_validation_time_grows_linearly(tmp_path: Path) -> None:
-    """CPU time for 800 reports stays near 4 × that for 200 (a quadratic step would not)."""
-    small = many_reports(tmp_path / "small", 200)
-    large = many_reports(tmp_path / "large", 800)
-
-    def cpu(data: Path) -> float:
-        best = float("inf")
-        for _ in range(2):
-            started = time.process_time()
-            load_and_validate(data, keep_docs=False)
-            best = min(best, time.process_time() - started)
-        return best
-
-    cpu(small)  # warm caches
-    ratio = cpu(large) / cpu(small)
-    assert ratio < 5.5, f"800 reports took {ratio:.1f} × the time of 200"
-
-
 def test_cli_file_name_not_utf8(tmp_path: Path) -> None:
     data = make_tree(tmp_path)
     good = data / "reports" / "c1" / "u-a.yml"
