@@ -150,3 +150,18 @@ def test_input_method_composition_searches_only_the_chosen_characters(page, site
     search_done(page)
     assert page.input_value("[data-kb-search-input]") == "调研"
     assert page.locator(".kb-search__item mark", has_text="调研").count() > 0
+
+
+def test_more_results_appends_further_reports(page, site: str) -> None:
+    page.goto(site)
+    page.keyboard.press("/")
+    page.keyboard.type("整改", delay=40)
+    search_done(page)
+    titles = page.locator(".kb-search__item h1").all_inner_texts()
+    assert len(titles) == 10
+    page.click("[data-kb-search-more]")
+    page.wait_for_function("document.querySelectorAll('.kb-search__item').length > 10")
+    more = page.locator(".kb-search__item h1").all_inner_texts()
+    assert more[:10] == titles
+    hrefs = page.eval_on_selector_all(".kb-search__item > a:first-child", "as => as.map(a => a.href.split('#')[0])")
+    assert len(set(hrefs)) == len(hrefs)  # each page once

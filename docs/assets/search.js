@@ -241,7 +241,7 @@
     };
   }
 
-  /** A search whose groups are filled on demand (``more``). */
+  /** A search whose groups are filled on demand (``fill``). */
   function Search(pf, text, filters) {
     this.pf = pf;
     this.text = text;
@@ -305,10 +305,9 @@
              totalFilters: first.totalFilters };
   }
 
-  /** Load fragments until ``count`` more groups exist (or results run out). */
-  Search.prototype.more = function (count) {
+  /** Load fragments until ``target`` groups exist (or results run out); the first ``target``. */
+  Search.prototype.fill = function (target) {
     var self = this;
-    var target = self.groups.length + Math.max(0, count);
     function step() {
       if (self.groups.length >= target || self.loaded >= self.results.length) {
         return Promise.resolve(self.groups.slice(0, target));
@@ -341,7 +340,7 @@
     return pagefind().then(function (pf) {
       return new Search(pf, text || "", filters || {}).run();
     }).then(function (s) {
-      return s.more(count || PAGE_GROUPS).then(function (groups) {
+      return s.fill(count || PAGE_GROUPS).then(function (groups) {
         return {
           relaxed: s.relaxed,
           total: s.results.length,
@@ -544,7 +543,7 @@
   function render(search, groups, append) {
     if (!append) list.textContent = "";
     groups.forEach(function (g) { list.appendChild(renderGroup(g)); });
-    moreButton.hidden = search.complete();
+    moreButton.hidden = search.complete() && list.children.length >= search.groups.length;
   }
 
   function runSearch(seq) {
@@ -575,10 +574,10 @@
       setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
         + "共 " + search.results.length + " 处匹配");
       // The first results are shown at once, the rest of the first page when loaded.
-      return search.more(FIRST_GROUPS).then(function (groups) {
+      return search.fill(FIRST_GROUPS).then(function (groups) {
         if (seq !== sequence) return;
         render(search, groups, false);
-        return search.more(PAGE_GROUPS - groups.length);
+        return search.fill(PAGE_GROUPS);
       }).then(function (groups) {
         if (seq !== sequence || !groups) return;
         render(search, groups, false);
@@ -642,9 +641,9 @@
   moreButton.addEventListener("click", function () {
     if (!current) return;
     var seq = sequence;
-    current.more(PAGE_GROUPS).then(function (groups) {
+    var shown = list.children.length;
+    current.fill(shown + PAGE_GROUPS).then(function (groups) {
       if (seq !== sequence) return;
-      var shown = list.children.length;
       render(current, groups.slice(shown), true);
     });
   });
