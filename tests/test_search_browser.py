@@ -163,5 +163,5 @@ def test_more_results_appends_further_reports(page, site: str) -> None:
     page.wait_for_function("document.querySelectorAll('.kb-search__item').length > 10")
     more = page.locator(".kb-search__item h1").all_inner_texts()
     assert more[:10] == titles
-    hrefs = page.eval_on_selector_all(".kb-search__item > a:first-child", "as => as.map(a => a.href.split('#')[0])")
-    assert len(set(hrefs)) == len(hrefs)  # each page once
+    pages = page.eval_on_selector_all(".kb-search__item", "els => els.map(e => e.dataset.page)")
+    assert len(set(pages)) == len(pages)  # each page (or study material) once

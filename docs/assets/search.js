@@ -502,6 +502,7 @@
 
   function renderGroup(group) {
     var item = el("li", "md-search-result__item kb-search__item");
+    item.setAttribute("data-page", group.page);
     var first = group.entries[0];
     var link = el("a", "md-search-result__link");
     link.href = first.url;
