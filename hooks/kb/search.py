@@ -35,6 +35,7 @@ from pathlib import Path
 import markdown
 from pagefind.service import get_executable
 
+from kb import reproducible
 from kb.model import KnowledgeBase
 from kb.render import SiteSettings
 from kb.search_extract import Block, PageText, read_page
@@ -309,6 +310,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
         def flush() -> None:
             target = output if not shards else output / f"shard-{len(shards)}"
             _run_pagefind(batch, target)
+            reproducible.stabilize_pagefind(target)  # Pagefind orders filter files randomly
             if shards:
                 _strip_bundle(target)
             shards.append("" if target == output else f"{target.name}/")
