@@ -67,8 +67,17 @@ def test_report_resolves_roster_batch_and_defaults(path) -> None:
     assert report.source == f"data/reports/{data['campaign']}/{data['unit']}.yml"
 
 
-def test_late_reports_exist_in_the_example_data() -> None:
-    assert {r.id for r in example_kb().reports if r.late} == {"2023-zhuti/shi-jtj", "2023-zhuti/qu-jyj"}
+def test_late_flags_match_the_batch_deadlines() -> None:
+    expected = set()
+    for path in REPORT_FILES:
+        data = read(path)
+        campaign = read(DATA / "campaigns" / f"{data['campaign']}.yml")
+        entry = next(e for e in campaign["roster"] if e["unit"] == data["unit"])
+        deadline = next(b["deadline"] for b in campaign["batches"] if b["id"] == entry["batch"])
+        if str(data["submitted"]) > str(deadline):
+            expected.add(f"{data['campaign']}/{data['unit']}")
+    assert expected  # the example data shows late reports
+    assert {r.id for r in example_kb().reports if r.late} == expected
 
 
 def test_citations_count_every_report_that_uses_a_material() -> None:
