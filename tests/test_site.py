@@ -186,3 +186,19 @@ def test_data_warnings_do_not_fail_the_build_and_are_listed_for_reviewers(tmp_pa
     assert "数据提示：data/reports/2023-zhuti/shi-czj.yml:" in result.stderr
     overview = article_text(page(site, "views"))
     assert f"（{collected + 1}）多于" in overview and "shi-czj.yml" in overview
+
+
+def test_report_ledger_marks_overdue_items(built_site: Path) -> None:
+    """Open items (推进中/未开始) past their deadline on the build date carry 逾期."""
+    build_date = "2026-01-01"  # SOURCE_DATE_EPOCH of built_site
+    checked = 0
+    for report_file in REPORT_FILES:
+        data = yaml.safe_load(report_file.read_text(encoding="utf-8"))
+        ledger = data.get("ledger") or []
+        overdue = sum(1 for i in ledger
+                      if i["status"] in {"推进中", "未开始"} and str(i["deadline"]) < build_date)
+        html = page(built_site, f"reports/{data['campaign']}/{data['unit']}")
+        ledger_html = html[html.find('id="ledger"'):] if ledger else ""
+        assert ledger_html.count("kb-badge--late\">逾期") == overdue, report_file
+        checked += overdue
+    assert checked  # the example data has overdue items

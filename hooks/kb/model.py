@@ -128,6 +128,9 @@ class Section:
     points: tuple[Point, ...] = ()
 
 
+OPEN_STATUSES = frozenset({"未开始", "推进中"})  # 长期坚持 has no end; 已完成 is closed
+
+
 @dataclass(frozen=True)
 class LedgerItem:
     problem: str
@@ -137,6 +140,10 @@ class LedgerItem:
     deadline: str
     status: str
     completed: str = ""
+
+    def overdue(self, on: str) -> bool:
+        """Still open and its deadline lies before ``on`` (YYYY-MM-DD, the build date)."""
+        return self.status in OPEN_STATUSES and self.deadline < on
 
 
 @dataclass

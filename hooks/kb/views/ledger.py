@@ -16,7 +16,6 @@ from kb.schema import ledger_statuses
 from kb.views.submission import days_between
 
 STATUSES = ledger_statuses()  # in order of progress
-OPEN_STATUSES = frozenset({"未开始", "推进中"})
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class LedgerRow:
 
     @property
     def overdue(self) -> bool:
-        return self.item.status in OPEN_STATUSES and self.item.deadline < self.build_date
+        return self.item.overdue(self.build_date)
 
     @property
     def days_overdue(self) -> int:
