@@ -6,7 +6,6 @@ of the original Word file (the issue's done-test)."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -16,7 +15,8 @@ import docx
 import pytest
 from tests.fixtures.docx import builders as B
 
-from conftest import DATA, ROOT, run_mkdocs
+from conftest import ROOT, run_mkdocs
+from datacopy import copy_data
 from kb import docx_import as di
 from kb import reportyaml
 
@@ -29,10 +29,7 @@ SCRIPT = ROOT / "scripts" / "import_docx.py"
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     """A copy of the shared data files with no reports (each test adds its own)."""
-    target = tmp_path_factory.mktemp("kbdata") / "data"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("reports"))
-    (target / "reports").mkdir()
-    return target
+    return copy_data(tmp_path_factory.mktemp("kbdata") / "data")
 
 
 @pytest.fixture(scope="module")
@@ -449,8 +446,7 @@ def _article_text(html: str) -> str:
 
 @pytest.mark.slow
 def test_rendered_page_shows_every_paragraph_of_the_word_file(tmp_path, tmp_path_factory):
-    data = tmp_path_factory.mktemp("pages") / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("reports"))
+    data = copy_data(tmp_path_factory.mktemp("pages") / "data")
     written, originals = [], {}
     for layout, org, group, unit in PAGE_UNITS:
         filled = B.template_paragraphs(party_org=org, group_name=group)

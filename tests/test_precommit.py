@@ -14,6 +14,7 @@ from yamllint import linter
 from yamllint.config import YamlLintConfig
 
 from conftest import DATA, ROOT
+from datacopy import copy_data
 from kb import reportyaml, scaffold
 from kb.validate import MODELINE
 
@@ -56,8 +57,7 @@ def test_yamllint_rules_catch_common_slips(text, rule):
 
 
 def test_generated_files_pass_yamllint(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("reports"))
+    data = copy_data(tmp_path / "data")
     outcome = scaffold.create(data, scaffold.Request(unit="shi-sjj", campaign="2023-zhuti", group="g1", batch="1",
                                                      name="市审计局", party_org="市审计局党组"))
     for path in (outcome.report, data / "units.yml", data / "campaigns" / "2023-zhuti.yml"):

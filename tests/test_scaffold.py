@@ -5,14 +5,14 @@ bad input is refused without writing anything."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import ROOT
+from datacopy import copy_data
 from kb import reportyaml, scaffold
 from kb.validate import load_and_validate
 
@@ -23,10 +23,7 @@ NEW = scaffold.Request(unit="shi-sjj", campaign="2023-zhuti", group="g2", batch=
 
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("reports"))
-    (target / "reports").mkdir()
-    return target
+    return copy_data(tmp_path / "data")
 
 
 def snapshot(data_dir: Path) -> dict[str, str]:
