@@ -49,6 +49,7 @@ def filled(tmp_path_factory):
 
     lines = report.read_text(encoding="utf-8").split("\n")
     text = "\n".join(line if line.startswith("#") else re.sub(r"【请填写([^】]*)】", fill, line) for line in lines)
+    text = text.replace("  research_reports: 0", "  research_reports: 2")  # real figures, not the scaffold's zeros
     report.write_text(text, encoding="utf-8")
     return data, report, text
 

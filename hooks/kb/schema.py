@@ -81,10 +81,25 @@ def enum(kind: str, path: tuple[str, ...], schema_dir: Path = SCHEMA_DIR) -> tup
     ``enum("report", ("ledger", "items", "status"))``. The schema files are the single
     source of truth for such lists; code reads them from here instead of repeating them.
     """
+    return tuple(_node(kind, path, schema_dir)["enum"])
+
+
+def _node(kind: str, path: tuple[str, ...], schema_dir: Path) -> dict:
     node = json.loads((schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
     for part in path:
         node = node["items"] if part == "items" and node.get("type") == "array" else node["properties"][part]
-    return tuple(node["enum"])
+    return node
+
+
+def text_field_titles(kind: str, path: tuple[str, ...], schema_dir: Path = SCHEMA_DIR) -> dict[str, str]:
+    """The Chinese titles of the free-text fields of one object (no enum, no date), e.g.
+    ``{"problem": "问题", …}`` for ``text_field_titles("report", ("ledger", "items"))``:
+    the column labels of the 整改台账."""
+    properties = _node(kind, path, schema_dir).get("properties", {})
+    return {
+        name: str(spec["title"]) for name, spec in properties.items()
+        if spec.get("title") and spec.get("type") == "string" and "enum" not in spec and "format" not in spec
+    }
 
 
 def ledger_statuses() -> tuple[str, ...]:
@@ -389,18 +404,53 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def coercion(info: ScalarInfo | None, value: Any) -> str:
-    """How YAML 1.1 read an unquoted scalar, e.g. "NO 被 YAML 1.1 读成了逻辑值 false"."""
+def coercion(info: ScalarInfo | None, value: Any, *, text_wanted: bool = True) -> str:
+    """How YAML 1.1 read an unquoted scalar, e.g. "NO 没有加引号，被 YAML 1.1 读成了逻辑值 false".
+
+    The missing quotes are mentioned only when the field wants text (quotes would help).
+    """
     if info is None or not info.plain or info.tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG):
         return ""
     raw = info.raw
+    how = f"{raw} 没有加引号，被 YAML 1.1 读成了" if text_wanted else f"{raw} 被 YAML 1.1 读成了"
     if info.tag == NULL_TAG:
         return "" if raw in ("", "~") else f"{raw} 被 YAML 1.1 读成了空值"
     if info.tag == BOOL_TAG:
-        return f"{raw} 没有加引号，被 YAML 1.1 读成了逻辑值 {'true' if value else 'false'}"
+        return f"{how}逻辑值 {'true' if value else 'false'}"
     if info.tag == INT_TAG:
-        return f"{raw} 没有加引号，被 YAML 1.1 读成了{int_reading(raw)} {value}"
-    return f"{raw} 没有加引号，被 YAML 1.1 读成了小数 {value}"
+        return f"{how}{int_reading(raw)} {value}"
+    return f"{how}小数 {value}"
+
+
+_NUMBER_WITH_TEXT = re.compile(r"([+-]?[0-9０-９]+)\s*([^0-9０-９\s,，.．][^0-9０-９]*)", re.S)
+_THOUSANDS = re.compile(r"[+-]?[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+")
+
+
+def integer_hint(value: str, info: ScalarInfo | None) -> str:
+    """How to turn the text ``value`` into the integer a field wants, or "".
+
+    Mentions quotes only when the value was quoted: ``"5"`` → 请去掉引号，写成 5;
+    ``５`` → 数字请用半角：写成 5; ``5个`` → 只写数字，不写单位“个”：写成 5.
+    """
+    text = value.strip()
+    quoted = info is not None and info.style in ("'", '"')
+    unquote = "请去掉引号，" if quoted else ""
+    half = text.translate(_HALF_WIDTH_DIGITS)
+    if _CANONICAL_DIGITS.fullmatch(half):
+        fixed = str(int(half))
+        if half != text:
+            return f"{unquote}数字请用半角：写成 {fixed}"
+        return f"{unquote}写成 {fixed}" if quoted else ""
+    if _THOUSANDS.fullmatch(text):
+        return f"不要用千位分隔符：写成 {int(re.sub('[,，]', '', half))}"
+    match = _NUMBER_WITH_TEXT.fullmatch(text)
+    if match:
+        return f"只写阿拉伯数字，不写单位或文字“{match.group(2).strip()}”：写成 {int(match.group(1).translate(_HALF_WIDTH_DIGITS))}"
+    return ""
+
+
+_HALF_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+_CANONICAL_DIGITS = re.compile(r"[+-]?[0-9]+")
 
 
 def int_reading(raw: str) -> str:
@@ -458,17 +508,19 @@ def _type(out: _Out, error: ValidationError, path: tuple) -> None:
     value = error.instance
     info = out.doc.scalars.get(path)
     name = _title(error.schema, path)
-    explained = coercion(info, value)
+    explained = coercion(info, value, text_wanted="string" in wanted)
     if not path and value is None:
         message = "文件是空的，没有任何内容"
     elif explained and "string" in wanted:
         message = f"{name}应为文本：{explained}；请加引号，写成 \"{info.raw}\""
+    elif "integer" in wanted and isinstance(value, float) and value.is_integer():
+        message = f"{name}应为整数，不能带小数点：写成 {int(value)}"
     elif explained and "integer" in wanted and isinstance(value, float):
         message = f"{name}应为整数，不能带小数点：{explained}"
     elif value is None:
         message = f"{name}没有填写内容，应为{expected}"
-    elif "integer" in wanted and isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        message = f"{name}应为整数：请去掉引号，写成 {value.strip()}"
+    elif "integer" in wanted and isinstance(value, str) and integer_hint(value, info):
+        message = f"{name}应为整数：{integer_hint(value, info)}"
     elif "integer" in wanted and isinstance(value, float):
         message = f"{name}应为整数，不能带小数"
     elif explained and {"integer", "number"} & set(wanted):
