@@ -46,9 +46,11 @@ new-unit: venv
 
 # A report written in Word: make import-docx DOCX=报告.docx [ARGS="--unit shi-czj --force"]
 import-docx: venv
+	@if [ -z "$(strip $(DOCX))" ]; then echo '请用 DOCX= 指定要导入的 Word 文件，例如：make import-docx DOCX=报告.docx（可加 ARGS="--unit shi-czj --force"）'; exit 2; fi
 	$(BIN)/python scripts/import_docx.py "$(DOCX)" $(ARGS)
 
 preview: venv
+	@if [ -z "$(strip $(UNIT))" ]; then echo '请用 UNIT= 指定要预览的报告文件，例如：make preview UNIT=data/reports/<学习教育>/<单位>.yml（如 UNIT=data/reports/2023-zhuti/shi-czj.yml）'; exit 2; fi
 	$(BIN)/python scripts/preview.py $(UNIT)
 
 # Deploy site/ (from `make build`) to KB_PUBLISH_TARGET atomically; PUBLISH_ARGS=--rollback

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     if source.suffix.lower() != ".docx":
         say("错误：只能导入 .docx 文件。旧版 .doc 或 WPS 文件请先在 Word/WPS 中“另存为” Word 文档（*.docx）。")
         return 2
+    if not zipfile.is_zipfile(source):  # a .doc or WPS file renamed to .docx, or no document at all
+        say(f"错误：{source.name} 不是 Word 的 .docx 文件（可能是旧版 .doc 或 WPS 文件改了扩展名）。"
+            "请在 Word/WPS 中打开它，“另存为” Word 文档（*.docx）后再导入。")
+        return 2
     data_dir = args.data_dir.resolve()
     try:
         result = docx_import.import_docx(
@@ -71,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     target = args.output or docx_import.report_path(data_dir, result)
     if target.exists() and not args.force:
-        say(f"\n没有写出数据文件：{target} 已经存在。确认要用 Word 的内容覆盖它，请加 --force。")
+        say(f"\n没有写出数据文件：{target} 已经存在。确认要用 Word 的内容覆盖它，请加 --force（用 make 时写 make import-docx DOCX=… ARGS=\"--force\"）。")
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

@@ -385,7 +385,7 @@ def test_cli_writes_validates_and_refuses_to_overwrite(tmp_path, data_dir):
         assert "校验：共 0 个错误" in first.stdout
         assert target.read_text(encoding="utf-8").startswith(reportyaml.REPORT_MODELINE + "\n")
         again = run_cli(path, "--data-dir", data_dir)
-        assert again.returncode == 2 and "--force" in again.stdout
+        assert again.returncode == 2 and 'ARGS="--force"' in again.stdout
         assert run_cli(path, "--data-dir", data_dir, "--force").returncode == 0
     finally:
         target.unlink(missing_ok=True)
@@ -406,7 +406,7 @@ def test_cli_reports_validation_errors(tmp_path, data_dir):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [("report.doc", b"\xd0\xcf\x11\xe0", "另存为"), ("missing.docx", None, "找不到文件"),
-     ("broken.docx", b"not a zip", "无法读取 Word 文件")],
+     ("broken.docx", b"not a zip", "不是 Word 的 .docx 文件"), ("wps.docx", b"\xd0\xcf\x11\xe0", "另存为")],
 )
 def test_cli_refuses_unreadable_files(tmp_path, data_dir, name, content, message):
     path = tmp_path / name
@@ -415,6 +415,15 @@ def test_cli_refuses_unreadable_files(tmp_path, data_dir, name, content, message
     result = run_cli(path, "--data-dir", data_dir)
     assert result.returncode == 2
     assert message in result.stdout
+
+
+@pytest.mark.parametrize("docx", ["", " "], ids=["unset", "blank"])
+def test_make_import_docx_without_a_file_explains_in_chinese(docx):
+    args = ["make", "-s", "--no-print-directory", "import-docx"] + ([f"DOCX={docx}"] if docx else [])
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode != 0
+    assert "make import-docx DOCX=报告.docx" in result.stdout
+    assert "找不到文件" not in result.stdout + result.stderr
 
 
 def test_cli_unknown_unit_writes_nothing(tmp_path, data_dir):

@@ -146,3 +146,12 @@ def test_busy_port_is_skipped():
         sock.listen()
         busy = sock.getsockname()[1]
         assert preview.free_port("127.0.0.1", busy) > busy
+
+
+@pytest.mark.parametrize("unit", ["", " "], ids=["unset", "blank"])
+def test_make_preview_without_a_report_explains_in_chinese(unit):
+    args = ["make", "-s", "--no-print-directory", "preview"] + ([f"UNIT={unit}"] if unit else [])
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode != 0
+    assert "make preview UNIT=data/reports/<学习教育>/<单位>.yml" in result.stdout
+    assert "usage:" not in result.stdout + result.stderr
