@@ -402,6 +402,31 @@ def test_query_without_exact_match_falls_back_to_words(site_search: SiteSearch) 
     assert result["relaxed"] and R + "2023-zhuti/qu-xfj/" in [g["page"] for g in result["groups"]]
 
 
+# Queries whose characters occur in the site only apart (殖 and 块 nowhere at all):
+# Pagefind drops or shortens such words, which must not pass for a match.
+NOWHERE = ["火星殖民", "区块链"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", NOWHERE)
+def test_query_of_words_nowhere_in_the_site_finds_nothing(site_search: SiteSearch, query: str) -> None:
+    result = site_search.search(query)
+    assert (result["total"], result["groups"], result["relaxed"]) == (0, [], False)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "found"), [
+    ("财政局区块链", "财政局"),  # 区块链 nowhere: no stray 区 marked
+    ("量子计算机", "计算"),  # only 计算 is in the site (data views: 由报告数据文件计算)
+])
+def test_partial_match_keeps_only_the_words_that_exist(site_search: SiteSearch, query: str,
+                                                       found: str) -> None:
+    result = site_search.search(query, {}, 10)
+    assert result["relaxed"] and result["groups"]
+    marks = {m for g in result["groups"] for e in g["entries"] for m in e["marked"]}
+    assert marks and all(m in found for m in marks), marks
+
+
 QUERY_TERMS = [
     ("调研报告", ["调研", "研报", "报告"]),
     ("局", ["局"]),

@@ -165,3 +165,18 @@ def test_more_results_appends_further_reports(page, site: str) -> None:
     assert more[:10] == titles
     pages = page.eval_on_selector_all(".kb-search__item", "els => els.map(e => e.dataset.page)")
     assert len(set(pages)) == len(pages)  # each page (or study material) once
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("火星殖民", "没有找到相关结果"),  # every character is in the site, never together
+    ("财政局区块链", "没有完全匹配的结果，以下为部分匹配"),
+])
+def test_status_tells_when_the_query_is_not_fully_found(page, site: str, query: str, status: str) -> None:
+    page.goto(site)
+    page.keyboard.press("/")
+    page.keyboard.type(query, delay=40)
+    search_done(page)
+    assert page.inner_text("[data-kb-search-status]").startswith(status)
+    if status.startswith("没有找到"):
+        assert page.locator(".kb-search__item").count() == 0
+    assert page.errors == []

@@ -28,6 +28,7 @@
   var FIRST_GROUPS = 3;  // shown as soon as loaded; the rest of the page follows
   var PAGE_GROUPS = 10;  // results shown per "more" step
   var SECTIONS_PER_GROUP = 3;
+  var VERIFY_LIMIT = 200;  // results whose text is checked for every query word
 
   /* -- query terms ----------------------------------------------------------------- */
 
@@ -253,6 +254,45 @@
     this.relaxed = false;
   }
 
+  /** The Han bigrams among ``terms``: index words that must occur exactly. */
+  function bigramTerms(terms) {
+    return terms.filter(function (t) { return IS_HAN.test(t) && Array.from(t).length === 2; });
+  }
+
+  /** ``found`` with no results (filter counts zero), as Pagefind answers a miss. */
+  function emptied(found) {
+    var counts = {};
+    Object.keys(found.filters || {}).forEach(function (name) {
+      counts[name] = {};
+      Object.keys(found.filters[name]).forEach(function (v) { counts[name][v] = 0; });
+    });
+    return { results: [], filters: counts, totalFilters: found.totalFilters };
+  }
+
+  /**
+   * Pagefind drops or shortens a query word it cannot match exactly (火星殖民 is
+   * searched as 星; 访局 also finds records with 访 only), so its results may lack
+   * words of the query. Results are kept only when their text holds every bigram of
+   * ``terms``: the first VERIFY_LIMIT are checked (their fragments are cached for the
+   * result list), further ones are kept as they are when some checked one qualified.
+   */
+  function verified(pf, query, terms, options) {
+    return pf.search(query, options).then(function (found) {
+      var needed = bigramTerms(terms);
+      if (!found.results.length || !needed.length) return found;
+      var head = found.results.slice(0, VERIFY_LIMIT);
+      return Promise.all(head.map(function (r) { return r.data(); })).then(function (all) {
+        var kept = head.filter(function (r, i) {
+          var content = all[i].content || "";
+          return needed.every(function (t) { return content.indexOf(t) >= 0; });
+        });
+        if (!kept.length) return emptied(found);
+        return { results: kept.concat(found.results.slice(VERIFY_LIMIT)),
+                 filters: found.filters, totalFilters: found.totalFilters };
+      });
+    });
+  }
+
   /**
    * Every term must match (Pagefind's rule). Without results, a query typed as one
    * string (信访局枫桥经验) is retried without the bigrams that span two words, then as
@@ -264,22 +304,36 @@
     var options = { filters: self.filters };
     var query = terms.length ? queryString(self.text, terms) : null;
     if (!query && !Object.keys(self.filters).length) return Promise.resolve(self);
-    return self.pf.search(query, options).then(function (found) {
+    var pf = self.pf;
+    return verified(pf, query, terms, options).then(function (found) {
       if (found.results.length || !query) return found;
       var loose = relaxedTerms(self.text);
       var next = loose.length && loose.join(" ") !== terms.join(" ")
-        ? self.pf.search(loose.join(" "), options) : Promise.resolve(found);
+        ? verified(pf, loose.join(" "), loose, options) : Promise.resolve(found);
       return next.then(function (second) {
         if (second.results.length) {
           self.relaxed = second !== found;
           return second;
         }
-        var words = queryWords(self.text);
-        if (words.length < 2) return found;
-        self.relaxed = true;
+        // A lone Han character among the words (区块|链) would match nearly anything.
+        var words = queryWords(self.text).filter(function (w) {
+          return !IS_HAN.test(w) || Array.from(w).length > 1;
+        });
+        if (words.length < 2 && queryTerms(words.join("")).length < 2) return found;
+        // A word not found as a whole (信访局枫桥: Intl.Segmenter knows none of it) counts
+        // by each of its bigrams that is found.
         return Promise.all(words.map(function (word) {
-          return self.pf.search(queryTerms(word).join(" "), options);
-        })).then(function (each) { return anyOf(each, found); });
+          var wordTerms = queryTerms(word);
+          return verified(pf, wordTerms.join(" "), wordTerms, options).then(function (one) {
+            if (one.results.length || wordTerms.length < 2) return [one];
+            return Promise.all(wordTerms.map(function (t) { return verified(pf, t, [t], options); }));
+          });
+        })).then(function (nested) {
+          var each = [].concat.apply([], nested);
+          var merged = anyOf(each, found);
+          self.relaxed = merged.results.length > 0;
+          return merged.results.length ? merged : found;
+        });
       });
     }).then(function (found) {
       self.found = found;
