@@ -22,6 +22,7 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         background: bool = False) -> None:
     """Run every step; ``background`` (serve rebuilds) hands them to a worker thread."""
     if background:
+        search.supersede()  # stop indexing the pages of the previous build
         incremental.BACKGROUND.submit(lambda: run(kb, settings, site_dir))
         return
     for step in STEPS:

@@ -21,14 +21,20 @@ indexed by their headings and first words only. A large site is indexed in shard
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import ctypes
 import html
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +66,7 @@ SECONDARY_WORDS = 400  # per section of such a page
 # 1,000 reports with two shards). Lower it where build memory matters more.
 SHARD_WORDS = 5_000_000
 MANIFEST = "kb-shards.json"
+SCRATCH_PREFIX = ".kb-pagefind-"  # the index being built, inside the site folder
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -180,7 +187,8 @@ def site_pages(site_dir: Path) -> Iterable[tuple[str, Path]]:
     """``(url, file)`` of every built HTML page worth indexing."""
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
-        if rel in SKIP_FILES or rel.split("/", 1)[0] in SKIP_DIRS:
+        top = rel.split("/", 1)[0]
+        if rel in SKIP_FILES or top in SKIP_DIRS or top.startswith("."):
             continue
         yield page_url(rel), path
 
@@ -261,7 +269,99 @@ def record_html(record: Record) -> str:
 # -- Pagefind ------------------------------------------------------------------------
 
 
-def _run_pagefind(documents: Path, output: Path) -> None:
+# A Pagefind run that takes longer is stuck (a full 1,000-report shard takes ~1 min).
+PAGEFIND_TIMEOUT = 600.0
+_POLL = 0.2  # seconds between checks of a running Pagefind for supersede / timeout
+
+
+class IndexSuperseded(SearchIndexError):
+    """A newer build asked for a new index while this one was being built."""
+
+
+class Runs:
+    """Pagefind processes of this process, each in its own process group.
+
+    :meth:`supersede` (a newer serve build) and :meth:`stop` (the server stops; also
+    registered with :mod:`atexit`) kill every running one with its group; a run started
+    before the latest :meth:`supersede` stops itself. :meth:`run` waits for one process
+    and kills it on timeout; ``clock``/``wait`` are injectable for tests.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self.generation = 0
+        self.clock = clock
+
+    def supersede(self) -> None:
+        with self._lock:
+            self.generation += 1
+        self.stop()
+
+    def stop(self) -> None:
+        with self._lock:
+            running = list(self._running)
+        for proc in running:
+            _kill_group(proc)
+
+    def run(self, command: list[str], timeout: float = PAGEFIND_TIMEOUT,
+            generation: int | None = None) -> tuple[int, str]:
+        """Run ``command`` (output to a temporary file); (return code, output).
+
+        Raises :class:`IndexSuperseded` when :meth:`supersede` was called after
+        ``generation`` (default: now), :class:`SearchIndexError` on timeout.
+        """
+        if generation is None:
+            generation = self.generation
+        with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+            with self._lock:
+                self._running.add(proc)
+            try:
+                self._wait(proc, timeout, generation)
+            finally:
+                with self._lock:
+                    self._running.discard(proc)
+                if proc.poll() is None:
+                    _kill_group(proc)
+            out.seek(0)
+            return proc.returncode, out.read()
+
+    def _wait(self, proc: subprocess.Popen, timeout: float, generation: int) -> None:
+        deadline = self.clock() + timeout
+        while True:
+            if self.generation != generation:
+                raise IndexSuperseded("搜索索引已被更新的构建取代")
+            try:
+                proc.wait(_POLL)
+                if self.generation != generation:  # killed by supersede()
+                    raise IndexSuperseded("搜索索引已被更新的构建取代")
+                return
+            except subprocess.TimeoutExpired:
+                pass
+            if self.clock() >= deadline:
+                raise SearchIndexError(f"Pagefind 超过 {timeout:.0f} 秒仍未完成，已终止")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and its process group (it leads one: ``start_new_session``), reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):  # SIGKILL is not ignored
+        proc.wait(5)
+
+
+RUNS = Runs()
+atexit.register(RUNS.stop)  # the server stops: no Pagefind is left behind as an orphan
+
+
+def supersede() -> None:
+    """A newer build will index the site again: stop the index being built now."""
+    RUNS.supersede()
+
+
+def _run_pagefind(documents: Path, output: Path, generation: int | None = None) -> None:
     """Index a folder of record documents with the Pagefind binary into ``output``.
 
     (The binary's ``--service`` mode behind Pagefind's Python API takes ~0.1 s per
@@ -270,13 +370,13 @@ def _run_pagefind(documents: Path, output: Path) -> None:
     executable = get_executable()
     if executable is None:
         raise SearchIndexError("未找到 Pagefind 程序：请安装 requirements.txt 中的 pagefind[extended]")
-    result = subprocess.run(
+    code, text = RUNS.run(
         [str(executable), "--site", str(documents), "--output-path", str(output),
          "--force-language", LANGUAGE],
-        capture_output=True, text=True, check=False,
+        generation=generation,
     )
-    if result.returncode != 0:
-        raise SearchIndexError(f"Pagefind 建立搜索索引失败：{result.stderr or result.stdout}")
+    if code != 0:
+        raise SearchIndexError(f"Pagefind 建立搜索索引失败：{text}")
 
 
 def _strip_bundle(shard: Path) -> None:
@@ -296,10 +396,49 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
     ``pagefind/kb-shards.json``; the browser merges them (Pagefind's ``mergeIndex``).
     """
     started = time.perf_counter()
+    generation = RUNS.generation
     site_dir = Path(site_dir)
-    output = site_dir / OUTPUT_DIR
-    if output.exists():
-        shutil.rmtree(output)
+    # Built next to the live index (same file system, hidden: a clean MkDocs rebuild
+    # keeps dot-folders), then swapped in at once: a reader never finds it missing.
+    for stale in site_dir.glob(SCRATCH_PREFIX + "*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
+    output = site_dir / f"{SCRATCH_PREFIX}{os.getpid()}"
+    output.mkdir(parents=True)  # (mkdtemp would make it private to this user)
+    try:
+        stats = _index_into(output, site_dir, kb, shard_words, generation)
+        _swap_into_place(output, site_dir / OUTPUT_DIR)
+    finally:
+        shutil.rmtree(output, ignore_errors=True)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target``; the old ``target`` (if any) ends up at ``new``."""
+    if target.exists() and _exchange(new, target):
+        return
+    if target.exists():  # no atomic exchange here: a moment without the folder
+        old = new.with_name(new.name + "-old")
+        target.rename(old)
+        new.rename(target)
+        old.rename(new)
+    else:
+        new.rename(target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_words: int,
+                generation: int) -> IndexStats:
     shards: list[str] = []
     records = materials = total_words = 0
     pages: set[str] = set()
@@ -309,7 +448,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
 
         def flush() -> None:
             target = output if not shards else output / f"shard-{len(shards)}"
-            _run_pagefind(batch, target)
+            _run_pagefind(batch, target, generation)
             reproducible.stabilize_pagefind(target)  # Pagefind orders filter files randomly
             if shards:
                 _strip_bundle(target)
@@ -333,8 +472,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
             materials += record.url.startswith(MATERIALS_URL + "#")
         if batch is not None:
             flush()
-    if not shards:  # an empty site still gets a (empty) bundle for the search box
-        output.mkdir(parents=True)
+    output.mkdir(parents=True, exist_ok=True)  # an empty site still gets an (empty) bundle
     (output / MANIFEST).write_text(json.dumps({"shards": shards[1:]}), encoding="utf-8")
     files = [p for p in output.rglob("*") if p.is_file()]
     return IndexStats(
@@ -343,7 +481,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
         materials=materials,
         words=total_words,
         shards=max(1, len(shards)),
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
         bytes=sum(p.stat().st_size for p in files),
         files=len(files),
     )
@@ -351,4 +489,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
 
 def postbuild_step(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) -> None:
     """Post-build step: write the search index next to the pages."""
-    index_site(site_dir, kb)
+    try:
+        index_site(site_dir, kb)
+    except IndexSuperseded:  # a newer build indexes the site again
+        return
