@@ -127,6 +127,24 @@ def test_template_outline_is_recognised(reference_data):
     assert d["materials"] == []
 
 
+def test_template_typo_doubled_marker_is_pointed_out(tmp_path, data_dir):
+    result = import_file(build(tmp_path, "plain"), data_dir)
+    doubled = [n for n in result.all_notes() if "二是是" in n.message]
+    assert [n.level for n in doubled] == [di.WARNING]
+    assert doubled[0].text.startswith("二是是还存在")
+    fixed = _replace(B.template_paragraphs().paragraphs, "二是是还存在", "二是还存在")
+    assert not [n for n in import_file(build(tmp_path, "bold", fixed), data_dir).all_notes() if "重复" in n.message]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("二是是还存在问题", "二是是"), ("一是：是还存在", "一是是"), ("三是三是加强学习", "三是三是"),
+     ("二是还存在问题", ""), ("一是是否落实到位", ""), ("一是 淬炼政治忠诚", "")],
+)
+def test_doubled_marker(text, expected):
+    assert di.doubled_marker(text) == expected
+
+
 def test_mixed_punctuation_is_normalised(tmp_path, data_dir):
     result = import_file(build(tmp_path, "plain", variant_paragraphs(("punct",))), data_dir)
     text = reportyaml.dump(result.data)

@@ -741,6 +741,18 @@ def split_points(spans: list[_Span]) -> tuple[list[_Span], list[list[_Span]]]:
     return pre, points
 
 
+def doubled_marker(text: str) -> str:
+    """The marker written twice at the start of a point (``二是是``, ``二是二是``), else ""."""
+    h = half(text)
+    marker = h[:2]
+    after = h[2:].lstrip(":,、 ")
+    if after.startswith(marker):
+        return marker + marker
+    if after.startswith(marker[-1]) and not after.startswith("是否"):
+        return marker + marker[-1]
+    return ""
+
+
 def _point(spans: list[_Span]) -> tuple[str, list[_Span]]:
     """(lead, body spans) of one point whose first span starts at its 一是 marker.
 
@@ -1408,6 +1420,7 @@ class _Parser:
         self.note(INFO, f"“{PART_TITLES[key]}”没有（一）（二）小标题，按“一是、二是……”分为小节")
         body_key = "intro" if key == "highlights" else "text"
         for spans_of_point in points:
+            self.check_marker(spans_of_point)
             lead, body = _point(spans_of_point)
             section = {"title": self.inline(escape_markdown(lead)) if lead else "【请填写小标题】"}
             section[body_key] = self.prose_spans(body)
@@ -1441,7 +1454,18 @@ class _Parser:
             self.note(ERROR, "小标题为空", p)
         return section
 
+    def check_marker(self, spans: list[_Span]) -> None:
+        """A typo such as the template's own “二是是还存在…” is imported as written: say so."""
+        first = spans[0]
+        assert first.para is not None
+        doubled = doubled_marker(first.para.text[first.start:first.end])
+        if doubled:
+            message = (f"这一条以“{doubled}”开头，序号重复了（笔误？）：已按“{doubled[:2]}”导入，"
+                       f"正文以“{doubled[2:]}”开头。请在 Word 或数据文件中删去重复的“{doubled[2:]}”")
+            self.notes.append(Note(WARNING, message, first.para.text[first.start:], first.para.number))
+
     def _point(self, spans: list[_Span]) -> dict[str, str]:
+        self.check_marker(spans)
         lead, body = _point(spans)
         point = {"lead": self.inline(escape_markdown(lead))} if lead else {}
         point["text"] = self.prose_spans(body)
