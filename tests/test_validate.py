@@ -201,6 +201,29 @@ def test_find_placeholders(text: str, expected: list[str]) -> None:
     assert [blank.quote for blank in find_placeholders(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "fixed"),
+    [
+        ("（一）坚持以学铸魂", "坚持以学铸魂"),
+        ("(二) 坚持以学铸魂", "坚持以学铸魂"),
+        ("三、坚持以学铸魂", "坚持以学铸魂"),
+        ("1. 坚持以学铸魂", "坚持以学铸魂"),
+        ("第一，坚持以学铸魂", "坚持以学铸魂"),
+        ("第一议题制度落实", None),
+        ("一体推进不敢腐", None),
+        ("二十大精神进基层", None),
+        ("1.5万人次参加学习", None),
+    ],
+)
+def test_numbering_in_titles(tmp_path: Path, title: str, fixed: str | None) -> None:
+    data = make_tree(tmp_path)
+    report = data / "reports" / "c1" / "u-a.yml"
+    text = report.read_text(encoding="utf-8").replace("- title: 坚持以学铸魂", f"- title: {title}")
+    report.write_text(text, encoding="utf-8")
+    _raw, problems = load_and_validate(data)
+    assert [p.expected for p in problems if p.rule == "numbering"] == ([fixed] if fixed else []), describe(problems)
+
+
 def test_real_example_data_validates() -> None:
     raw, problems = load_and_validate(ROOT / "data")
     errors = [p for p in problems if p.is_error]

@@ -250,10 +250,10 @@ def report_outline(campaign: dict, unit: dict, materials: Mapping[str, dict] | N
 
 LEDGER_EXAMPLE = """整改台账（可选）：有台账时，去掉下面各行开头的“# ”，每个问题一段“- problem:”
 ledger:
-  - problem: 问题
-    measure: 整改措施
-    responsible_unit: 责任单位（处室）
-    responsible_person: 责任人
+  - problem: 【请填写：问题】
+    measure: 【请填写：整改措施】
+    responsible_unit: 【请填写：责任单位（处室）】
+    responsible_person: 【请填写：责任人（职务）】
     deadline: 2023-12-31            # 完成时限
     status: 推进中                  # 已完成 | 推进中 | 长期坚持 | 未开始
     # completed: 2023-11-28         # 状态为“已完成”时填写完成日期"""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kb import schema as schemas
+from kb.model import chinese_number
 from kb.problems import ERROR, WARNING, Problem, sort_problems
 from kb.schema import ID_RE, explain_id
 from kb.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, resolve_scalar
@@ -45,6 +46,14 @@ _SCAFFOLD = "【请填写"
 _FIGURE_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+LEDGER_LABELS = schemas.text_field_titles("report", ("ledger", "items"))  # problem: 问题 …
+# Numbering the page adds itself, written at the start of a title or lead: （一）(1) 一、 1. 一是 第一，
+_CN_NUM = "[一二三四五六七八九十]+"
+_NUMBERING = re.compile(
+    rf"\s*(?:[（(]\s*(?:{_CN_NUM}|[0-9０-９]+)\s*[）)]|{_CN_NUM}是|{_CN_NUM}[、．.]"
+    rf"|[0-9０-９]+[、．.](?![0-9０-９])|第{_CN_NUM}(?=是|[，,、：:；;\s]))[\s，,、：:；;]*"
+)
+_LEAD_END = re.compile(r"[\s。．.，,；;：:、]+$")  # the page ends a lead with 。 itself
 
 
 @dataclass
@@ -334,6 +343,7 @@ class _Index:
     units: set[str] | None
     materials: set[str] | None
     campaigns: dict[str, _CampaignInfo]
+    material_titles: dict[str, str] = field(default_factory=dict)
 
 
 def _unique_ids(out: _Collector, doc: SourceDoc | None, key: str, field_name: str, what: str) -> set[str] | None:
@@ -438,6 +448,7 @@ class _CampaignInfo:
     roster: dict[str, dict]
     figures: dict[str, dict]
     batches: dict[Any, dict]
+    required_materials: list[str]
 
     @classmethod
     def of(cls, doc: SourceDoc) -> _CampaignInfo:
@@ -446,6 +457,7 @@ class _CampaignInfo:
             {e["unit"]: e for _i, e in _items(doc, "roster") if isinstance(e.get("unit"), str)},
             {f["key"]: f for _i, f in _items(doc, "figures") if isinstance(f.get("key"), str)},
             {_id(b.get("id")): b for _i, b in reversed(list(_items(doc, "batches"))) if _id(b.get("id")) is not None},
+            [m for m in _list(_get(doc, "required_materials")) if isinstance(m, str)],
         )
 
 
@@ -476,6 +488,9 @@ def _check_report(out: _Collector, doc: SourceDoc, index: _Index) -> tuple[str, 
             out.at(doc, ("unit",), f"单位 {unit} 不在学习教育 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
         _check_figures(out, doc, info)
         _check_dates(out, doc, info, entry)
+        _check_required_materials(out, doc, info, index)
+    _check_ledger_labels(out, doc)
+    _check_numbering(out, doc)
     return cid, unit
 
 
@@ -497,6 +512,7 @@ def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None
                 doc, ("figures",), f"缺少必填数字 {key}（{spec.get('label', '')}，单位：{spec.get('unit', '')}）",
                 key=True, expected=key, rule="missing-figure",
             )
+    _check_zero_figures(out, doc, figures, declared)
     for big, spec in declared.items():
         small = spec.get("at_most")
         if not isinstance(small, str) or small not in declared or small == big:
@@ -509,6 +525,101 @@ def _check_figures(out: _Collector, doc: SourceDoc, info: _CampaignInfo) -> None
                 doc, ("figures", big), f"“{label_a}”（{a}）多于“{label_b}”（{b}），请核对",
                 level=WARNING, found=f"{a} > {b}", rule="figures-consistency",
             )
+
+
+def _check_zero_figures(out: _Collector, doc: SourceDoc, figures: dict, declared: dict[str, dict]) -> None:
+    """Warning when every required figure is 0: the scaffold's figures were never filled in."""
+    required = [key for key, spec in declared.items() if spec.get("required") is True]
+    values = [figures.get(key) for key in required]
+    if not required or any(type(v) is not int or v != 0 for v in values):
+        return
+    names = "、".join(f"{key}（{declared[key].get('label', '')}）" for key in required)
+    out.at(
+        doc, ("figures",), f"关键数据全部为 0，请填写实际数字：figures 中的 {names}都是 0",
+        level=WARNING, key=True, found="0", rule="figures-zero",
+    )
+
+
+def _check_required_materials(out: _Collector, doc: SourceDoc, info: _CampaignInfo, index: _Index) -> None:
+    """Warning for ``materials: []`` when the campaign lists required study materials.
+
+    A report may list only some of them (units study different texts); an empty list is
+    what the scaffold leaves when the campaign had none, or a contributor's “fill in later”.
+    A missing ``materials`` is already a schema error.
+    """
+    if _get(doc, "materials") != [] or not info.required_materials:
+        return
+    required = info.required_materials
+    names = "、".join(
+        f"《{index.material_titles[m]}》（{m}）" if m in index.material_titles else m for m in required
+    )
+    out.at(
+        doc, ("materials",),
+        f"未列出本次学习教育的必读材料：materials 是空的，而学习教育 {info.doc.path.stem} 的必读材料有 {names}；"
+        f"请把本单位学习过的材料 id 写进 materials",
+        level=WARNING, expected="、".join(required), found="[]", rule="required-materials",
+    )
+
+
+def _check_ledger_labels(out: _Collector, doc: SourceDoc) -> None:
+    """Error when a 整改台账 field still holds its column label (problem: 问题), as in the scaffold's example."""
+    for i, item in _items(doc, "ledger"):
+        for name, label in LEDGER_LABELS.items():
+            value = item.get(name)
+            if isinstance(value, str) and _is_label(value, label):
+                out.at(
+                    doc, ("ledger", i, name),
+                    f"整改台账第 {i + 1} 条的 {name}（{label}）还是示例文字“{value.strip()}”：请填写实际的{label}",
+                    found=value, rule="placeholder",
+                )
+
+
+def _is_label(value: str, label: str) -> bool:
+    """``value`` is ``label`` itself, maybe with a bracketed note (责任单位（处室）)."""
+    text = value.strip()
+    return text == label or bool(re.fullmatch(re.escape(label) + r"\s*[（(][^）)]*[）)]", text))
+
+
+def _numbered_texts(doc: SourceDoc) -> Iterator[tuple[tuple, str, bool]]:
+    """(path, text, is a lead) of the section titles and point leads the page numbers itself."""
+    highlights, plans, problems = _get(doc, "highlights"), _get(doc, "plans"), _get(doc, "problems")
+    for part, block in (("highlights", highlights), ("plans", plans)):
+        sections = block.get("sections") if isinstance(block, dict) else None
+        for i, section in enumerate(_list(sections)):
+            if not isinstance(section, dict):
+                continue
+            yield (part, "sections", i, "title"), section.get("title"), False
+            for j, point in enumerate(_list(section.get("points"))):
+                if isinstance(point, dict):
+                    yield (part, "sections", i, "points", j, "lead"), point.get("lead"), True
+    for j, point in enumerate(_list(problems.get("points") if isinstance(problems, dict) else None)):
+        if isinstance(point, dict):
+            yield ("problems", "points", j, "lead"), point.get("lead"), True
+
+
+def _check_numbering(out: _Collector, doc: SourceDoc) -> None:
+    """Warning for a title or lead that starts with its own numbering, or a lead ending in 。."""
+    for path, text, lead in _numbered_texts(doc):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        number = _NUMBERING.match(text)
+        head = number.group().strip() if number and number.end() < len(text) else ""
+        end = _LEAD_END.search(text) if lead else None
+        tail = end.group().strip() if end else ""
+        if not head and not tail:
+            continue
+        fixed = text[number.end() if head and number else 0 : end.start() if tail and end else len(text)].strip()
+        n = chinese_number(path[-2] + 1)
+        shown = f"{n}是{text.strip()}。" if lead else f"（{n}）{text.strip()}"
+        added = f"“{n}是”和句末的“。”" if lead else f"序号“（{n}）”"
+        parts = [f"开头的“{head}”"] if head else []
+        parts += [f"句末的“{tail}”"] if tail else []
+        what = "领句 lead" if lead else "小节标题 title"
+        out.at(
+            doc, path,
+            f"{what} 不用写{'和'.join(parts)}：网页会自动加上{added}，现在会显示成“{shown}”；请写成：{fixed}",
+            level=WARNING, expected=fixed, found=text, rule="numbering",
+        )
 
 
 def _check_dates(out: _Collector, doc: SourceDoc, info: _CampaignInfo, entry: dict | None) -> None:
@@ -675,6 +786,10 @@ def load_and_validate(
         units=_unique_ids(out, units, "units", "id", "单位标识"),
         materials=_unique_ids(out, materials, "materials", "id", "学习材料标识"),
         campaigns=campaign_index,
+        material_titles={
+            m["id"]: m["title"] for _i, m in _items(materials, "materials")
+            if isinstance(m.get("id"), str) and isinstance(m.get("title"), str)
+        },
     )
     _unique_ids(out, groups, "groups", "number", "指导组序号")
     known_campaigns = set(campaign_index) if campaigns or (data_dir / "campaigns").is_dir() else None
