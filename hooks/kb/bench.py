@@ -65,7 +65,11 @@ SEARCH_STEP = "search"  # post-build steps whose qualified name contains this ar
 
 @dataclass
 class ProcessRun:
-    """One measured child process (with everything it started)."""
+    """One measured child process (with everything it started).
+
+    Memory is sampled with psutil (``wait4``'s ``ru_maxrss`` would count the pages a
+    child shares with this process right after the fork).
+    """
 
     wall: float
     cpu: float
@@ -77,19 +81,20 @@ class ProcessRun:
     log_tail: str = ""
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """(sum, largest) resident set size of a process and its descendants, in bytes."""
     import psutil
 
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return 0, 0
+    sizes = []
     for proc in procs:
         with contextlib.suppress(psutil.Error):
-            total += proc.memory_info().rss
-    return total
+            sizes.append(proc.memory_info().rss)
+    return sum(sizes), max(sizes, default=0)
 
 
 def measure_process(cmd: Sequence[str], *, env: dict[str, str] | None = None,
@@ -102,13 +107,14 @@ def measure_process(cmd: Sequence[str], *, env: dict[str, str] | None = None,
         started = time.time()
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(cmd), cwd=cwd, env=full_env, stdout=out, stderr=out)
-        peak = 0
+        peak = largest = 0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, largest
             while not done.is_set():
-                peak = max(peak, _tree_rss(proc.pid))
+                total, single = _tree_rss(proc.pid)
+                peak, largest = max(peak, total), max(largest, single)
                 done.wait(interval)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -124,7 +130,7 @@ def measure_process(cmd: Sequence[str], *, env: dict[str, str] | None = None,
         tail = log.read_text("utf-8", errors="replace")[-3000:]
     return ProcessRun(
         wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_tree_rss=peak,
-        max_process_rss=usage.ru_maxrss * 1024, returncode=proc.returncode,
+        max_process_rss=largest, returncode=proc.returncode,
         started=started, ended=ended, log_tail=tail,
     )
 
@@ -165,6 +171,12 @@ def phases(spans: list[dict[str, Any]], wall: float) -> dict[str, float]:
     out["postbuild_other"] = max(0.0, post_total - out["search"])
     out["rest"] = max(0.0, wall - sum(out[n] for n in PHASES if n != "rest"))
     return out
+
+
+def span_summary(spans: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Seconds and peak memory of the build process (so far) at the end of each span."""
+    return {s["name"]: {"seconds": round(s["end"] - s["start"], 3),
+                        "maxrss": s.get("maxrss", 0)} for s in spans}
 
 
 def read_spans(path: Path) -> list[dict[str, Any]]:
@@ -247,6 +259,7 @@ class BuildResult:
     site_bytes: int = 0
     site_files: int = 0
     pages: PageStats | None = None
+    spans: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def _mkdocs() -> str:
@@ -264,7 +277,9 @@ def full_build(data_dir: Path, site_dir: Path, n: int, report_ids: list[str], wo
            "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
     run = measure_process(cmd, env=env, log=work / f"build-full-{n}.log")
     result = BuildResult("full", n, run)
-    result.phases = phases(read_spans(timings_file), run.wall)
+    spans = read_spans(timings_file)
+    result.phases = phases(spans, run.wall)
+    result.spans = span_summary(spans)
     result.site_bytes, result.site_files = tree_size(site_dir) if site_dir.exists() else (0, 0)
     result.pages = page_stats(report_page_sizes(site_dir, report_ids))
     return result
@@ -299,11 +314,17 @@ def floor_nav(config_text: str, campaign_pages: list[str]) -> list:
     return nav
 
 
-def write_floor_project(data_dir: Path, folder: Path) -> Path:
+def write_floor_project(data_dir: Path, folder: Path, *, subprocess_: bool = True) -> Path:
     """A plain MkDocs project with the generated pages as files; returns its config path.
 
-    Generation happens here, in this process (it is not part of the floor's time).
+    The pages are generated in a child process (not part of the floor's time), so this
+    process stays small and does not lend its memory to the builds it measures.
     """
+    if subprocess_:
+        env = {**os.environ, "PYTHONPATH": str(REPO / "hooks")}
+        subprocess.run([sys.executable, "-m", "kb.bench", "floor", str(data_dir), str(folder)],
+                       cwd=REPO, env=env, check=True)
+        return folder / "mkdocs.yml"
     from kb import build, pages
 
     kb, _problems = build.load(data_dir)
@@ -444,6 +465,7 @@ def run_to_dict(result: BuildResult) -> dict[str, Any]:
         "site_bytes": result.site_bytes,
         "site_files": result.site_files,
         "pages": asdict(result.pages) if result.pages else None,
+        "spans": result.spans,
     }
     return out
 
@@ -532,3 +554,10 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+if __name__ == "__main__":  # python -m kb.bench floor DATA_DIR FOLDER (used by the bench)
+    if len(sys.argv) == 4 and sys.argv[1] == "floor":
+        write_floor_project(Path(sys.argv[2]), Path(sys.argv[3]), subprocess_=False)
+    else:
+        sys.exit("usage: python -m kb.bench floor DATA_DIR FOLDER")

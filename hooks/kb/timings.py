@@ -3,7 +3,8 @@
 ``KB_TIMINGS=/path/timings.json mkdocs build`` makes :func:`instrument` wrap the MkDocs
 event handlers of ``hooks/site.py`` and every registered post-build step, and write
 after each build a JSON list of builds, each a list of spans
-``{"name": "on_config", "start": <epoch s>, "end": <epoch s>}``. Under ``mkdocs serve``
+``{"name": "on_config", "start": <epoch s>, "end": <epoch s>, "maxrss": <bytes>}`` (the
+peak resident set of the build process so far). Under ``mkdocs serve``
 every rebuild appends one build. Without the variable nothing is wrapped and nothing
 is written, so the normal build pays nothing.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +42,8 @@ def target(environ: dict[str, str] | None = None) -> Path | None:
 def _record(name: str, start: float, end: float) -> None:
     if name == FIRST_EVENT or not _builds:
         _builds.append([])
-    _builds[-1].append({"name": name, "start": start, "end": end})
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes, so far
+    _builds[-1].append({"name": name, "start": start, "end": end, "maxrss": peak})
 
 
 def timed(name: str, func: Callable, on_done: Callable[[], None] | None = None) -> Callable:
