@@ -3,6 +3,7 @@ and the rule for browser/nginx suites (fail in CI when the tool is missing, skip
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -24,6 +25,24 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+
+
+def _plain(node):
+    """YAML dates as ISO strings, like the data files mean them."""
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    return node
+
+
+def read_data(path: Path):
+    """A data file read directly with PyYAML (independent of the project's loader)."""
+    import yaml
+
+    return _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def in_ci() -> bool:

@@ -6,19 +6,17 @@ Also: Markdown prose in Word, reproducible bytes, the bundle pages, the post-bui
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-import yaml
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from conftest import DATA
+from conftest import DATA, read_data
 from kb import build
 from kb.official import bundle, downloads, prose, word
 from kb.official.document import official_document
@@ -32,18 +30,7 @@ REPORT_FILES = sorted(DATA.glob("reports/*/*.yml"))
 # --- the data, read directly --------------------------------------------------------------
 
 
-def _plain(node):
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, dt.date):
-        return node.isoformat()
-    return node
-
-
-def load(path: Path):
-    return _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+load = read_data
 
 
 def squash(text: str) -> str:

@@ -13,9 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import DATA
+from conftest import DATA, read_data
 
 pytestmark = pytest.mark.slow
 
@@ -25,19 +24,7 @@ OPEN = {"推进中", "未开始"}
 
 # --- the data, read directly ------------------------------------------------------------
 
-def _plain(node):
-    """YAML dates as ISO strings, like the data files mean them."""
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, dt.date):
-        return node.isoformat()
-    return node
-
-
-def load(path: Path):
-    return _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+load = read_data
 
 
 GROUPS = {g["id"]: g for g in load(DATA / "groups.yml")["groups"]}
