@@ -36,6 +36,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--serve-at", type=int, default=1000, metavar="N",
                         help="在哪个 N 上测量 make serve 下的修改生效时间（默认 1000；0 表示不测）")
     parser.add_argument("--edits", type=int, default=3, help="serve 测量中修改的次数（默认 3）")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K",
+                        help="地板和完整构建各做 K 次（交替进行），取最快的一次（默认 1）")
     parser.add_argument("--no-browser", action="store_true", help="不做浏览器测量（搜索、serve）")
     parser.add_argument("--no-floor", action="store_true", help="不构建地板")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="JSON 输出目录")
@@ -65,20 +67,27 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
     v = bench.validate_run(made.data_dir, folder, n)
     out["validate"] = {"wall": v.wall, "cpu": v.cpu, "returncode": v.returncode}
 
-    if not args.no_floor:
-        log(f"N={n}: 地板（纯 Markdown + Material）")
-        config = bench.write_floor_project(made.data_dir, folder / "floor")
-        floor = bench.floor_build(config, folder / "floor-site", n, made.report_ids, folder)
-        out["floor"] = bench.run_to_dict(floor)
-        if floor.run.returncode:
-            log(f"地板构建失败：\n{floor.run.log_tail}")
-
-    log(f"N={n}: 完整构建")
     site = folder / "site"
-    full = bench.full_build(made.data_dir, site, n, made.report_ids, folder)
-    out["full"] = bench.run_to_dict(full)
-    if full.run.returncode:
-        log(f"完整构建失败：\n{full.run.log_tail}")
+    config = None
+    if not args.no_floor:
+        config = bench.write_floor_project(made.data_dir, folder / "floor")
+    floors, fulls = [], []
+    for i in range(args.repeat):  # floor and full alternate, so both see the same noise
+        turn = f"（第 {i + 1}/{args.repeat} 轮）" if args.repeat > 1 else ""
+        if config is not None:
+            log(f"N={n}: 地板（纯 Markdown + Material）{turn}")
+            floors.append(bench.floor_build(config, folder / "floor-site", n, made.report_ids,
+                                            folder))
+            if floors[-1].run.returncode:
+                log(f"地板构建失败：\n{floors[-1].run.log_tail}")
+        log(f"N={n}: 完整构建{turn}")
+        fulls.append(bench.full_build(made.data_dir, site, n, made.report_ids, folder))
+        if fulls[-1].run.returncode:
+            log(f"完整构建失败：\n{fulls[-1].run.log_tail}")
+    if floors:
+        out["floor"] = bench.summarize(floors)
+    full = bench.best(fulls)
+    out["full"] = bench.summarize(fulls)
 
     if not args.no_browser and full.run.returncode == 0:
         try:

@@ -410,3 +410,17 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
     assert "改过的开头" in after[edited] and "改过的开头" not in before[edited]
     monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=False))
     assert after == generate()  # the same pages as without any cache
+
+
+def _build(wall: float, rss: int, rc: int = 0) -> bench.BuildResult:
+    run = bench.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=rss, max_process_rss=rss,
+                           returncode=rc, started=0.0, ended=wall)
+    return bench.BuildResult("full", 1000, run)
+
+
+def test_repeated_builds_keep_the_fastest_time_and_the_highest_memory():
+    runs = [_build(90.0, 700), _build(60.0, 500), _build(50.0, 900, rc=1)]
+    assert bench.best(runs).run.wall == 60.0  # a failed build never counts as fastest
+    out = bench.summarize(runs)
+    assert out["wall"] == 60.0 and out["walls"] == [90.0, 60.0, 50.0]
+    assert out["peak_tree_rss"] == 900

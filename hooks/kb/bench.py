@@ -262,6 +262,21 @@ class BuildResult:
     spans: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
+def best(results: list[BuildResult]) -> BuildResult:
+    """The fastest successful build of several (the least disturbed on a shared machine)."""
+    ok = [r for r in results if r.run.returncode == 0] or results
+    return min(ok, key=lambda r: r.run.wall)
+
+
+def summarize(results: list[BuildResult]) -> dict[str, Any]:
+    """The fastest build as a dict, with every wall time and the highest memory of all."""
+    out = run_to_dict(best(results))
+    out["walls"] = [r.run.wall for r in results]
+    out["peak_tree_rss"] = max(r.run.peak_tree_rss for r in results)
+    out["max_process_rss"] = max(r.run.max_process_rss for r in results)
+    return out
+
+
 def _mkdocs() -> str:
     return str(BIN / "mkdocs")
 
