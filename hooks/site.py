@@ -102,6 +102,11 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def on_post_page(output, page, config):
+    page.content = page.markdown = None  # written: free them (thousands of pages at scale)
+    return output
+
+
 def on_pre_build(config):
     build.clear_marker(Path(config.site_dir))
 

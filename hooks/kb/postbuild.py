@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kb import incremental, search
+from kb import incremental, memory, search
 from kb.model import KnowledgeBase
 from kb.official import downloads as official_downloads
 from kb.render import SiteSettings
@@ -25,5 +25,6 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         search.supersede()  # stop indexing the pages of the previous build
         incremental.BACKGROUND.submit(lambda: run(kb, settings, site_dir))
         return
+    memory.release()  # the pages are written: Pagefind should not run beside their memory
     for step in STEPS:
         step(kb, settings, site_dir)

@@ -26,10 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kb import memory
+
 ENV = "KB_TIMINGS"
 FIRST_EVENT = "on_config"
 LAST_EVENT = "on_post_build"
-PER_PAGE = "on_page"  # once per page: not wrapped (too many spans, overhead)
+PER_PAGE = ("on_page", "on_post_page")  # once per page: not wrapped (too many spans)
 _builds: list[list[dict[str, Any]]] = []
 
 
@@ -43,7 +45,8 @@ def _record(name: str, start: float, end: float) -> None:
     if name == FIRST_EVENT or not _builds:
         _builds.append([])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes, so far
-    _builds[-1].append({"name": name, "start": start, "end": end, "maxrss": peak})
+    _builds[-1].append({"name": name, "start": start, "end": end, "maxrss": peak,
+                        "rss": memory.resident_bytes()})
 
 
 def timed(name: str, func: Callable, on_done: Callable[[], None] | None = None) -> Callable:
