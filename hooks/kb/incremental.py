@@ -255,20 +255,21 @@ def report_key(report: Any, settings: Any, extras: Any) -> str | None:
 
 @dataclass
 class RenderCache:
-    """Rendered Markdown by key; entries not used by the last two builds are dropped."""
+    """Rendered parts (Markdown, HTML …) by key; entries not used by the last two builds
+    are dropped."""
 
-    current: dict[str, str] = field(default_factory=dict)
-    previous: dict[str, str] = field(default_factory=dict)
+    current: dict[str, Any] = field(default_factory=dict)
+    previous: dict[str, Any] = field(default_factory=dict)
     hits: int = 0
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Any:
         found = self.current.get(key)
         if found is None and key in self.previous:
             found = self.current[key] = self.previous.pop(key)
         self.hits += found is not None
         return found
 
-    def put(self, key: str, content: str) -> None:
+    def put(self, key: str, content: Any) -> None:
         self.current[key] = content
 
     def rotate(self) -> None:
@@ -276,6 +277,17 @@ class RenderCache:
 
 
 RENDERED = RenderCache()
+
+
+def cached(key: str | None, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it gave for ``key`` in a recent serve build (no key: no cache)."""
+    if key is None:
+        return make()
+    found = RENDERED.get(key)
+    if found is None:
+        found = make()
+        RENDERED.put(key, found)
+    return found
 
 
 def build_done(site_dir: str) -> None:

@@ -63,12 +63,10 @@ def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Repo
 
 def report_page(report: Report, settings: SiteSettings, extras: dict | None = None) -> GeneratedPage:
     src = report.src_uri
-    key = incremental.report_key(report, settings, extras)  # serve rebuilds reuse unchanged pages
-    content = incremental.RENDERED.get(key) if key else None
-    if content is None:
-        content = render("report.md.j2", r=report, src=src, settings=settings, x=extras or {})
-        if key:
-            incremental.RENDERED.put(key, content)
+    content = incremental.cached(  # serve rebuilds reuse unchanged pages
+        incremental.report_key(report, settings, extras),
+        lambda: render("report.md.j2", r=report, src=src, settings=settings, x=extras or {}),
+    )
     return GeneratedPage(src, content)
 
 

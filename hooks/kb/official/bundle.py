@@ -12,12 +12,14 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass
 
+from kb import incremental
 from kb.model import Campaign, Group, KnowledgeBase, Report
 from kb.official import prose
 from kb.official.document import Body, Heading, OfficialDocument, official_document
 from kb.render import GeneratedPage, SiteSettings, render
 
 INDEX = "print/index.md"
+BUNDLE_KEY = "bundle"  # report_key salt: a report's bundle part, not its page
 
 
 def bundle_src(campaign_id: str, group_id: str) -> str:
@@ -40,11 +42,7 @@ class Bundle:
 
     def documents(self) -> list[tuple[OfficialDocument, str]]:
         """Each report's document and its HTML."""
-        out = []
-        for report in self.reports:
-            doc = official_document(report)
-            out.append((doc, document_html(doc, report.unit.id)))
-        return out
+        return [report_document(report) for report in self.reports]
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,16 @@ def document_html(doc: OfficialDocument, prefix: str) -> str:
     parts = [HtmlPart(heading=p) if isinstance(p, Heading) else HtmlPart(html=_body_html(p))
              for p in doc.body]
     return render("official/document.html.j2", d=doc, prefix=prefix, parts=parts)
+
+
+def report_document(report: Report) -> tuple[OfficialDocument, str]:
+    """A report's official document and its HTML (serve rebuilds reuse unchanged ones)."""
+
+    def make() -> tuple[OfficialDocument, str]:
+        doc = official_document(report)
+        return doc, document_html(doc, report.unit.id)
+
+    return incremental.cached(incremental.report_key(report, BUNDLE_KEY, None), make)
 
 
 def bundles(kb: KnowledgeBase) -> list[Bundle]:
