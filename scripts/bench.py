@@ -43,6 +43,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="JSON 输出目录")
     parser.add_argument("--work", type=Path, help="临时目录（默认系统临时目录，结束后删除）")
     parser.add_argument("--keep", action="store_true", help="保留生成的数据和网站")
+    parser.add_argument("--from-json", type=Path, metavar="JSON",
+                        help="不测量，只从以前某次运行的 JSON 重新输出表格和性能页")
+    parser.add_argument("--page", type=Path, metavar="PATH",
+                        help="把结果写成网站的性能页（如 docs/performance.md），原始数据写在旁边的 .json")
     return parser.parse_args(argv)
 
 
@@ -112,8 +116,30 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
     return out
 
 
+def report(result: dict) -> None:
+    runs = {int(k): v for k, v in result["runs"].items()}
+    print(f"命令：{result['command']}\n")
+    print(bench.format_table(runs))
+    print()
+    print(bench.format_targets(bench.evaluate(runs)))
+
+
+def write_page(result: dict, page: Path) -> None:
+    """The 性能 page and its raw data (``page`` with ``.json``)."""
+    page.write_text(bench.results_page(result), encoding="utf-8")
+    page.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
+                                         encoding="utf-8")
+    log(f"性能页：{page}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.from_json is not None:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+        report(result)
+        if args.page is not None:
+            write_page(result, args.page)
+        return 0
     command = "scripts/bench.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -132,11 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     (args.out / "latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
-    runs = {int(k): v for k, v in result["runs"].items()}
-    print(f"命令：{result['command']}\n")
-    print(bench.format_table(runs))
-    print()
-    print(bench.format_targets(bench.evaluate(runs)))
+    if args.page is not None:
+        write_page(result, args.page)
+    report(result)
     print(f"\nJSON：{target_file.relative_to(REPO) if target_file.is_relative_to(REPO) else target_file}")
     failed = any(r.get("full", {}).get("returncode") for r in result["runs"].values())
     return 1 if failed else 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from kb import bench, incremental, synth, timings
 from kb.validate import load_and_validate
 
@@ -208,6 +209,32 @@ def test_table_has_one_column_per_size():
     assert "| 完整构建 / 地板 | 2.00× | — |" in lines
     assert "| 报告页平均 / 最大 | 30.0 KB / 60.0 KB | — |" in lines
     assert all(line.count("|") == 4 for line in lines)
+
+
+def _result(runs: dict[int, dict]) -> dict:
+    return {"command": "scripts/bench.py --units 1000 5000", "started": "20261128-010203",
+            "seed": 7, "machine": {"cpus": 2, "memory_bytes": 24 * bench.GB,
+                                   "load_average": [1.25, 1.0, 1.0], "python": "3.11.7"},
+            "runs": {str(n): r for n, r in runs.items()}}
+
+
+def test_results_page_shows_the_command_targets_and_table():
+    page = bench.results_page(_result(_runs(serve=3.5)))
+    assert page.startswith("---\ntitle: 性能\n---")
+    assert "`scripts/bench.py --units 1000 5000`" in page
+    assert 'make bench BENCH_ARGS="--units 1000 5000"' in page
+    assert "| N=1000 make serve 下修改一份报告到浏览器显示 | ≤ 3 秒 | 3.50 秒 | 未达到 |" in page
+    assert "| 构建时间 N=5000 / N=1000 | ≤ 5.5× | 5.20× | 达到 |" in page
+    assert "| | N = 1,000 | N = 5,000 |" in page
+    assert "开始时系统负载 1.2" in page
+
+
+def test_performance_page_is_the_one_its_json_gives():
+    """docs/performance.md is generated (scripts/bench.py --page), never edited by hand."""
+    page = ROOT / "docs" / "performance.md"
+    result = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    assert page.read_text(encoding="utf-8") == bench.results_page(result)
+    assert {"100", "1000", "5000"} <= set(result["runs"])
 
 
 def test_floor_nav_lists_the_campaign_pages():

@@ -559,6 +559,28 @@ def format_targets(targets: list[Target]) -> str:
     return "\n".join(lines)
 
 
+PAGE_TEMPLATE = "performance.md.j2"
+COMMAND = "scripts/bench.py"
+
+
+def results_page(result: dict[str, Any]) -> str:
+    """The 性能 page (docs/performance.md) of one benchmark run, from its JSON."""
+    from kb.render import render
+
+    runs = {int(k): v for k, v in result["runs"].items()}
+    command = result["command"]
+    return render(
+        PAGE_TEMPLATE,
+        command=command,
+        args=command.removeprefix(COMMAND).strip(),
+        started=result["started"],
+        seed=result["seed"],
+        machine=result["machine"],
+        table=format_table(runs),
+        targets=format_targets(evaluate(runs)),
+    )
+
+
 def machine() -> dict[str, Any]:
     import psutil
 
