@@ -113,6 +113,9 @@ def on_pre_build(config):
 
 def on_post_build(config):
     site_dir = Path(config.site_dir)
+    if incremental.QUICK.pending:  # quick serve build: the complete one follows and does this
+        incremental.build_done(config.site_dir)
+        return
     try:
         postbuild.run(_state["kb"], _state["settings"], site_dir,
                       background=incremental.state.rebuilding)
@@ -125,6 +128,7 @@ def on_post_build(config):
 def on_serve(server, config, builder):
     server.watch(str(_state["data_dir"]))
     server.watch(str(Path(__file__).resolve().parent / "templates"))
+    server.watch(incremental.QUICK.watch_folder())  # quick builds ask for the complete one
     return server
 
 

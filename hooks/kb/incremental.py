@@ -30,10 +30,13 @@ All of this is used only while serving (:data:`state` ``.serving``, set from
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,6 +129,7 @@ class LoadCache:
     raw: Any = None
     problems: list[Problem] = field(default_factory=list)
     last_mode: str = ""  # "full" | "partial:<n>" | "cached", for tests and timings
+    changed: list[str] = field(default_factory=list)  # report files of the last partial run
     shared_key: str = ""  # digest of every non-report data file and every page template
 
     def load(self, data_dir: Path, validate: Any) -> tuple[Any, list[Problem]]:
@@ -144,11 +148,19 @@ class LoadCache:
             raw, problems = self._merge(data_dir, changed, validate)
             self.last_mode = f"partial:{len(changed)}"
         self.data_dir, self.stamps, self.raw, self.problems = data_dir, now, raw, problems
+        self.changed = changed or []
         self.shared_key = signature(
             sorted((p, st) for p, st in now.items() if not is_report_file(data_dir, p)),
             sorted(stamps(TEMPLATES_DIR).items()),
         )
         return raw, problems
+
+    def changed_sources(self) -> set[str]:
+        """``Report.source`` of each report file changed in the last partial run."""
+        if self.data_dir is None:
+            return set()
+        root = self.data_dir.parent
+        return {Path(os.path.relpath(p, root)).as_posix() for p in self.changed}
 
     def report_stamp(self, source: str) -> Stamp | None:
         """Stamp of a report file given as ``Report.source`` (relative to the data's parent)."""
@@ -293,8 +305,84 @@ def cached(key: str | None, make: Callable[[], Any]) -> Any:
 def build_done(site_dir: str) -> None:
     """A build of ``site_dir`` finished (called last in ``on_post_build``)."""
     PAGES.commit(site_dir)
-    RENDERED.rotate()
+    if QUICK.pending:  # the complete build follows and still needs every cached entry
+        QUICK.request_follow_up()
+    else:
+        RENDERED.rotate()
     state.builds += 1
+
+
+# ---------------------------------------------------------------------------------------
+# Quick rebuilds: the edited report first, everything it feeds right after
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuickRebuild:
+    """Edit → browser in two builds, like the fast render mode of other site generators.
+
+    When only report files changed, the *quick* build regenerates just those reports'
+    pages and reuses every other page of the last complete build as it was (MkDocs'
+    dirty build then renders only the edited pages), so the browser shows the edit at
+    once. What the edit also feeds — campaign tables, guidance-group views, print
+    bundles, copy detection of the other reports, the search index, Word files — comes
+    with a *complete* build that the quick one asks for when it ends, by writing a file
+    into a folder the server watches (:meth:`request_follow_up`). The complete build
+    produces exactly the pages a plain build would (tests compare them).
+    """
+
+    pages: list[Any] | None = None  # GeneratedPage list of the last complete build
+    extras: dict[str, dict] = field(default_factory=dict)  # report extras it used
+    pending: bool = False  # this build is quick: a complete one must follow
+    trigger_dir: str | None = None  # watched by the server (set in on_serve)
+    requests: int = 0
+    since: set[str] = field(default_factory=set)  # reports edited since the complete build
+
+    def usable(self) -> bool:
+        return (state.rebuilding and self.trigger_dir is not None and self.pages is not None
+                and LOADS.last_mode.startswith("partial:"))
+
+    def remember(self, pages: list[Any], extras: dict[str, dict]) -> None:
+        """A complete generation while serving: the base of the next quick build."""
+        if state.serving:
+            self.pages, self.extras, self.pending = list(pages), dict(extras), False
+            self.since = set()
+
+    def keep_extras(self, extras: dict[str, dict]) -> None:
+        if state.serving:
+            self.extras = extras
+
+    def quick_pages(self, reports: list[Any], render_report: Callable[[Any, dict | None], Any],
+                    ) -> list[Any] | None:
+        """The last complete pages with the changed reports' pages made again, or None
+        when a quick build cannot stand in (not serving, another kind of change …)."""
+        if not self.usable():
+            return None
+        changed = self.since | LOADS.changed_sources()  # earlier quick edits stay in
+        fresh = {r.src_uri: r for r in reports if r.source in changed}
+        known = {p.src_uri for p in self.pages or ()}
+        if len(fresh) != len(changed) or not fresh.keys() <= known:
+            return None
+        self.pending, self.since = True, changed
+        return [render_report(fresh[p.src_uri], self.extras.get(fresh[p.src_uri].id))
+                if p.src_uri in fresh else p for p in self.pages or ()]
+
+    def request_follow_up(self) -> None:
+        """Ask the server for the complete build (a file event in the watched folder)."""
+        if self.trigger_dir is None:
+            return
+        self.requests += 1
+        Path(self.trigger_dir, "rebuild").write_text(str(self.requests), encoding="ascii")
+
+    def watch_folder(self) -> str:
+        """The folder to hand to ``server.watch`` (made once per process)."""
+        if self.trigger_dir is None:
+            self.trigger_dir = tempfile.mkdtemp(prefix="kb-serve-")
+            atexit.register(shutil.rmtree, self.trigger_dir, True)
+        return self.trigger_dir
+
+
+QUICK = QuickRebuild()
 
 
 # ---------------------------------------------------------------------------------------

@@ -156,6 +156,7 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
     pages += [campaign_page(kb, c, reports) for c, reports in campaigns]
     extras = report_extras(kb, settings)
     pages += [report_page(r, settings, extras.get(r.id)) for r in kb.reports]
+    incremental.QUICK.keep_extras(extras)  # a quick serve rebuild reuses them
     return pages
 
 
@@ -168,7 +169,13 @@ def campaign_nav(kb: KnowledgeBase) -> list[str]:
 
 
 def generate_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+    """Every generated page; under ``make serve`` an edit of reports alone first gets a
+    quick build (:class:`kb.incremental.QuickRebuild`)."""
+    quick = incremental.QUICK.quick_pages(kb.reports, lambda r, x: report_page(r, settings, x))
+    if quick is not None:
+        return quick
     pages: list[GeneratedPage] = []
     for produce in PRODUCERS:
         pages.extend(produce(kb, settings))
+    incremental.QUICK.remember(pages, incremental.QUICK.extras)
     return pages

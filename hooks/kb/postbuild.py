@@ -25,6 +25,7 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         search.supersede()  # stop indexing the pages of the previous build
         incremental.BACKGROUND.submit(lambda: run(kb, settings, site_dir))
         return
-    memory.release()  # the pages are written: Pagefind should not run beside their memory
+    if not incremental.state.serving:  # the pages are written: Pagefind should not run beside them
+        memory.release()
     for step in STEPS:
         step(kb, settings, site_dir)
