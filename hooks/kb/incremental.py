@@ -1,6 +1,6 @@
 """Fast rebuilds under ``mkdocs serve --dirty``: do again only what an edit changed.
 
-Two caches live here, in the ``kb`` package, because MkDocs re-executes ``hooks/site.py``
+These caches live here, in the ``kb`` package, because MkDocs re-executes ``hooks/site.py``
 on every rebuild while imported packages stay loaded:
 
 * :class:`LoadCache` — load + validate. It remembers the stamp (mtime, size) of every
@@ -9,7 +9,8 @@ on every rebuild while imported packages stay loaded:
   does) and merged into the previous result; any other change (a campaign, the units,
   a schema, a file added or removed) validates everything again. Report checks depend
   only on the report and the shared files, so the merged result equals a full run.
-* :class:`RenderCache` — the Markdown of each report page, reused when the report file,
+* :class:`RenderCache` — the Markdown of each report page (and its part of the print
+  bundle), reused when the report file,
   every shared data file, the templates, the settings and the page's extras are the
   same as when it was rendered (report pages are the bulk of the Jinja work).
 * :class:`PageCache` — the Markdown of every generated page by content hash, per site
@@ -18,8 +19,12 @@ on every rebuild while imported packages stay loaded:
   there is "unchanged", and MkDocs' ``--dirty`` build skips rendering it; an unchanged
   page that is in the nav still gets its title from its front matter, so the nav of
   the pages that are rendered stays right.
+* :class:`QuickRebuild` — when only reports changed, a *quick* build regenerates just
+  their pages and reuses every other page of the last complete build; the complete
+  build (views, bundles, copy detection, search, Word files) follows at once, asked for
+  through a folder the server watches.
 
-A third saving: on a serve *re*build the post-build steps (search index, Word files)
+A further saving: on a serve *re*build the post-build steps (search index, Word files)
 run on a :class:`Background` worker after the pages are written, so the browser reloads
 as soon as the edited page is there; the index follows a few seconds later. The first
 build of ``mkdocs serve`` and every ``mkdocs build`` run them before returning.
