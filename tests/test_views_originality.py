@@ -1,6 +1,8 @@
 """Copy detection (原创度): constructed reports with known copied shares, the rules (source
-order, own earlier texts, fixed terms, punctuation), determinism across processes, and the
-example site's numbers against an independent brute-force count over the data files."""
+order, own earlier texts, fixed terms, punctuation), determinism across processes, the
+vectorised module against the sequential oracle (tests/originality_reference.py) on many
+random corpora, the shingle hash against its formula, and the example site's numbers
+against an independent brute-force count over the data files."""
 
 from __future__ import annotations
 
@@ -13,11 +15,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
+import originality_reference
 from conftest import DATA, HOOKS
-from kb.views.originality import FIXED_TERMS, SHINGLE, TEMPLATE, Document, analyse
+from kb.views.originality import (
+    FIXED_TERMS,
+    SHINGLE,
+    TEMPLATE,
+    Document,
+    _hash_order,
+    analyse,
+    code_points,
+    window_hashes,
+)
 
 TEMPLATE_TEXT = (DATA / "template" / "report-template-2023.txt").read_text(encoding="utf-8")
 
@@ -282,3 +295,170 @@ def test_shipped_copy_of_the_template_is_flagged(built_site: Path, expected: dic
     cid, unit = worst.split("/")
     page = (built_site / "reports" / cid / unit / "index.html").read_text(encoding="utf-8")
     assert "重复较多" in page[page.index('id="originality"'):][:3000]
+
+
+# --- the vectorised module against the sequential oracle ----------------------------------
+
+MARKS = ["，", "。", "、", "；", "：", " ", "\n", "**", "- ", "（", "）", "“", "”", "_", "## "]
+EXTRA_TERMS = ["主题教育", "调查研究、推动发展", "检视整改"]
+
+
+def disguise(rng: random.Random, text: str) -> str:
+    """``text`` with punctuation, spaces and Markdown marks strewn in (they do not count)."""
+    out = []
+    for ch in text:
+        out.append(ch)
+        if rng.random() < 0.1:
+            out.append(rng.choice(MARKS))
+    return "".join(out)
+
+
+def random_corpus(seed: int, alphabet: str) -> tuple[list[Document], str, list[str]]:
+    """Reports in writing order, a template and fixed terms, all drawn from ``seed``.
+
+    Reports mix fresh text, passages of the template and of earlier reports (of the same
+    unit or another, with or without new punctuation), whole earlier reports, fixed terms,
+    bare punctuation, short and empty texts.
+    """
+    rng = random.Random(seed)
+    template = rng.choice(["", TEMPLATE_TEXT[: rng.randint(0, 2000)],
+                           "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))])
+    terms = rng.sample([*FIXED_TERMS, *EXTRA_TERMS], rng.randint(0, 6))
+    units = [f"unit-{i}" for i in range(rng.randint(1, 4))]
+    earlier = [template] if template else []
+    docs = []
+    for i in range(rng.randint(0, 14)):
+        pieces = []
+        for _ in range(rng.randint(0, 9)):
+            kind = rng.random()
+            if kind < 0.35 and earlier:
+                source = rng.choice(earlier)
+                start = rng.randint(0, len(source))
+                passage = source[start: start + rng.randint(1, 150)]
+                pieces.append(disguise(rng, passage) if rng.random() < 0.5 else passage)
+            elif kind < 0.42 and earlier:
+                pieces.append(rng.choice(earlier))
+            elif kind < 0.55:
+                pieces.append(rng.choice([*terms, *FIXED_TERMS]))
+            elif kind < 0.62:
+                pieces.append("".join(rng.choices(MARKS, k=rng.randint(1, 5))))
+            else:
+                pieces.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))))
+        text = "".join(pieces)
+        if rng.random() < 0.08:
+            text = rng.choice(["", "。", text[:SHINGLE - 1], text[:SHINGLE]])
+        docs.append(Document(f"c/{i}", rng.choice(units), text))
+        earlier.append(text)
+    return docs, template, terms
+
+
+def compare_with_oracle(seeds: range, alphabet: str, **options: int) -> list:
+    """Assert the module equals the oracle on every corpus; return all the results."""
+    seen = []
+    for seed in seeds:
+        docs, template, terms = random_corpus(seed, alphabet)
+        got = analyse(docs, template, terms, **options)
+        want = originality_reference.analyse(docs, template, terms, **options)
+        assert list(got) == list(want), seed
+        for doc_id, result in want.items():
+            assert got[doc_id] == result, (seed, doc_id)
+        seen += want.values()
+    return seen
+
+
+def assert_corpora_exercise_the_rules(results: list) -> None:
+    """The comparison is only worth something if the corpora hit every case."""
+    assert sum(r.from_template for r in results) > 0
+    assert sum(r.from_documents for r in results) > 0
+    assert any(len(r.sources) >= 2 for r in results)
+    assert any(r.from_template and r.from_documents for r in results)
+    assert any(r.chars and not r.copied for r in results)
+    assert any(r.chars == 0 for r in results)
+    assert any(p.text != kept(p.text) for r in results for p in r.passages)
+
+
+@pytest.mark.parametrize("stride", [1, 4, SHINGLE])
+@pytest.mark.parametrize("seeds", [range(0, 40), range(40, 80)], ids=["seeds0-39", "seeds40-79"])
+def test_module_equals_the_sequential_oracle(stride: int, seeds: range) -> None:
+    results = compare_with_oracle(seeds, kept(ORIGINAL), stride=stride)
+    assert_corpora_exercise_the_rules(results)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_module_equals_the_oracle_with_short_shingles_over_few_letters(n: int) -> None:
+    """Two or three letters and short shingles: most shingles have many owners, so the
+    first owner and the first owner of another unit are both exercised at every step."""
+    for stride in range(1, n + 1):
+        results = compare_with_oracle(range(30), "甲乙" if n == 2 else "甲乙丙", n=n,
+                                      stride=stride, passages=5)
+        assert sum(r.from_documents for r in results) > 0
+
+
+@pytest.mark.parametrize("stride", [1, 3])
+def test_module_equals_the_oracle_in_tiny_batches_and_buckets(monkeypatch: pytest.MonkeyPatch,
+                                                              stride: int) -> None:
+    """Many batches, hash buckets and picks, as a large corpus would have."""
+    module = sys.modules[analyse.__module__]  # kb.views.originality is also a function's name
+    monkeypatch.setattr(module, "BATCH", 50)
+    monkeypatch.setattr(module, "BUCKET", 16)
+    monkeypatch.setattr(module, "PICK", 64)
+    results = compare_with_oracle(range(25), kept(ORIGINAL), stride=stride)
+    assert_corpora_exercise_the_rules(results)
+
+
+# --- the shingle hash --------------------------------------------------------------------
+
+MASK = (1 << 64) - 1
+
+
+def splitmix(z: int) -> int:
+    z ^= z >> 30
+    z = z * 0xBF58476D1CE4E5B9 & MASK
+    z ^= z >> 27
+    z = z * 0x94D049BB133111EB & MASK
+    return z ^ z >> 31
+
+
+def formula(text: str, n: int) -> list[int]:
+    """The documented hash, in Python integers: mix(Σ x[j]·B^(n-1-j)), x = mix(c + GAMMA)."""
+    x = [splitmix(ord(c) + 0x9E3779B97F4A7C15 & MASK) for c in text]
+    out = []
+    for i in range(len(text) - n + 1):
+        h = 0
+        for j in range(n):
+            h = h * 0xD6E8FEB86659FD93 + x[i + j] & MASK
+        out.append(splitmix(h))
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, SHINGLE, 16, 31])
+def test_window_hashes_follow_the_formula_on_every_platform(n: int) -> None:
+    rng = random.Random(n)
+    letters = kept(ORIGINAL) + "abcXYZ019\U0002000b\U00030000"  # beyond the BMP too
+    for length in [0, n - 1, n, n + 1, 50, 200]:
+        text = "".join(rng.choice(letters) for _ in range(max(length, 0)))
+        assert window_hashes(code_points(text), n).tolist() == formula(text, n)
+
+
+PINNED = ["940f82bdbd919ad5", "7bfdd5a084635d14", "a0c543f2181f98fc", "b7a14673fdf0658f"]
+
+
+def test_window_hashes_are_pinned() -> None:
+    """Fixed values: a change of constants or byte order would show here."""
+    got = window_hashes(code_points("主题教育自查评估报告知识库原创度"), SHINGLE).tolist()
+    assert got == formula("主题教育自查评估报告知识库原创度", SHINGLE)
+    assert [f"{h:016x}" for h in got] == PINNED
+
+
+def test_hash_order_sorts_hashes_that_share_their_high_bits() -> None:
+    """The fast order packs each hash's low bits with its index; hashes equal above those
+    bits must still come out sorted (a rare case with real hashes, forced here)."""
+    rng = np.random.default_rng(3)
+    for size in [0, 1, 2, 5, 64, 1000]:
+        high = rng.integers(0, 3, size).astype(np.uint64) << np.uint64(40)
+        low = rng.integers(0, 1 << 12, size).astype(np.uint64)  # below the index bits
+        key = high | low
+        order, ordered = _hash_order(key.copy())
+        assert ordered.tolist() == sorted(key.tolist())
+        assert key[order].tolist() == ordered.tolist()
+        assert sorted(order.tolist()) == list(range(size))

@@ -8,29 +8,48 @@ as copied nor as original. A character is *copied* when it lies in a run of at l
 :data:`SHINGLE` characters that also occurs in the official template or in a report of
 another unit written earlier (the caller gives the documents in writing order).
 
-The work is linear in the total text, with no comparison of pairs of reports: one hash
-index maps every shingle (character n-gram) of the template and of the reports already
-seen to its first owner, and every shingle of a report is looked up once. The result is
-exact. For very large corpora ``stride`` > 1 indexes only every stride-th shingle of a
-report (the index shrinks by that factor): a passage of ``SHINGLE + stride - 1`` or more
+The work is linear in the total text, with no comparison of pairs of reports and no
+Python object per shingle. Owners are numbered in writing order (the template first).
+Every shingle (character n-gram) becomes one 64-bit hash in a numpy array per batch of
+documents (9 bytes a shingle with its bucket number; the other arrays are per batch, per
+bucket or per report). The hashes are split into buckets by their high bits and one bucket
+is sorted at a time: for each hash value h, F(h) is its first owner and O(h) its first
+owner of a unit other than F(h)'s. A shingle h of the report of owner k and unit u comes
+from F(h), or from O(h) when F(h) is u's own text, provided that source was written before
+k. This is exactly what checking the reports one by one against an index of all earlier
+text gives (tests/originality_reference.py is that sequential version, kept as the test
+oracle). Runs of copied characters are then merged report by report.
+For very large corpora ``stride`` > 1 indexes only every stride-th shingle of a report
+(every shingle of the template is indexed): a passage of ``SHINGLE + stride - 1`` or more
 characters copied from an earlier report is still found, whole except at most
 ``stride - 1`` characters at either end; shorter shared phrases may be missed.
-Shingles are compared as strings (never by hash value), so results do not depend on the
-process or platform.
+
+Shingles are compared by hash value: a polynomial over the code points (each first mixed to
+64 pseudo-random bits), with fixed constants and explicit little-endian decoding, finished
+by the splitmix64 finaliser — never Python's ``hash()`` — so results do not depend on the
+process, PYTHONHASHSEED or platform. Two different shingles with the same hash would be
+taken as the same text; taking the hash values as random, the chance that a corpus of N
+distinct shingles holds any such pair is about N²/2⁶⁵: 1 in 3 million for the 3.4 million
+distinct shingles of 1,000 synthetic reports, 1 in 130,000 for the 17 million of 5,000.
+Each such pair could miscount at most ``SHINGLE`` characters of a report.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from functools import cache, cached_property
+
+import numpy as np
 
 SHINGLE = 13  # characters; shorter common phrases are not counted as copying
 STRIDE = 1  # index every shingle (exact); see the module docstring for larger strides
 PASSAGES = 3  # longest copied passages kept per report
 TEMPLATE = "template"
+BATCH = 1 << 19  # characters of text hashed at a time (bounds the temporary arrays)
+BUCKET = 1 << 17  # shingles sorted at a time, roughly (sets the number of hash buckets)
+PICK = 1 << 20  # shingles picked from the batches at a time, roughly
 
 # Official formulations that reports are expected to use verbatim (not copying).
 FIXED_TERMS: tuple[str, ...] = (
@@ -45,8 +64,22 @@ FIXED_TERMS: tuple[str, ...] = (
     "全面从严治党",
 )
 
-_KEPT = re.compile(r"[^\W_]+")
 _DROPPED = re.compile(r"[\W_]+")
+_CODE_POINTS = 0x110000
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text``, one per string index (uint32; lone surrogates kept)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+@cache
+def _kept() -> np.ndarray:
+    """``_kept()[c]``: code point ``c`` is kept (letter, digit, Chinese character), per ``_DROPPED``."""
+    every = np.arange(_CODE_POINTS, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(_CODE_POINTS, dtype=bool)
+    table[code_points(_DROPPED.sub("", every))] = True
+    return table
 
 
 @dataclass(frozen=True)
@@ -91,23 +124,19 @@ class Normalised:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        self.text = _DROPPED.sub("", original)
-        self._norm_starts: list[int] = []
-        self._orig_starts: list[int] = []
 
-    def _orig(self, pos: int) -> int:
-        if not self._norm_starts:
-            length = 0
-            for m in _KEPT.finditer(self.original):
-                self._norm_starts.append(length)
-                self._orig_starts.append(m.start())
-                length += m.end() - m.start()
-        k = bisect.bisect_right(self._norm_starts, pos) - 1
-        return self._orig_starts[k] + pos - self._norm_starts[k]
+    @cached_property
+    def text(self) -> str:
+        return _DROPPED.sub("", self.original)
+
+    @cached_property
+    def _where(self) -> np.ndarray:
+        """The index in the original of every kept character."""
+        return np.flatnonzero(_kept()[code_points(self.original)])
 
     def original_span(self, start: int, end: int) -> str:
         """The original wording (with punctuation) of kept characters [start, end)."""
-        return self.original[self._orig(start): self._orig(end - 1) + 1]
+        return self.original[int(self._where[start]): int(self._where[end - 1]) + 1]
 
 
 def normalise(text: str) -> Normalised:
@@ -123,105 +152,351 @@ def fixed_terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(t) for t in alternatives))
 
 
-def segments(text: str, fixed: re.Pattern[str] | None) -> list[tuple[int, int]]:
-    """Spans of ``text`` between fixed terms."""
-    spans, pos = [], 0
+def segments(text: str, fixed: re.Pattern[str] | None, start: int = 0,
+             end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of ``text[start:end]`` between fixed terms (counted from ``start``)."""
+    end = len(text) if end is None else end
+    spans, pos = [], start
     if fixed is not None:
-        for m in fixed.finditer(text):
+        for m in fixed.finditer(text, start, end):
             if m.start() > pos:
-                spans.append((pos, m.start()))
+                spans.append((pos - start, m.start() - start))
             pos = m.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
+    if pos < end:
+        spans.append((pos - start, end - start))
     return spans
 
 
-def _shingles(text: str, start: int, end: int, n: int) -> list[str]:
-    return [text[i:i + n] for i in range(start, end - n + 1)]
+# --- shingle hashes ------------------------------------------------------------------------
+
+_U64 = np.uint64
+_GAMMA = _U64(0x9E3779B97F4A7C15)  # splitmix64 increment: no code point maps to 0
+_BASE = _U64(0xD6E8FEB86659FD93)  # odd multiplier of the polynomial (wraps modulo 2**64)
 
 
-class Index:
-    """``shingle -> first owner``, plus the first owner from another unit when it differs.
+def _mix(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser, in place: a bijection of uint64 that spreads every bit."""
+    x ^= x >> _U64(30)
+    x *= _U64(0xBF58476D1CE4E5B9)
+    x ^= x >> _U64(27)
+    x *= _U64(0x94D049BB133111EB)
+    x ^= x >> _U64(31)
+    return x
 
-    Owners are numbered from 1 (0 is never used, so owner numbers are all true).
+
+def _power(k: int) -> np.uint64:
+    return _U64(pow(int(_BASE), k, 1 << 64))
+
+
+def window_hashes(code: np.ndarray, n: int) -> np.ndarray:
+    """The 64-bit hash of every window of ``n`` code points (``code.size - n + 1`` of them).
+
+    With ``x = mix(c + GAMMA)`` for each code point ``c``, a window's hash is
+    ``mix(x[0]·B^(n-1) + x[1]·B^(n-2) + … + x[n-1])`` modulo 2**64 (``mix``: the
+    splitmix64 finaliser), the same on every process and platform. The polynomial of a
+    window is built from those of shorter windows (lengths 1, 2, 4, 8, …), a few array
+    passes instead of ``n``; uint64 array arithmetic wraps without warnings.
+    """
+    count = code.size - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    x = code.astype(np.uint64)
+    x += _GAMMA
+    power, length = _mix(x), 1  # hashes of windows of ``length`` code points
+    done, width = None, 0  # hashes of the first ``width`` code points of each window
+    left = n
+    while True:
+        if left & 1:
+            if done is None:
+                done, width = power, length
+            else:
+                done = done[:code.size - width - length + 1] * _power(length)
+                done += power[width:width + done.size]
+                width += length
+        left >>= 1
+        if not left:
+            break
+        power = power[:power.size - length] * _power(length) + power[length:]
+        length *= 2
+    return _mix(done)
+
+
+# --- shingles of a batch of documents ------------------------------------------------------
+
+@dataclass
+class _Batch:
+    """The shingles of consecutive owners, in order: owner by owner, span by span.
+
+    ``values`` holds each shingle's hash until its bucket is resolved, then the owner it
+    was copied from (0: not copied). Spans without shingles are left out of ``span_*``.
     """
 
-    def __init__(self) -> None:
-        self.first: dict[str, int] = {}
-        self.other: dict[str, int] = {}
-        self.units: list[str | None] = [None]  # owner -> unit (None: the template)
-        self.ids: list[str] = [""]
+    first_owner: int
+    template: bool
+    values: np.ndarray  # uint64, one per shingle
+    owner_starts: np.ndarray  # int64: first shingle of each owner, then the total
+    span_starts: np.ndarray  # int64: first shingle of each span
+    span_pos: np.ndarray  # int64: its first character in the owner's normalised text
+    span_owner: np.ndarray  # int64: its owner's index in the batch
+    buckets: np.ndarray | None = None  # uint8: bucket of each shingle (None: one bucket)
 
-    def add_owner(self, doc_id: str, unit: str | None) -> int:
-        self.ids.append(doc_id)
-        self.units.append(unit)
-        return len(self.ids) - 1
+    def select(self, first: int, count: int) -> tuple[np.ndarray, list[int]]:
+        """The shingles of buckets ``first`` to ``first + count - 1``, bucket after bucket,
+        and where each bucket starts among them (then their number)."""
+        if self.buckets is None:
+            return np.arange(self.values.size), [0, self.values.size]
+        shingles = np.flatnonzero((self.buckets >= first) & (self.buckets < first + count))
+        bucket = self.buckets[shingles] - np.uint8(first)
+        shingles = shingles[np.argsort(bucket, kind="stable")]  # a radix sort of bytes
+        cuts = [0, *np.cumsum(np.bincount(bucket, minlength=count)).tolist()]
+        return shingles, cuts
 
-    def add(self, keys: Iterable[str], owner: int) -> None:
-        first, other, units = self.first, self.other, self.units
-        unit = units[owner]
-        for key in keys:
-            prev = first.setdefault(key, owner)
-            if prev != owner and units[prev] is not None and units[prev] != unit:
-                other.setdefault(key, owner)
+    def owners(self, shingles: np.ndarray) -> np.ndarray:
+        local = np.searchsorted(self.owner_starts, shingles, side="right") - 1
+        return (local + self.first_owner).astype(np.int32)
 
-    def source(self, key: str, unit: str) -> int | None:
-        """The earliest owner of ``key`` that is not ``unit`` itself."""
-        owner = self.first.get(key)
-        if owner is None or self.units[owner] != unit:
-            return owner
-        return self.other.get(key)
+    def spans(self, shingles: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.span_starts, shingles, side="right") - 1
 
+
+def _batch(texts: list[str], first_owner: int, template: bool, fixed: re.Pattern[str] | None,
+           n: int) -> tuple[_Batch, list[int]]:
+    """The shingles of consecutive owners' texts, and the counted characters of each."""
+    code = code_points("".join(texts))
+    kept = _kept()[code]
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)  # of each text, in the kept characters
+    np.cumsum([len(t) for t in texts], out=bounds[1:])
+    before = np.zeros(code.size + 1, dtype=np.int64)
+    np.cumsum(kept, out=before[1:])
+    bounds = before[bounds].tolist()
+    code = code[kept]
+    del kept, before
+    joined = "" if fixed is None else code.tobytes().decode("utf-32-le", "surrogatepass")
+    chars: list[int] = []
+    starts, lengths, pos, owner, per_owner = [], [], [], [], []
+    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        spans = segments(joined, fixed, a, b)
+        chars.append(sum(e - s for s, e in spans))
+        spans = [(s, e) for s, e in spans if e - s >= n]
+        starts += [a + s for s, _ in spans]
+        lengths += [e - s - n + 1 for s, e in spans]
+        pos += [s for s, _ in spans]
+        owner += [i] * len(spans)
+        per_owner.append(sum(lengths[len(lengths) - len(spans):]))
+    hashes = window_hashes(code, n)
+    span_starts = np.array(starts, dtype=np.int64)  # in the joined text, then in the shingles
+    counts = np.array(lengths, dtype=np.int64)
+    keep = np.zeros(hashes.size + 1, dtype=np.int8)
+    keep[span_starts] = 1
+    keep[span_starts + counts] -= 1  # ranges are disjoint: the ends are distinct
+    values = hashes[np.cumsum(keep[:-1], dtype=np.int8).astype(bool)]
+    del hashes, keep
+    span_starts[:1] = 0
+    np.cumsum(counts[:-1], out=span_starts[1:])
+    owner_starts = np.zeros(len(per_owner) + 1, dtype=np.int64)
+    np.cumsum(per_owner, out=owner_starts[1:])
+    batch = _Batch(first_owner, template, values, owner_starts, span_starts,
+                   np.array(pos, dtype=np.int64), np.array(owner, dtype=np.int64))
+    return batch, chars
+
+
+# --- owners, bucket by bucket --------------------------------------------------------------
+
+_NONE = np.iinfo(np.int32).max  # no owner (owners are int32: up to 2**31 - 2 documents)
+_TEMPLATE_UNIT = -1
+
+
+def _hash_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order that sorts ``key`` (as ``np.argsort``), and ``key`` sorted.
+
+    Sorting values is several times faster than sorting indices, so each hash has its low
+    bits replaced by its index and these values are sorted. Hashes that agree above those
+    bits but differ below (rare) may then be out of order: only their groups are re-sorted.
+    """
+    bits = max(1, key.size.bit_length())
+    low = _U64((1 << bits) - 1)
+    packed = key & ~low
+    packed |= np.arange(key.size, dtype=np.uint64)
+    packed.sort()
+    order = (packed & low).astype(np.int64)
+    key = key[order]
+    wrong = np.flatnonzero(key[1:] < key[:-1])
+    if wrong.size:
+        packed >>= _U64(bits)  # the high bits that were sorted
+        bounds = np.concatenate(([0], np.flatnonzero(packed[1:] != packed[:-1]) + 1, [key.size]))
+        for g in np.unique(np.searchsorted(bounds, wrong, side="right") - 1).tolist():
+            a, b = int(bounds[g]), int(bounds[g + 1])
+            fix = np.argsort(key[a:b], kind="stable")
+            order[a:b] = order[a:b][fix]
+            key[a:b] = key[a:b][fix]
+    return order, key
+
+
+def _sources(key: np.ndarray, owner: np.ndarray, indexed: np.ndarray | None,
+             units: np.ndarray) -> np.ndarray:
+    """For each shingle (hash ``key`` of ``owner``), the earlier owner it was copied from, or 0.
+
+    ``indexed`` marks the shingles earlier text is compared with (None: all; with stride > 1
+    not the unsampled report shingles). Sorting by hash groups equal shingles; F is the first
+    indexed owner of a group and O the first of another unit than F's. A shingle comes from
+    F, or from O when F is its own unit, if that was written before.
+    ``units[-1]`` belongs to no owner: it stands for "no F".
+    """
+    order, key = _hash_order(key)
+    owner = owner[order]
+    new = np.empty(key.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    del key, new
+    sizes = np.diff(starts, append=owner.size)
+    if indexed is None:
+        listed = owner
+        first = np.minimum.reduceat(owner, starts)
+        first_unit = units[first]
+    else:
+        listed = np.where(indexed[order], owner, _NONE)
+        first = np.minimum.reduceat(listed, starts)
+        first_unit = units[np.minimum(first, units.size - 1)]
+    own_unit = units[owner]
+    first_unit = np.repeat(first_unit, sizes)
+    other_unit = own_unit != first_unit
+    other = np.where(other_unit, listed, _NONE)
+    other = np.minimum.reduceat(other, starts)
+    source = np.where(other_unit, np.repeat(first, sizes), np.repeat(other, sizes))
+    source[source >= owner] = 0
+    out = np.empty_like(source)
+    out[order] = source
+    return out
+
+
+def _resolve_buckets(batches: list[_Batch], first: int, count: int, units: np.ndarray,
+                     stride: int) -> None:
+    """Replace the hashes of some buckets by the owner each shingle was copied from.
+
+    The shingles of these buckets are picked from every batch in one pass; each bucket is
+    then resolved on its own.
+    """
+    picked, keys, owners, indexed, cuts = [], [], [], [], []
+    for batch in batches:
+        shingles, bounds = batch.select(first, count)
+        picked.append(shingles)
+        cuts.append(bounds)
+        keys.append(batch.values[shingles])
+        owners.append(batch.owners(shingles))
+        if stride > 1 and batch.template:
+            indexed.append(np.ones(shingles.size, dtype=bool))
+        elif stride > 1:
+            spans = batch.spans(shingles)
+            indexed.append((shingles - batch.span_starts[spans]) % stride == 0)
+    sources = [np.empty(s.size, dtype=np.int32) for s in picked]
+    for j in range(count):
+        parts = [slice(c[j], c[j + 1]) for c in cuts]
+        if not any(p.stop > p.start for p in parts):
+            continue
+        found = _sources(np.concatenate([k[p] for k, p in zip(keys, parts, strict=True)]),
+                         np.concatenate([o[p] for o, p in zip(owners, parts, strict=True)]),
+                         np.concatenate([x[p] for x, p in zip(indexed, parts, strict=True)])
+                         if indexed else None, units)
+        at = 0
+        for s, p in zip(sources, parts, strict=True):
+            s[p] = found[at:at + p.stop - p.start]
+            at += p.stop - p.start
+    for batch, shingles, s in zip(batches, picked, sources, strict=True):
+        batch.values[shingles] = s
+
+
+def _resolve(batches: list[_Batch], units: np.ndarray, stride: int) -> None:
+    """Replace every hash by the owner the shingle was copied from (0: not copied).
+
+    The hashes are split by their high bits into about ``BUCKET`` per bucket (at most 256)
+    and each bucket is sorted on its own; the buckets are picked ``PICK`` shingles at a time.
+    """
+    total = sum(b.values.size for b in batches)
+    if not total:
+        return
+    bits = min(8, max(0, (total - 1) // BUCKET).bit_length())
+    if bits:
+        for b in batches:
+            b.buckets = (b.values >> _U64(64 - bits)).astype(np.uint8)
+    buckets = 1 << bits
+    count = 1 << min(bits, max(0, (buckets * PICK // max(total, 1)).bit_length() - 1))
+    for first in range(0, buckets, count):
+        _resolve_buckets(batches, first, count, units, stride)
+
+
+# --- runs of copied characters -------------------------------------------------------------
 
 Run = tuple[int, int, int]  # (start, end, owner) of copied characters
 
 
-def _coverage(text: str, spans: list[tuple[int, int]], index: Index, unit: str, n: int,
-              stride: int) -> tuple[list[Run], list[str]]:
-    """Maximal runs of copied characters by owner, and the shingles of ``text`` to index.
+def _runs(batch: _Batch, n: int, template_owner: int) -> dict[int, list[Run]]:
+    """Maximal runs of copied characters by owner, for each owner (index in the batch).
 
-    Work is one dictionary look-up per shingle plus a few steps per hit; characters are
-    never visited one by one. A character found in the template and in an earlier report
-    counts as copied from the template. Before the first hit ``run_end`` is -1.
+    Consecutive copied shingles of one span extend a run while they overlap it and come
+    from the same kind of source (template or reports); a run keeps the source it was first
+    found in (several earlier reports may share it). Characters also in the template are
+    the template's: a template run cuts short the report run it overlaps. Numpy finds where
+    runs break; Python walks only those breaks.
     """
-    runs: list[Run] = []
-    sampled: list[str] = []
-    first, units = index.first, index.units
-    for start, end in spans:
-        keys = _shingles(text, start, end, n)
-        if not keys:
-            continue
-        sampled.extend(keys[::stride])
-        hits = list(map(first.get, keys))
-        run_start, run_end, run_owner, covered = 0, -1, 0, -1
-        for i in compress(range(len(hits)), hits):
-            owner = hits[i]
-            if units[owner] == unit:
-                owner = index.source(keys[i], unit)
-                if owner is None:
-                    continue
-            pos = start + i
-            template = units[owner] is None
-            if pos <= run_end and template == (units[run_owner] is None):
-                # A contiguous copied passage keeps the source it was first found in
-                # (several earlier reports may share it); template and reports stay apart.
-                run_end = pos + n
-                continue
+    runs: dict[int, list[Run]] = {}
+    hits = np.flatnonzero(batch.values)
+    if not hits.size:
+        return runs
+    spans = batch.spans(hits)
+    pos = batch.span_pos[spans] + hits - batch.span_starts[spans]
+    source = batch.values[hits].astype(np.int64)
+    template = source == template_owner
+    new = np.empty(hits.size, dtype=bool)
+    new[:1] = True
+    new[1:] = ((spans[1:] != spans[:-1]) | (pos[1:] - pos[:-1] > n)
+               | (template[1:] != template[:-1]))
+    first = np.flatnonzero(new)
+    last = np.append(first[1:] - 1, hits.size - 1)
+    out: list[Run] = []
+    span, run_owner = -1, 0
+    run_start = run_end = covered = 0
+    for s, p, q, o, t in zip(spans[first].tolist(), pos[first].tolist(),
+                             pos[last].tolist(), source[first].tolist(),
+                             template[first].tolist(), strict=True):
+        if s != span:
             if run_owner:
-                if template and pos < run_end:
-                    run_end = max(pos, run_start)  # characters also in the template are its
-                if run_end > run_start:
-                    runs.append((run_start, run_end, run_owner))
-                    covered = run_end
-            run_start, run_end, run_owner = max(pos, covered), pos + n, owner
-        if run_owner:
-            runs.append((run_start, run_end, run_owner))
-    return runs, sampled
+                out.append((run_start, run_end, run_owner))
+            span, run_owner, run_end, covered = s, 0, -1, -1
+            out = runs.setdefault(int(batch.span_owner[s]), [])
+        elif t and p < run_end:
+            run_end = max(p, run_start)
+        if run_owner and run_end > run_start:
+            out.append((run_start, run_end, run_owner))
+            covered = run_end
+        run_start, run_end, run_owner = max(p, covered), q + n, o
+    out.append((run_start, run_end, run_owner))
+    return runs
 
 
-def _passages(norm: Normalised, runs: list[Run], index: Index, limit: int) -> tuple[Passage, ...]:
+def _passages(text: str, runs: list[Run], ids: list[str], limit: int) -> tuple[Passage, ...]:
     longest = sorted(runs, key=lambda r: (r[0] - r[1], r[0]))[:limit]
-    return tuple(Passage(norm.original_span(a, b), b - a, index.ids[o]) for a, b, o in longest)
+    if not longest:
+        return ()
+    norm = normalise(text)
+    return tuple(Passage(norm.original_span(a, b), b - a, ids[o]) for a, b, o in longest)
+
+
+def _result(doc: Document, chars: int, runs: list[Run], ids: list[str], template_owner: int,
+            limit: int) -> Result:
+    counts: dict[int, int] = {}
+    for a, b, owner in runs:
+        counts[owner] = counts.get(owner, 0) + b - a
+    from_template = counts.pop(template_owner, 0)
+    by_source = {ids[o]: c for o, c in counts.items()}
+    return Result(
+        id=doc.id,
+        chars=chars,
+        from_template=from_template,
+        from_documents=sum(by_source.values()),
+        sources=dict(sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))),
+        passages=_passages(doc.text, runs, ids, limit),
+    )
 
 
 def analyse(
@@ -237,29 +512,38 @@ def analyse(
     if not 1 <= stride <= n:
         raise ValueError("stride must be between 1 and the shingle length")
     fixed = fixed_terms_pattern(fixed_terms)
-    index = Index()
+    ids, unit_ids = [""], [-2]  # owner -> document id, unit number (owner 0 is never used)
+    units: dict[str, int] = {}
+    batches: list[_Batch] = []
+    template_owner = 0
     if template:
-        owner = index.add_owner(TEMPLATE, None)
-        t = _DROPPED.sub("", template)
-        for start, end in segments(t, fixed):
-            index.add(_shingles(t, start, end, n), owner)
-    results: dict[str, Result] = {}
+        template_owner = len(ids)
+        ids.append(TEMPLATE)
+        unit_ids.append(_TEMPLATE_UNIT)
+        batches.append(_batch([template], template_owner, True, fixed, n)[0])
+    chars: list[int] = []
+    first_doc = len(ids)
+    texts: list[str] = []
+    size = 0
     for doc in documents:
-        norm = normalise(doc.text)
-        spans = segments(norm.text, fixed)
-        runs, sampled = _coverage(norm.text, spans, index, doc.owner, n, stride)
-        counts: dict[int, int] = {}
-        for a, b, owner in runs:
-            counts[owner] = counts.get(owner, 0) + b - a
-        from_template = sum(c for o, c in counts.items() if index.units[o] is None)
-        by_source = {index.ids[o]: c for o, c in counts.items() if index.units[o] is not None}
-        results[doc.id] = Result(
-            id=doc.id,
-            chars=sum(e - s for s, e in spans),
-            from_template=from_template,
-            from_documents=sum(by_source.values()),
-            sources=dict(sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))),
-            passages=_passages(norm, runs, index, passages),
-        )
-        index.add(sampled, index.add_owner(doc.id, doc.owner))
+        ids.append(doc.id)
+        unit_ids.append(units.setdefault(doc.owner, len(units)))
+        texts.append(doc.text)
+        size += len(doc.text)
+        if size >= BATCH or len(ids) == first_doc + len(documents):
+            batch, counted = _batch(texts, len(ids) - len(texts), False, fixed, n)
+            batches.append(batch)
+            chars += counted
+            texts, size = [], 0
+    unit_of = np.array([*unit_ids, -2], dtype=np.int32)  # the last: no owner
+    _resolve(batches, unit_of, stride)
+    results: dict[str, Result] = {}
+    for batch in batches:
+        if batch.template:
+            continue
+        runs = _runs(batch, n, template_owner)
+        for local in range(batch.owner_starts.size - 1):
+            k = batch.first_owner + local - first_doc
+            results[documents[k].id] = _result(documents[k], chars[k], runs.get(local, []),
+                                               ids, template_owner, passages)
     return results
