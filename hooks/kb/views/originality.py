@@ -184,8 +184,10 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _power(k: int) -> np.uint64:
-    return _U64(pow(int(_BASE), k, 1 << 64))
+@cache
+def _mixed_bmp() -> np.ndarray:
+    """``mix(c + GAMMA)`` of every code point ``c`` of the Basic Multilingual Plane."""
+    return _mix(np.arange(0x10000, dtype=np.uint64) + _GAMMA)
 
 
 def window_hashes(code: np.ndarray, n: int) -> np.ndarray:
@@ -193,32 +195,20 @@ def window_hashes(code: np.ndarray, n: int) -> np.ndarray:
 
     With ``x = mix(c + GAMMA)`` for each code point ``c``, a window's hash is
     ``mix(x[0]·B^(n-1) + x[1]·B^(n-2) + … + x[n-1])`` modulo 2**64 (``mix``: the
-    splitmix64 finaliser), the same on every process and platform. The polynomial of a
-    window is built from those of shorter windows (lengths 1, 2, 4, 8, …), a few array
-    passes instead of ``n``; uint64 array arithmetic wraps without warnings.
+    splitmix64 finaliser), the same on every process and platform. In-place uint64 array
+    arithmetic wraps without warnings.
     """
     count = code.size - n + 1
     if count <= 0:
         return np.empty(0, dtype=np.uint64)
-    x = code.astype(np.uint64)
-    x += _GAMMA
-    power, length = _mix(x), 1  # hashes of windows of ``length`` code points
-    done, width = None, 0  # hashes of the first ``width`` code points of each window
-    left = n
-    while True:
-        if left & 1:
-            if done is None:
-                done, width = power, length
-            else:
-                done = done[:code.size - width - length + 1] * _power(length)
-                done += power[width:width + done.size]
-                width += length
-        left >>= 1
-        if not left:
-            break
-        power = power[:power.size - length] * _power(length) + power[length:]
-        length *= 2
-    return _mix(done)
+    x = _mixed_bmp()[np.minimum(code, 0xFFFF)]
+    beyond = np.flatnonzero(code > 0xFFFF)
+    x[beyond] = _mix(code[beyond].astype(np.uint64) + _GAMMA)
+    h = x[:count].copy()
+    for j in range(1, n):
+        h *= _BASE
+        h += x[j:j + count]
+    return _mix(h)
 
 
 # --- shingles of a batch of documents ------------------------------------------------------
@@ -343,12 +333,17 @@ def _sources(key: np.ndarray, owner: np.ndarray, indexed: np.ndarray | None,
     ``units[-1]`` belongs to no owner: it stands for "no F".
     """
     order, key = _hash_order(key)
+    new = np.ones(key.size + 1, dtype=bool)  # starts a group of equal hashes (and the end)
+    np.not_equal(key[1:], key[:-1], out=new[1:-1])
+    del key
+    shared = np.flatnonzero(~(new[:-1] & new[1:]))  # not alone in its group: maybe copied
+    out = np.zeros(order.size, dtype=np.int32)
+    if not shared.size:
+        return out
+    order = order[shared]
     owner = owner[order]
-    new = np.empty(key.size, dtype=bool)
-    new[:1] = True
-    np.not_equal(key[1:], key[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    del key, new
+    starts = np.flatnonzero(new[shared])
+    del new, shared
     sizes = np.diff(starts, append=owner.size)
     if indexed is None:
         listed = owner
@@ -361,11 +356,9 @@ def _sources(key: np.ndarray, owner: np.ndarray, indexed: np.ndarray | None,
     own_unit = units[owner]
     first_unit = np.repeat(first_unit, sizes)
     other_unit = own_unit != first_unit
-    other = np.where(other_unit, listed, _NONE)
-    other = np.minimum.reduceat(other, starts)
+    other = np.minimum.reduceat(np.where(other_unit, listed, _NONE), starts)
     source = np.where(other_unit, np.repeat(first, sizes), np.repeat(other, sizes))
     source[source >= owner] = 0
-    out = np.empty_like(source)
     out[order] = source
     return out
 
