@@ -65,7 +65,7 @@ FIXED_TERMS: tuple[str, ...] = (
 )
 
 _DROPPED = re.compile(r"[\W_]+")
-_CODE_POINTS = 0x110000
+_BMP = 0x10000  # code points with a precomputed table
 
 
 def code_points(text: str) -> np.ndarray:
@@ -74,12 +74,21 @@ def code_points(text: str) -> np.ndarray:
 
 
 @cache
-def _kept() -> np.ndarray:
-    """``_kept()[c]``: code point ``c`` is kept (letter, digit, Chinese character), per ``_DROPPED``."""
-    every = np.arange(_CODE_POINTS, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    table = np.zeros(_CODE_POINTS, dtype=bool)
+def _kept_bmp() -> np.ndarray:
+    """``_kept_bmp()[c]``: ``_DROPPED`` keeps code point ``c`` (below 0x10000)."""
+    every = np.arange(_BMP, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(_BMP, dtype=bool)
     table[code_points(_DROPPED.sub("", every))] = True
     return table
+
+
+def kept_mask(code: np.ndarray) -> np.ndarray:
+    """Which code points are kept (letters, digits, Chinese characters), as ``_DROPPED`` says."""
+    kept = _kept_bmp()[np.minimum(code, _BMP - 1)]
+    beyond = np.flatnonzero(code >= _BMP)
+    if beyond.size:
+        kept[beyond] = [not _DROPPED.match(chr(c)) for c in code[beyond].tolist()]
+    return kept
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,7 @@ class Normalised:
     @cached_property
     def _where(self) -> np.ndarray:
         """The index in the original of every kept character."""
-        return np.flatnonzero(_kept()[code_points(self.original)])
+        return np.flatnonzero(kept_mask(code_points(self.original)))
 
     def original_span(self, start: int, end: int) -> str:
         """The original wording (with punctuation) of kept characters [start, end)."""
@@ -187,7 +196,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
 @cache
 def _mixed_bmp() -> np.ndarray:
     """``mix(c + GAMMA)`` of every code point ``c`` of the Basic Multilingual Plane."""
-    return _mix(np.arange(0x10000, dtype=np.uint64) + _GAMMA)
+    return _mix(np.arange(_BMP, dtype=np.uint64) + _GAMMA)
 
 
 def window_hashes(code: np.ndarray, n: int) -> np.ndarray:
@@ -201,8 +210,8 @@ def window_hashes(code: np.ndarray, n: int) -> np.ndarray:
     count = code.size - n + 1
     if count <= 0:
         return np.empty(0, dtype=np.uint64)
-    x = _mixed_bmp()[np.minimum(code, 0xFFFF)]
-    beyond = np.flatnonzero(code > 0xFFFF)
+    x = _mixed_bmp()[np.minimum(code, _BMP - 1)]
+    beyond = np.flatnonzero(code >= _BMP)
     x[beyond] = _mix(code[beyond].astype(np.uint64) + _GAMMA)
     h = x[:count].copy()
     for j in range(1, n):
@@ -253,7 +262,7 @@ def _batch(texts: list[str], first_owner: int, template: bool, fixed: re.Pattern
            n: int) -> tuple[_Batch, list[int]]:
     """The shingles of consecutive owners' texts, and the counted characters of each."""
     code = code_points("".join(texts))
-    kept = _kept()[code]
+    kept = kept_mask(code)
     bounds = np.zeros(len(texts) + 1, dtype=np.int64)  # of each text, in the kept characters
     np.cumsum([len(t) for t in texts], out=bounds[1:])
     before = np.zeros(code.size + 1, dtype=np.int64)
