@@ -269,6 +269,13 @@ def test_sharded_index_finds_the_same_results(built_site: Path, chromium: str,
         assert counts["total"] == sum(1 for r in site_records(site, kb)
                                       if r.filters.get("报告部分") == ["整改台账"]
                                       and "整改" in r.text)
+        # A shard without one of the query's words adds nothing (records need every word).
+        for query in ("枫桥 问题", "信访 枫桥经验", "带着问题下去"):
+            words = {w for w in tokenize(query) if len(w) == 2}  # its bigrams must all occur
+            expected = sum(1 for r in site_records(site, kb)
+                           if words <= set(tokenize(f"{r.text} {r.context}")))
+            found = page.evaluate(f"kbSearch.search('{query}', {{}}, 500)")
+            assert found["total"] == expected > 0, query
 
 
 def _free_port() -> int:

@@ -180,3 +180,19 @@ def test_status_tells_when_the_query_is_not_fully_found(page, site: str, query: 
     if status.startswith("没有找到"):
         assert page.locator(".kb-search__item").count() == 0
     assert page.errors == []
+
+
+def test_a_common_word_shows_results_after_a_few_fragments(page, site: str) -> None:
+    """Results are checked for every query word as they load, not all up front: a word
+    found in most records shows its first results after about one round of fragments."""
+    page.goto(site + "reports/")
+    page.keyboard.press("/")
+    page.keyboard.type("整改")
+    page.wait_for_selector(".kb-search__item")
+    fragments = [u for u in page.requests if u.endswith(".pf_fragment")]
+    total = page.evaluate("kbSearch.search('整改', {}, 1)")["total"]
+    assert total > 60  # enough that checking them all first would be slow
+    assert len(fragments) <= 24, len(fragments)
+    search_done(page)
+    assert "处匹配" in page.inner_text("[data-kb-search-status]")
+    assert not page.errors

@@ -269,27 +269,43 @@
     return { results: [], filters: counts, totalFilters: found.totalFilters };
   }
 
+  /** Whether a result's text holds every bigram of ``needed``. */
+  function holdsAll(data, needed) {
+    var content = data.content || "";
+    return needed.every(function (t) { return content.indexOf(t) >= 0; });
+  }
+
   /**
    * Pagefind drops or shortens a query word it cannot match exactly (火星殖民 is
    * searched as 星; 访局 also finds records with 访 only), so its results may lack
-   * words of the query. Results are kept only when their text holds every bigram of
-   * ``terms``: the first VERIFY_LIMIT are checked (their fragments are cached for the
-   * result list), further ones are kept as they are when some checked one qualified.
+   * words of the query. Results are checked in steps of BATCH until one holds every
+   * bigram of ``terms`` (at most VERIFY_LIMIT: none qualifying means no result); the
+   * others are checked as their fragments load for display (:meth:`Search.fill` drops
+   * those lacking a bigram), so the first results never wait for hundreds of fragments.
+   * ``exact`` tells whether every result was checked (the count is then exact).
    */
   function verified(pf, query, terms, options) {
     return pf.search(query, options).then(function (found) {
       var needed = bigramTerms(terms);
       if (!found.results.length || !needed.length) return found;
-      var head = found.results.slice(0, VERIFY_LIMIT);
-      return Promise.all(head.map(function (r) { return r.data(); })).then(function (all) {
-        var kept = head.filter(function (r, i) {
-          var content = all[i].content || "";
-          return needed.every(function (t) { return content.indexOf(t) >= 0; });
+      var limit = Math.min(VERIFY_LIMIT, found.results.length);
+      var checked = 0;
+      var kept = [];
+      function step() {
+        if (kept.length || checked >= limit) {
+          if (!kept.length) return emptied(found);
+          return { results: kept.concat(found.results.slice(checked)), filters: found.filters,
+                   totalFilters: found.totalFilters, needed: needed,
+                   exact: checked >= found.results.length };
+        }
+        var chunk = found.results.slice(checked, checked + BATCH);
+        checked += chunk.length;
+        return Promise.all(chunk.map(function (r) { return r.data(); })).then(function (all) {
+          chunk.forEach(function (r, i) { if (holdsAll(all[i], needed)) kept.push(r); });
+          return step();
         });
-        if (!kept.length) return emptied(found);
-        return { results: kept.concat(found.results.slice(VERIFY_LIMIT)),
-                 filters: found.filters, totalFilters: found.totalFilters };
-      });
+      }
+      return step();
     });
   }
 
@@ -338,6 +354,8 @@
     }).then(function (found) {
       self.found = found;
       self.results = found.results;
+      self.needed = found.needed || null;  // fill() drops results lacking one of these
+      self.exact = found.exact !== false;
       return self;
     });
   };
@@ -370,6 +388,7 @@
       self.loaded += chunk.length;
       return Promise.all(chunk.map(function (r) { return r.data(); })).then(function (all) {
         all.forEach(function (data) {
+          if (self.needed && !holdsAll(data, self.needed)) return;
           var entry = toEntry(data);
           var group = self.byPage[entry.page];
           if (!group) {
@@ -627,7 +646,7 @@
         });
       }
       setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
-        + "共 " + search.results.length + " 处匹配");
+        + (search.exact ? "共 " : "约 ") + search.results.length + " 处匹配");
       // The first results are shown at once, the rest of the first page when loaded.
       return search.fill(FIRST_GROUPS).then(function (groups) {
         if (seq !== sequence) return;
