@@ -96,6 +96,12 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_page_markdown(markdown, page, config, files):
+    if isinstance(page.file, _GeneratedFile):
+        page.file.content_string = ""  # read: free it (thousands of generated pages at scale)
+    return markdown
+
+
 def on_page_content(html, page, config, files):
     if page.file.src_uri in _state.get("sanitize", ()):
         return sanitize_html(html)

@@ -60,14 +60,14 @@ CONTEXT_WEIGHT = "0.5"
 # report would otherwise be a tenth of the index and slow every common query down).
 SECONDARY_WEIGHT = "0.4"
 SECONDARY_WORDS = 400  # per section of such a page
-# Index words per Pagefind run. One run holds its whole index in memory, about 0.5 GB
+# Index words per Pagefind run (~0.6 GB). One run holds its whole index in memory, about 0.5 GB
 # per million words (measured with Pagefind 1.5.2: 0.5 M words 0.26 GB, 1 M 0.49 GB,
 # 2 M 0.97 GB; 1,000 reports ≈ 4.4 million words), and it runs beside the MkDocs
 # process, so the shard size bounds the build's peak memory (issue 8: ≤ 1.5 GB at 5,000
 # reports). Each further shard costs every query one more set of index requests
 # (~0.05–0.1 MB); the size is fixed, not derived from free memory, so builds stay
 # reproducible.
-SHARD_WORDS = 1_500_000
+SHARD_WORDS = 1_200_000
 MANIFEST = "kb-shards.json"
 SCRATCH_PREFIX = ".kb-pagefind-"  # the index being built, inside the site folder
 _TAG = re.compile(r"<[^>]+>")
