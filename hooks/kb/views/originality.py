@@ -37,9 +37,10 @@ Each such pair could miscount at most ``SHINGLE`` characters of a report.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
+from itertools import accumulate
 
 import numpy as np
 
@@ -126,30 +127,6 @@ class Result:
         """Share (0..1) of counted characters that are copied (or of ``part``)."""
         value = self.copied if part is None else part
         return value / self.chars if self.chars else 0.0
-
-
-class Normalised:
-    """A text reduced to its kept characters, able to give back the original wording."""
-
-    def __init__(self, original: str) -> None:
-        self.original = original
-
-    @cached_property
-    def text(self) -> str:
-        return _DROPPED.sub("", self.original)
-
-    @cached_property
-    def _where(self) -> np.ndarray:
-        """The index in the original of every kept character."""
-        return np.flatnonzero(kept_mask(code_points(self.original)))
-
-    def original_span(self, start: int, end: int) -> str:
-        """The original wording (with punctuation) of kept characters [start, end)."""
-        return self.original[int(self._where[start]): int(self._where[end - 1]) + 1]
-
-
-def normalise(text: str) -> Normalised:
-    return Normalised(text)
 
 
 def fixed_terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
@@ -476,28 +453,41 @@ def _runs(batch: _Batch, n: int, template_owner: int) -> dict[int, list[Run]]:
     return runs
 
 
-def _passages(text: str, runs: list[Run], ids: list[str], limit: int) -> tuple[Passage, ...]:
-    longest = sorted(runs, key=lambda r: (r[0] - r[1], r[0]))[:limit]
-    if not longest:
-        return ()
-    norm = normalise(text)
-    return tuple(Passage(norm.original_span(a, b), b - a, ids[o]) for a, b, o in longest)
+class _Wording:
+    """The original wording (with punctuation) of the reports of one batch."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.starts = [0, *accumulate(len(t) for t in texts)]
+
+    @cached_property
+    def _kept(self) -> tuple[np.ndarray, list[int]]:
+        """Where every kept character is in the joined texts, and how many precede each."""
+        where = np.flatnonzero(kept_mask(code_points("".join(self.texts))))
+        return where, np.searchsorted(where, self.starts).tolist()
+
+    def span(self, i: int, start: int, end: int) -> str:
+        """Text ``i`` from its kept character ``start`` to ``end - 1``, as it was written."""
+        where, before = self._kept
+        first, last = where[before[i] + start], where[before[i] + end - 1]
+        return self.texts[i][int(first) - self.starts[i]: int(last) - self.starts[i] + 1]
 
 
 def _result(doc: Document, chars: int, runs: list[Run], ids: list[str], template_owner: int,
-            limit: int) -> Result:
+            limit: int, wording: Callable[[int, int], str]) -> Result:
     counts: dict[int, int] = {}
     for a, b, owner in runs:
         counts[owner] = counts.get(owner, 0) + b - a
     from_template = counts.pop(template_owner, 0)
     by_source = {ids[o]: c for o, c in counts.items()}
+    longest = sorted(runs, key=lambda r: (r[0] - r[1], r[0]))[:limit]
     return Result(
         id=doc.id,
         chars=chars,
         from_template=from_template,
         from_documents=sum(by_source.values()),
         sources=dict(sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))),
-        passages=_passages(doc.text, runs, ids, limit),
+        passages=tuple(Passage(wording(a, b), b - a, ids[o]) for a, b, o in longest),
     )
 
 
@@ -544,8 +534,10 @@ def analyse(
         if batch.template:
             continue
         runs = _runs(batch, n, template_owner)
-        for local in range(batch.owner_starts.size - 1):
-            k = batch.first_owner + local - first_doc
-            results[documents[k].id] = _result(documents[k], chars[k], runs.get(local, []),
-                                               ids, template_owner, passages)
+        first = batch.first_owner - first_doc
+        docs = documents[first: first + batch.owner_starts.size - 1]
+        wording = _Wording([d.text for d in docs])
+        for i, doc in enumerate(docs):
+            results[doc.id] = _result(doc, chars[first + i], runs.get(i, []), ids,
+                                      template_owner, passages, partial(wording.span, i))
     return results
