@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -445,23 +446,33 @@ def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_wo
     shards: list[str] = []
     records = materials = total_words = 0
     pages: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
+    # Pagefind indexes one batch in the background while the next batch is written: one
+    # Pagefind at a time (memory), but reading pages and running Pagefind overlap.
+    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch, \
+            ThreadPoolExecutor(1, thread_name_prefix="kb-pagefind") as runner:
         batch: Path | None = None
         batch_words = 0
+        running: Future | None = None
 
-        def flush() -> None:
-            target = output if not shards else output / f"shard-{len(shards)}"
+        def index(batch: Path, number: int) -> None:
+            target = output if number == 0 else output / f"shard-{number}"
             _run_pagefind(batch, target, generation)
             reproducible.stabilize_pagefind(target)  # Pagefind orders filter files randomly
-            if shards:
+            if number:
                 _strip_bundle(target)
-            shards.append("" if target == output else f"{target.name}/")
             shutil.rmtree(batch)
+
+        def flush() -> Future:
+            if running is not None:
+                running.result()  # the previous shard is done (and its errors raised)
+            number = len(shards)
+            shards.append("" if number == 0 else f"shard-{number}/")
+            return runner.submit(index, batch, number)
 
         for record in iter_records(site_dir, kb):
             document, words = record_document(record)
             if batch is not None and batch_words and batch_words + words > shard_words:
-                flush()
+                running = flush()
                 batch = None
             if batch is None:
                 batch = Path(scratch) / f"batch-{len(shards)}"
@@ -474,7 +485,9 @@ def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_wo
             pages.add(record.page)
             materials += record.url.startswith(MATERIALS_URL + "#")
         if batch is not None:
-            flush()
+            running = flush()
+        if running is not None:
+            running.result()
     output.mkdir(parents=True, exist_ok=True)  # an empty site still gets an (empty) bundle
     (output / MANIFEST).write_text(json.dumps({"shards": shards[1:]}), encoding="utf-8")
     files = [p for p in output.rglob("*") if p.is_file()]
