@@ -11,9 +11,9 @@ another unit written earlier (the caller gives the documents in writing order).
 The work is linear in the total text, with no comparison of pairs of reports and no
 Python object per shingle. Owners are numbered in writing order (the template first).
 Every shingle (character n-gram) becomes one 64-bit hash in a numpy array per batch of
-documents (9 bytes a shingle with its bucket number; the other arrays are per batch, per
-bucket or per report). The hashes are split into buckets by their high bits and one bucket
-is sorted at a time: for each hash value h, F(h) is its first owner and O(h) its first
+documents (9 bytes a shingle with its bucket number; every other array is bounded by a
+batch, a pick of buckets or a bucket, see ``BATCH``, ``PICK``, ``BUCKET``). The hashes are
+split into buckets by their high bits and one bucket is sorted at a time: for each hash value h, F(h) is its first owner and O(h) its first
 owner of a unit other than F(h)'s. A shingle h of the report of owner k and unit u comes
 from F(h), or from O(h) when F(h) is u's own text, provided that source was written before
 k. This is exactly what checking the reports one by one against an index of all earlier
