@@ -13,12 +13,13 @@ Python object per shingle. Owners are numbered in writing order (the template fi
 Every shingle (character n-gram) becomes one 64-bit hash in a numpy array per batch of
 documents (9 bytes a shingle with its bucket number; every other array is bounded by a
 batch, a pick of buckets or a bucket, see ``BATCH``, ``PICK``, ``BUCKET``). The hashes are
-split into buckets by their high bits and one bucket is sorted at a time: for each hash value h, F(h) is its first owner and O(h) its first
-owner of a unit other than F(h)'s. A shingle h of the report of owner k and unit u comes
-from F(h), or from O(h) when F(h) is u's own text, provided that source was written before
-k. This is exactly what checking the reports one by one against an index of all earlier
-text gives (tests/originality_reference.py is that sequential version, kept as the test
-oracle). Runs of copied characters are then merged report by report.
+split into buckets by their high bits and one bucket is sorted at a time: for each hash
+value h, F(h) is its first owner and O(h) its first owner of a unit other than F(h)'s. A
+shingle h of the report of owner k and unit u comes from F(h), or from O(h) when F(h) is
+u's own text, provided that source was written before k. This is exactly what checking the
+reports one by one against an index of all earlier text gives (tests/originality_reference.py
+is that sequential version, kept as the test oracle). Runs of copied characters are then
+merged report by report.
 For very large corpora ``stride`` > 1 indexes only every stride-th shingle of a report
 (every shingle of the template is indexed): a passage of ``SHINGLE + stride - 1`` or more
 characters copied from an earlier report is still found, whole except at most
