@@ -1,12 +1,15 @@
 """Steps run on the finished site directory (search index, Word export …).
 
 Each step is ``step(kb, settings, site_dir) -> None``; features register theirs in
-:data:`STEPS`. A step that fails raises, and the build fails as a whole.
+:data:`STEPS`. The steps run side by side (the search index mostly waits for Pagefind,
+a separate process, while the Word files are written); a step that fails raises once
+all have ended, and the build fails as a whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kb import incremental, memory, search
@@ -27,5 +30,7 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         return
     if not incremental.state.serving:  # the pages are written: Pagefind should not run beside them
         memory.release()
-    for step in STEPS:
-        step(kb, settings, site_dir)
+    with ThreadPoolExecutor(len(STEPS), thread_name_prefix="kb-step") as pool:
+        running = [pool.submit(step, kb, settings, site_dir) for step in STEPS]
+    for done in running:
+        done.result()
