@@ -22,6 +22,7 @@ Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
 
 MATERIAL_CATEGORIES = list(material_categories())
 KEY_FIGURES = 4
+PERFORMANCE = "performance.md"  # hand-written docs page made by scripts/bench.py --page
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ HOME_LINKS: list[HomeLink] = [
     HomeLink("指导组视图", views.OVERVIEW, "各项数据合计与图表、报送情况、单位对比表和原创度排行。"),
     HomeLink("整改台账", views.LEDGER, "全部单位的问题清单和整改事项，可按状态、指导组、学习教育筛选，标出逾期事项。"),
     HomeLink("打印汇编", official_bundle.INDEX, "按指导组汇编的全部报告，按公文格式打印，每份报告从新的一页开始。"),
+    HomeLink("性能", PERFORMANCE, "报告数量很多时的构建时间、内存、页面大小和搜索速度（规模基准的结果）。"),
 ]
 
 # Per-report data from features (copy detection, downloads …): each callable returns
