@@ -68,8 +68,7 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
                        "prose_chars_average": made.prose_chars / len(made.reports)}
 
     log(f"N={n}: scripts/validate.py")
-    v = bench.validate_run(made.data_dir, folder, n)
-    out["validate"] = {"wall": v.wall, "cpu": v.cpu, "returncode": v.returncode}
+    out["validate"] = bench.validate_summary(bench.validate_run(made.data_dir, folder, n))
 
     site = folder / "site"
     config = None

@@ -452,3 +452,12 @@ def test_repeated_builds_keep_the_fastest_time_and_the_highest_memory():
     out = bench.summarize(runs)
     assert out["wall"] == 60.0 and out["walls"] == [90.0, 60.0, 50.0]
     assert out["peak_tree_rss"] == 900
+
+
+def test_validate_counts_the_fastest_successful_run():
+    runs = [bench.ProcessRun(wall=w, cpu=w, peak_tree_rss=1, max_process_rss=1, returncode=rc,
+                             started=0.0, ended=w) for w, rc in ((2.4, 0), (1.2, 1), (1.7, 0))]
+    out = bench.validate_summary(runs)
+    assert out["wall"] == 1.7 and out["walls"] == [2.4, 1.2, 1.7]
+    assert out["returncode"] == 1  # a failing run is still reported
+
