@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import DATA, read_data
-from kb import build
+from kb import build, incremental
 from kb.official import bundle, downloads, prose, word
 from kb.official.document import official_document
 from kb.render import SiteSettings
@@ -416,8 +416,11 @@ def test_write_word_files_fails_without_the_report_page(kb, tmp_path):
         downloads.write_word_files(kb, SETTINGS, tmp_path)
 
 
-def test_word_files_are_cached_by_content(kb):
+def test_word_files_are_cached_by_content_only_while_serving(kb, monkeypatch):
     report = kb.reports[0]
+    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=False))
+    assert downloads.docx_bytes(report) is not downloads.docx_bytes(report)  # a build keeps none
+    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True))
     first = downloads.docx_bytes(report)
     assert downloads.docx_bytes(report) is first
     changed = dataclasses.replace(report, opening=report.opening + "补充一句。")

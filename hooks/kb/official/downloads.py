@@ -16,6 +16,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from kb import incremental
 from kb.model import KnowledgeBase, Report
 from kb.official import word
 from kb.official.bundle import bundle_src
@@ -53,6 +54,10 @@ def _cache_key(report: Report) -> str:
 
 
 def docx_bytes(report: Report) -> bytes:
+    """The report's .docx; ``make serve`` keeps them for its rebuilds, a build does not
+    (thousands of files would stay in memory while Pagefind runs)."""
+    if not incremental.state.serving:
+        return word.report_bytes(report)
     key = _cache_key(report)
     data = _cache.get(key)
     if data is None:
@@ -70,7 +75,8 @@ def write_word_files(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) 
                 f"报告页面 {report.url}index.html 不存在，无法放置 Word 文件"
                 "（需要 use_directory_urls: true）"
             )
-        live.add(_cache_key(report))
+        if incremental.state.serving:
+            live.add(_cache_key(report))
         docx_path(site_dir, report).write_bytes(docx_bytes(report))
     for stale in set(_cache) - live:  # keep memory bounded across serve rebuilds
         del _cache[stale]
