@@ -19,6 +19,7 @@ from mkdocs.utils.meta import get_data  # noqa: E402
 
 from kb import build, incremental, pages, postbuild, timings  # noqa: E402
 from kb.problems import format_text, summary  # noqa: E402
+from kb.render import expand_fragments  # noqa: E402
 from kb.safety import sanitize_html  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -59,13 +60,14 @@ def on_config(config):
 def on_files(files, config):
     generated = pages.generate_pages(_state["kb"], _state["settings"])
     _state["sanitize"] = {p.src_uri for p in generated if p.sanitize}
+    _state["fragments"] = {p.src_uri: p.fragments for p in generated if p.fragments}
     nav_key = incremental.signature(config.nav, pages.campaign_nav(_state["kb"]),
                                     [c.short_name for c in _state["kb"].campaigns.values()])
     for page in generated:
         file = _GeneratedFile.generated(config, page.src_uri, content=page.content)
         if incremental.state.serving:
             file.unchanged = incremental.PAGES.unchanged(config.site_dir, page.src_uri,
-                                                         page.content, nav_key)
+                                                         page.inline(), nav_key)
         files.append(file)
     return files
 
@@ -103,6 +105,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    html = expand_fragments(html, _state.get("fragments", {}).get(page.file.src_uri, ()))
     if page.file.src_uri in _state.get("sanitize", ()):
         return sanitize_html(html)
     return html

@@ -425,7 +425,7 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
 
     def generate() -> dict[str, str]:
         kb, _ = build.load(made.data_dir)
-        return {p.src_uri: p.content for p in pages.generate_pages(kb, settings)}
+        return {p.src_uri: p.inline() for p in pages.generate_pages(kb, settings)}
 
     before = generate()
     incremental.RENDERED.rotate()

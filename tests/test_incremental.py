@@ -38,7 +38,7 @@ def serving(tmp_path, monkeypatch):
 def generate(data_dir: Path) -> dict[str, str]:
     kb, _ = build.load(data_dir)
     settings = build.settings_from_extra({}, "")
-    return {p.src_uri: p.content for p in pages.generate_pages(kb, settings)}
+    return {p.src_uri: p.inline() for p in pages.generate_pages(kb, settings)}
 
 
 def _bundle_of(made, index: int) -> str:

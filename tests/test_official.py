@@ -20,7 +20,7 @@ from conftest import DATA, read_data
 from kb import build, incremental
 from kb.official import bundle, downloads, prose, word
 from kb.official.document import official_document
-from kb.render import SiteSettings
+from kb.render import SiteSettings, expand_fragments
 
 CN = "一二三四五六七八九十"
 SETTINGS = SiteSettings(build_date="2026-01-01")
@@ -428,7 +428,7 @@ def test_word_files_are_cached_by_content_only_while_serving(kb, monkeypatch):
 
 
 def test_one_bundle_per_group_and_campaign_holding_each_report_once(kb):
-    pages = {p.src_uri: p.content for p in bundle.bundle_pages(kb, SETTINGS)}
+    pages = {p.src_uri: p.inline() for p in bundle.bundle_pages(kb, SETTINGS)}
     pairs = {(r.campaign.id, r.group.id) for r in kb.reports}
     assert set(pages) == {bundle.bundle_src(c, g) for c, g in pairs} | {bundle.INDEX}
     for r in kb.reports:
@@ -460,7 +460,7 @@ def test_bundle_lead_joins_the_first_paragraph(lead, bold, prose_text, want):
 
 
 def test_bundle_page_holds_every_paragraph_of_its_reports(kb):
-    pages = {p.src_uri: p.content for p in bundle.bundle_pages(kb, SETTINGS)}
+    pages = {p.src_uri: p.inline() for p in bundle.bundle_pages(kb, SETTINGS)}
     for path in REPORT_FILES:
         want = expected(path)
         report = kb.report(*want.report_id.split("/"))
@@ -485,3 +485,14 @@ def test_overlong_titles_are_cut_in_the_document_properties(kb, tmp_path) -> Non
     props = docx.Document(str(path)).core_properties
     assert len(props.title) == CORE_PROPERTY_LIMIT and props.title.endswith("…")
     assert len(props.keywords) <= CORE_PROPERTY_LIMIT
+
+
+def test_bundle_markdown_holds_markers_and_the_hooks_put_the_reports_back(kb):
+    page = next(p for p in bundle.bundle_pages(kb, SETTINGS) if p.fragments)
+    assert 'class="kb-doc kb-doc--official"' not in page.content  # Markdown never parses them
+    assert page.content.count("<!-- kb-fragment ") == len(page.fragments)
+    html = page.inline()
+    assert html.count('class="kb-doc kb-doc--official"') == len(page.fragments)
+    assert "<!-- kb-fragment " not in html
+    assert expand_fragments("<p>&lt;!-- kb-fragment 0 --&gt;</p>", ("X",)) == (
+        "<p>&lt;!-- kb-fragment 0 --&gt;</p>")  # an escaped marker in text stays text

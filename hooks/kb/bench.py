@@ -351,7 +351,7 @@ def write_floor_project(data_dir: Path, folder: Path, *, subprocess_: bool = Tru
     for page in pages.generate_pages(kb, settings):
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
+        target.write_text(page.inline(), encoding="utf-8")  # the same page, all in Markdown
     config_text = (REPO / "mkdocs.yml").read_text("utf-8")
     floor = {
         "INHERIT": str(REPO / "mkdocs.yml"),

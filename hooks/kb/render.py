@@ -52,11 +52,37 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page made in memory: its source URI, Markdown content and whether to sanitise it."""
+    """A page made in memory: its source URI, Markdown content and whether to sanitise it.
+
+    ``fragments`` are blocks of finished HTML that the Markdown holds only as markers
+    (:func:`fragment_marker`): Python-Markdown would otherwise run its HTML parser over
+    every byte of them (the print bundles hold every report). The hooks put them back
+    into the page's HTML (:func:`expand_fragments`) before it is sanitised.
+    """
 
     src_uri: str
     content: str
     sanitize: bool = True
+    fragments: tuple[str, ...] = ()
+
+    def inline(self) -> str:
+        """The Markdown with the fragments written in (as one plain Markdown file)."""
+        return expand_fragments(self.content, self.fragments)
+
+
+_FRAGMENT = re.compile(r"<!-- kb-fragment (\d+) -->")
+
+
+def fragment_marker(number: int) -> str:
+    """Where fragment ``number`` goes (a raw HTML comment on a line of its own)."""
+    return f"<!-- kb-fragment {number} -->"
+
+
+def expand_fragments(html: str, fragments: tuple[str, ...] | list[str]) -> str:
+    """``html`` with each fragment marker replaced by its fragment."""
+    if not fragments:
+        return html
+    return _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], html)
 
 
 def md_text(value: object) -> str:

@@ -16,7 +16,7 @@ from kb import incremental
 from kb.model import Campaign, Group, KnowledgeBase, Report
 from kb.official import prose
 from kb.official.document import Body, Heading, OfficialDocument, official_document
-from kb.render import GeneratedPage, SiteSettings, render
+from kb.render import GeneratedPage, SiteSettings, fragment_marker, render
 
 INDEX = "print/index.md"
 BUNDLE_KEY = "bundle"  # report_key salt: a report's bundle part, not its page
@@ -93,16 +93,18 @@ def bundles(kb: KnowledgeBase) -> list[Bundle]:
     return sorted(out, key=lambda b: (b.campaign.start, b.campaign.id, b.group.number))
 
 
+def bundle_page(b: Bundle) -> GeneratedPage:
+    """One bundle: its Markdown holds each report's HTML as a fragment marker."""
+    documents = b.documents()
+    markers = [(doc, fragment_marker(i)) for i, (doc, _html) in enumerate(documents)]
+    content = render("official/bundle.md.j2", b=b, src=b.src, documents=markers)
+    return GeneratedPage(b.src, content, fragments=tuple(html for _doc, html in documents))
+
+
 def bundle_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
     """Producer: the bundle pages and their index."""
     all_bundles = bundles(kb)
-    pages = [
-        GeneratedPage(
-            b.src,
-            render("official/bundle.md.j2", b=b, src=b.src, documents=b.documents()),
-        )
-        for b in all_bundles
-    ]
+    pages = [bundle_page(b) for b in all_bundles]
     by_campaign: dict[str, list[Bundle]] = defaultdict(list)
     for b in all_bundles:
         by_campaign[b.campaign.id].append(b)
