@@ -105,13 +105,14 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    html = expand_fragments(html, _state.get("fragments", {}).get(page.file.src_uri, ()))
+    html = expand_fragments(html, _state.get("fragments", {}).pop(page.file.src_uri, ()))
     if page.file.src_uri in _state.get("sanitize", ()):
         return sanitize_html(html)
     return html
 
 
 def on_post_page(output, page, config):
+    page.title = page.title  # keep it: MkDocs derives a title from page.markdown on every read
     page.content = page.markdown = None  # written: free them (thousands of pages at scale)
     return output
 

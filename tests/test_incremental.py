@@ -27,7 +27,7 @@ def serving(tmp_path, monkeypatch):
     made = synth.generate(tmp_path / "data", 12, seed=5)
     trigger = tmp_path / "trigger"
     trigger.mkdir()
-    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True, builds=1))
+    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True, dirty=True, builds=1))
     monkeypatch.setattr(incremental, "LOADS", incremental.LoadCache())
     monkeypatch.setattr(incremental, "RENDERED", incremental.RenderCache())
     monkeypatch.setattr(incremental, "PAGES", incremental.PageCache())
@@ -93,10 +93,17 @@ def test_a_change_beyond_reports_gets_a_complete_build(serving):
     assert not incremental.QUICK.pending
 
 
-def test_not_serving_never_builds_quickly(serving, monkeypatch):
+@pytest.mark.parametrize("state", [
+    incremental.ServeState(serving=False, dirty=True, builds=1),
+    incremental.ServeState(serving=True, dirty=False, builds=1),  # MkDocs renders all anyway
+    incremental.ServeState(serving=True, dirty=True, builds=0),  # the first build is complete
+])
+def test_quick_builds_only_on_dirty_serve_rebuilds(serving, monkeypatch, state):
     made, _ = serving
     generate(made.data_dir)
-    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=False))
     touch_report(made.reports[4], "修改")
-    generate(made.data_dir)
+    kb, _ = build.load(made.data_dir)  # only reports changed: a quick build could stand in
+    assert incremental.LOADS.last_mode == "partial:1"
+    monkeypatch.setattr(incremental, "state", state)
+    assert incremental.QUICK.quick_pages(kb.reports, lambda r, x: r) is None
     assert not incremental.QUICK.pending

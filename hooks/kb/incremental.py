@@ -344,8 +344,8 @@ class QuickRebuild:
     since: set[str] = field(default_factory=set)  # reports edited since the complete build
 
     def usable(self) -> bool:
-        return (state.rebuilding and self.trigger_dir is not None and self.pages is not None
-                and LOADS.last_mode.startswith("partial:"))
+        return (state.rebuilding and state.dirty and self.trigger_dir is not None
+                and self.pages is not None and LOADS.last_mode.startswith("partial:"))
 
     def remember(self, pages: list[Any], extras: dict[str, dict]) -> None:
         """A complete generation while serving: the base of the next quick build."""
