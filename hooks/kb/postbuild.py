@@ -9,10 +9,10 @@ all have ended, and the build fails as a whole.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
-from kb import incremental, memory, search
+from kb import concurrency, incremental, memory, search
 from kb.model import KnowledgeBase
 from kb.official import downloads as official_downloads
 from kb.render import SiteSettings
@@ -30,7 +30,4 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         return
     if not incremental.state.serving:  # the pages are written: Pagefind should not run beside them
         memory.release()
-    with ThreadPoolExecutor(len(STEPS), thread_name_prefix="kb-step") as pool:
-        running = [pool.submit(step, kb, settings, site_dir) for step in STEPS]
-    for done in running:
-        done.result()
+    concurrency.run_all([partial(step, kb, settings, site_dir) for step in STEPS], "kb-step")

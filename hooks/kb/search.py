@@ -35,14 +35,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import markdown
 from pagefind.service import get_executable
 
-from kb import reproducible
+from kb import concurrency, reproducible
 from kb.model import KnowledgeBase
 from kb.render import SiteSettings
 from kb.search_extract import Block, PageText, read_page
@@ -394,7 +394,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
                shard_words: int = SHARD_WORDS) -> IndexStats:
     """(Re)build ``<site_dir>/pagefind/`` from the built pages (and ``kb``'s materials).
 
-    Pagefind holds a whole index in memory (about 0.4 GB per million index words), so
+    Pagefind holds a whole index in memory (about 0.5 GB per million index words), so
     records are indexed in shards of at most ``shard_words`` words, one Pagefind run each:
     the first in ``pagefind/``, the others in ``pagefind/shard-N/``, listed in
     ``pagefind/kb-shards.json``; the browser merges them (Pagefind's ``mergeIndex``).
@@ -448,11 +448,10 @@ def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_wo
     pages: set[str] = set()
     # Pagefind indexes one batch in the background while the next batch is written: one
     # Pagefind at a time (memory), but reading pages and running Pagefind overlap.
-    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch, \
-            ThreadPoolExecutor(1, thread_name_prefix="kb-pagefind") as runner:
+    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
         batch: Path | None = None
         batch_words = 0
-        running: Future | None = None
+        running: concurrency.Job | None = None
 
         def index(batch: Path, number: int) -> None:
             target = output if number == 0 else output / f"shard-{number}"
@@ -462,32 +461,38 @@ def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_wo
                 _strip_bundle(target)
             shutil.rmtree(batch)
 
-        def flush() -> Future:
+        def flush() -> concurrency.Job:
             if running is not None:
-                running.result()  # the previous shard is done (and its errors raised)
+                running.wait()  # the previous shard is done (and its errors raised)
             number = len(shards)
             shards.append("" if number == 0 else f"shard-{number}/")
-            return runner.submit(index, batch, number)
+            return concurrency.Job(partial(index, batch, number), "kb-pagefind")
 
-        for record in iter_records(site_dir, kb):
-            document, words = record_document(record)
-            if batch is not None and batch_words and batch_words + words > shard_words:
+        try:
+            for record in iter_records(site_dir, kb):
+                document, words = record_document(record)
+                if batch is not None and batch_words and batch_words + words > shard_words:
+                    running = flush()
+                    batch = None
+                if batch is None:
+                    batch = Path(scratch) / f"batch-{len(shards)}"
+                    batch.mkdir()
+                    batch_words = 0
+                (batch / f"{records:06d}.html").write_text(document, encoding="utf-8")
+                batch_words += words
+                total_words += words
+                records += 1
+                pages.add(record.page)
+                materials += record.url.startswith(MATERIALS_URL + "#")
+            if batch is not None:
                 running = flush()
-                batch = None
-            if batch is None:
-                batch = Path(scratch) / f"batch-{len(shards)}"
-                batch.mkdir()
-                batch_words = 0
-            (batch / f"{records:06d}.html").write_text(document, encoding="utf-8")
-            batch_words += words
-            total_words += words
-            records += 1
-            pages.add(record.page)
-            materials += record.url.startswith(MATERIALS_URL + "#")
-        if batch is not None:
-            running = flush()
+        except Exception:
+            if running is not None:  # let it end before its batch folder goes
+                with contextlib.suppress(Exception):
+                    running.wait()
+            raise
         if running is not None:
-            running.result()
+            running.wait()
     output.mkdir(parents=True, exist_ok=True)  # an empty site still gets an (empty) bundle
     (output / MANIFEST).write_text(json.dumps({"shards": shards[1:]}), encoding="utf-8")
     files = [p for p in output.rglob("*") if p.is_file()]
