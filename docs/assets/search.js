@@ -280,13 +280,15 @@
    * searched as 星; 访局 also finds records with 访 only), so its results may lack
    * words of the query. Results are checked in steps of BATCH until one holds every
    * bigram of ``terms`` (at most VERIFY_LIMIT: none qualifying means no result); the
-   * others are checked as their fragments load for display (:meth:`Search.fill` drops
-   * those lacking a bigram), so the first results never wait for hundreds of fragments.
-   * ``exact`` tells whether every result was checked (the count is then exact).
+   * others carry the bigrams (``kbNeeds``) and are checked as their fragments load for
+   * display (:meth:`Search.fill` drops those lacking one), so the first results never
+   * wait for hundreds of fragments. ``exact`` tells whether every result was checked
+   * (the count is then exact).
    */
   function verified(pf, query, terms, options) {
     return pf.search(query, options).then(function (found) {
       var needed = bigramTerms(terms);
+      found.results.forEach(function (r) { r.kbNeeds = null; });  // a result of no earlier query
       if (!found.results.length || !needed.length) return found;
       var limit = Math.min(VERIFY_LIMIT, found.results.length);
       var checked = 0;
@@ -294,9 +296,10 @@
       function step() {
         if (kept.length || checked >= limit) {
           if (!kept.length) return emptied(found);
-          return { results: kept.concat(found.results.slice(checked)), filters: found.filters,
-                   totalFilters: found.totalFilters, needed: needed,
-                   exact: checked >= found.results.length };
+          var rest = found.results.slice(checked);
+          rest.forEach(function (r) { r.kbNeeds = [needed]; });  // checked by fill()
+          return { results: kept.concat(rest), filters: found.filters,
+                   totalFilters: found.totalFilters, exact: !rest.length };
         }
         var chunk = found.results.slice(checked, checked + BATCH);
         checked += chunk.length;
@@ -354,7 +357,6 @@
     }).then(function (found) {
       self.found = found;
       self.results = found.results;
-      self.needed = found.needed || null;  // fill() drops results lacking one of these
       self.exact = found.exact !== false;
       return self;
     });
@@ -365,16 +367,20 @@
     var byId = {};
     searches.forEach(function (found) {
       found.results.forEach(function (r) {
-        var seen = byId[r.id] || (byId[r.id] = { result: r, count: 0, score: 0 });
+        var seen = byId[r.id] || (byId[r.id] = { result: r, count: 0, score: 0, needs: [] });
         seen.count += 1;
         seen.score += r.score;
+        seen.needs = seen.needs && r.kbNeeds ? seen.needs.concat(r.kbNeeds) : null;  // null: checked
       });
     });
     var merged = Object.keys(byId).map(function (id) { return byId[id]; });
     merged.sort(function (a, b) { return b.count - a.count || b.score - a.score; });
     var first = searches.length ? searches[0] : empty;
-    return { results: merged.map(function (m) { return m.result; }), filters: first.filters,
-             totalFilters: first.totalFilters };
+    return {
+      results: merged.map(function (m) { m.result.kbNeeds = m.needs; return m.result; }),
+      filters: first.filters, totalFilters: first.totalFilters,
+      exact: merged.every(function (m) { return !m.needs; }),
+    };
   }
 
   /** Load fragments until ``target`` groups exist (or results run out); the first ``target``. */
@@ -387,8 +393,9 @@
       var chunk = self.results.slice(self.loaded, self.loaded + BATCH);
       self.loaded += chunk.length;
       return Promise.all(chunk.map(function (r) { return r.data(); })).then(function (all) {
-        all.forEach(function (data) {
-          if (self.needed && !holdsAll(data, self.needed)) return;
+        all.forEach(function (data, i) {
+          var needs = chunk[i].kbNeeds;  // unchecked: keep it if it holds one search's words
+          if (needs && !needs.some(function (n) { return holdsAll(data, n); })) return;
           var entry = toEntry(data);
           var group = self.byPage[entry.page];
           if (!group) {
