@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    result: dict = {"command": command.strip(), "started": stamp, "machine": bench.machine(),
+    result: dict = {"command": command.strip(), "started": stamp, "commit": bench.commit(),
+                    "settings": bench.settings(), "machine": bench.machine(),
                     "seed": args.seed, "runs": {}}
     target_file = args.out / f"bench-{stamp}.json"
     try:

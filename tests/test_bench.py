@@ -219,7 +219,11 @@ def _result(runs: dict[int, dict]) -> dict:
 
 
 def test_results_page_shows_the_command_targets_and_table():
-    page = bench.results_page(_result(_runs(serve=3.5)))
+    result = _result(_runs(serve=3.5)) | {"commit": "abc123def456",
+                                          "settings": {"shard_words": 1200000, "validate_runs": 3}}
+    page = bench.results_page(result)
+    assert "随机种子 7；代码版本 `abc123def456`\n" in page
+    assert "每片 1,200,000 个索引词；validate.py 运行 3 次取最快" in page
     assert page.startswith("---\ntitle: 性能\n---")
     assert "`scripts/bench.py --units 1000 5000`" in page
     assert 'make bench BENCH_ARGS="--units 1000 5000"' in page

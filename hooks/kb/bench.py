@@ -142,7 +142,7 @@ def measure_process(cmd: Sequence[str], *, env: dict[str, str] | None = None,
 PHASES = ["load", "generate", "render", "search", "postbuild_other", "rest"]
 PHASE_ZH = {
     "load": "加载+校验", "generate": "生成页面", "render": "MkDocs 渲染",
-    "search": "搜索索引", "postbuild_other": "其他后处理", "rest": "其余",
+    "search": "搜索索引（Word 文件同时生成）", "postbuild_other": "其他后处理（搜索之外）", "rest": "其余",
 }
 
 
@@ -150,7 +150,9 @@ def phases(spans: list[dict[str, Any]], wall: float) -> dict[str, float]:
     """Split a build's wall time by the spans of :mod:`kb.timings` (one build).
 
     ``render`` is MkDocs' own work between our page generation and the post-build
-    steps (nav, Markdown → HTML, theme templates, writing files); ``rest`` is what no
+    steps (nav, Markdown → HTML, theme templates, writing files). The post-build steps
+    run side by side: ``search`` is the search step's wall time (the Word files are
+    written meanwhile), ``postbuild_other`` what the post-build took beyond it; ``rest`` is what no
     span covers (interpreter start, imports, config, copying theme assets) and is the
     wall time minus the other phases, so the phases add up to the wall time.
     """
@@ -386,7 +388,7 @@ def validate_run(data_dir: Path, work: Path, n: int, runs: int = VALIDATE_RUNS) 
     ``runs`` times after the freshly generated files are flushed to disk."""
     os.sync()  # the generator's writes would otherwise be flushed during the first run
     cmd = [sys.executable, str(REPO / "scripts" / "validate.py"), str(data_dir)]
-    return [measure_process(cmd, log=work / f"validate-{n}.log") for _ in range(runs)]
+    return [measure_process(cmd, log=work / f"validate-{n}-{i + 1}.log") for i in range(runs)]
 
 
 def validate_summary(runs: list[ProcessRun]) -> dict[str, Any]:
@@ -394,7 +396,8 @@ def validate_summary(runs: list[ProcessRun]) -> dict[str, Any]:
     ok = [r for r in runs if r.returncode == 0] or runs
     fastest = min(ok, key=lambda r: r.wall)
     return {"wall": fastest.wall, "cpu": fastest.cpu,
-            "returncode": max(r.returncode for r in runs), "walls": [r.wall for r in runs]}
+            "returncode": next((r.returncode for r in runs if r.returncode), 0),
+            "walls": [r.wall for r in runs]}
 
 
 # ---------------------------------------------------------------------------------------
@@ -584,6 +587,8 @@ def results_page(result: dict[str, Any]) -> str:
     command = result["command"]
     return render(
         PAGE_TEMPLATE,
+        commit=result.get("commit", ""),
+        settings=result.get("settings", {}),
         command=command,
         args=command.removeprefix(COMMAND).strip(),
         started=result["started"],
@@ -592,6 +597,25 @@ def results_page(result: dict[str, Any]) -> str:
         table=format_table(runs),
         targets=format_targets(evaluate(runs)),
     )
+
+
+def settings() -> dict[str, Any]:
+    """What the measured numbers depend on besides the machine (shown on the 性能 page)."""
+    from kb import search
+
+    return {"shard_words": search.SHARD_WORDS, "validate_runs": VALIDATE_RUNS}
+
+
+def commit() -> str:
+    """The git commit measured ('' outside a checkout), with '+' when files were changed."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=REPO, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return head + ("+" if dirty.strip() else "")
 
 
 def machine() -> dict[str, Any]:
