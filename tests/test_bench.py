@@ -231,6 +231,11 @@ def test_results_page_shows_the_command_targets_and_table():
     assert "| 构建时间 N=5000 / N=1000 | ≤ 5.5× | 5.20× | 达到 |" in page
     assert "| | N = 1,000 | N = 5,000 |" in page
     assert "开始时系统负载 1.2" in page
+    assert "地板（只用 MkDocs + Material 构建同样的页面）" not in page  # no floor at 5,000 here
+    runs = _runs()
+    runs[5000]["floor"] = {"wall": 130.0}
+    page = bench.results_page(_result(runs))
+    assert "从 N = 1,000 到 N = 5,000 的构建时间增长 5.20×。" in page
 
 
 def test_performance_page_is_the_one_its_json_gives():

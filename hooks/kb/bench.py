@@ -585,6 +585,8 @@ def results_page(result: dict[str, Any]) -> str:
 
     runs = {int(k): v for k, v in result["runs"].items()}
     command = result["command"]
+    floors = [(runs.get(n) or {}).get("floor", {}).get("wall") for n in (1000, 5000)]
+    floor_growth = growth(*floors) if all(floors) else None
     return render(
         PAGE_TEMPLATE,
         commit=result.get("commit", ""),
@@ -596,6 +598,7 @@ def results_page(result: dict[str, Any]) -> str:
         machine=result["machine"],
         table=format_table(runs),
         targets=format_targets(evaluate(runs)),
+        floor_growth=floor_growth,
     )
 
 
