@@ -60,6 +60,12 @@ def require_tool(path_or_name: str, why: str) -> str:
     pytest.skip(message)
 
 
+def run_make(target: str, variable: str, value: str) -> subprocess.CompletedProcess:
+    """``make -s <target>`` with ``variable=value`` (left off when ``value`` is empty)."""
+    args = ["make", "-s", "--no-print-directory", target] + ([f"{variable}={value}"] if value else [])
+    return subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
 def run_mkdocs(site_dir: Path, *, env: dict[str, str] | None = None,
                engine: str = "mkdocs", config: Path = ROOT / "mkdocs.yml"):
     """Run a strict build with the venv's engine; return the CompletedProcess."""

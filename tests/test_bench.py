@@ -4,7 +4,6 @@ timings and the serve caches (the benchmark itself is a command, not a timed tes
 from __future__ import annotations
 
 import json
-import os
 import statistics
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from conftest import ROOT
 from kb import bench, incremental, synth, timings
 from kb.validate import load_and_validate
+from test_incremental import touch_report
 
 N = 40
 
@@ -302,13 +302,6 @@ def test_timings_record_handlers_and_registered_steps(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------------------
 
 
-def _touch_report(path: Path, marker: str) -> None:
-    text = path.read_text("utf-8").replace("opening: |-\n  ", f"opening: |-\n  {marker}", 1)
-    path.write_text(text, "utf-8")
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-
-
 def _compare(a, b):
     assert [str(d.path) for d in a[0].reports] == [str(d.path) for d in b[0].reports]
     assert [d.data for d in a[0].reports] == [d.data for d in b[0].reports]
@@ -323,7 +316,7 @@ def test_load_cache_merges_changed_reports_like_a_full_run(tmp_path):
     cache.load(made.data_dir, load_and_validate)
     assert cache.last_mode == "cached"
 
-    _touch_report(made.reports[3], "改过的开头")
+    touch_report(made.reports[3], "改过的开头")
     merged = cache.load(made.data_dir, load_and_validate)
     assert cache.last_mode == "partial:1"
     _compare(merged, load_and_validate(made.data_dir))
@@ -438,7 +431,7 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
 
     before = generate()
     incremental.RENDERED.rotate()
-    _touch_report(made.reports[4], "改过的开头")
+    touch_report(made.reports[4], "改过的开头")
     incremental.RENDERED.hits = 0
     after = generate()
     # report pages (copy detection may touch a few) and their parts of the print bundles

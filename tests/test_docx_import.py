@@ -15,7 +15,7 @@ import docx
 import pytest
 from tests.fixtures.docx import builders as B
 
-from conftest import ROOT, run_mkdocs
+from conftest import ROOT, run_make, run_mkdocs
 from datacopy import copy_data
 from kb import docx_import as di
 from kb import reportyaml
@@ -440,8 +440,7 @@ def test_cli_refuses_unreadable_files(tmp_path, data_dir, name, content, message
 
 @pytest.mark.parametrize("docx", ["", " "], ids=["unset", "blank"])
 def test_make_import_docx_without_a_file_explains_in_chinese(docx):
-    args = ["make", "-s", "--no-print-directory", "import-docx"] + ([f"DOCX={docx}"] if docx else [])
-    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_make("import-docx", "DOCX", docx)
     assert result.returncode != 0
     assert "make import-docx DOCX=报告.docx" in result.stdout
     assert "找不到文件" not in result.stdout + result.stderr

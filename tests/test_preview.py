@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from scripts import preview
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, run_make
 
 SCRIPT = ROOT / "scripts" / "preview.py"
 OTHER_REPORTS = 3000
@@ -150,8 +150,7 @@ def test_busy_port_is_skipped():
 
 @pytest.mark.parametrize("unit", ["", " "], ids=["unset", "blank"])
 def test_make_preview_without_a_report_explains_in_chinese(unit):
-    args = ["make", "-s", "--no-print-directory", "preview"] + ([f"UNIT={unit}"] if unit else [])
-    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_make("preview", "UNIT", unit)
     assert result.returncode != 0
     assert "make preview UNIT=data/reports/<学习教育>/<单位>.yml" in result.stdout
     assert "usage:" not in result.stdout + result.stderr

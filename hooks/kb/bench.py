@@ -264,10 +264,17 @@ class BuildResult:
     spans: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
+def fastest(runs: list[ProcessRun]) -> ProcessRun:
+    """The fastest successful run of several (the least disturbed on a shared machine);
+    a failed run counts only when every run failed."""
+    ok = [r for r in runs if r.returncode == 0] or runs
+    return min(ok, key=lambda r: r.wall)
+
+
 def best(results: list[BuildResult]) -> BuildResult:
-    """The fastest successful build of several (the least disturbed on a shared machine)."""
-    ok = [r for r in results if r.run.returncode == 0] or results
-    return min(ok, key=lambda r: r.run.wall)
+    """The build whose run is :func:`fastest`."""
+    run = fastest([r.run for r in results])
+    return next(r for r in results if r.run is run)
 
 
 def summarize(results: list[BuildResult]) -> dict[str, Any]:
@@ -392,10 +399,9 @@ def validate_run(data_dir: Path, work: Path, n: int, runs: int = VALIDATE_RUNS) 
 
 
 def validate_summary(runs: list[ProcessRun]) -> dict[str, Any]:
-    """The fastest run (a failed run never counts as fastest), with every wall time."""
-    ok = [r for r in runs if r.returncode == 0] or runs
-    fastest = min(ok, key=lambda r: r.wall)
-    return {"wall": fastest.wall, "cpu": fastest.cpu,
+    """The :func:`fastest` run, with every wall time and the first failure's code."""
+    run = fastest(runs)
+    return {"wall": run.wall, "cpu": run.cpu,
             "returncode": next((r.returncode for r in runs if r.returncode), 0),
             "walls": [r.wall for r in runs]}
 

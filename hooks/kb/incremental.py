@@ -347,11 +347,11 @@ class QuickRebuild:
         return (state.rebuilding and state.dirty and self.trigger_dir is not None
                 and self.pages is not None and LOADS.last_mode.startswith("partial:"))
 
-    def remember(self, pages: list[Any], extras: dict[str, dict]) -> None:
-        """A complete generation while serving: the base of the next quick build."""
+    def remember(self, pages: list[Any]) -> None:
+        """A complete generation while serving: the base of the next quick build (with the
+        report extras it kept, :meth:`keep_extras`)."""
         if state.serving:
-            self.pages, self.extras, self.pending = list(pages), dict(extras), False
-            self.since = set()
+            self.pages, self.pending, self.since = list(pages), False, set()
 
     def keep_extras(self, extras: dict[str, dict]) -> None:
         if state.serving:

@@ -179,5 +179,5 @@ def generate_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedP
     pages: list[GeneratedPage] = []
     for produce in PRODUCERS:
         pages.extend(produce(kb, settings))
-    incremental.QUICK.remember(pages, incremental.QUICK.extras)
+    incremental.QUICK.remember(pages)
     return pages
