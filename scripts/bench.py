@@ -6,7 +6,8 @@ For each N: generate N synthetic valid reports into a scratch data folder, time
 timings), build the floor (the same pages as plain Markdown with MkDocs + Material, no
 hooks, no search), measure one search in headless Chromium and, at --serve-at N, the
 time from editing a report under ``make serve`` to the change showing in the browser.
-Prints a table and the targets of issues 8 and 3, and writes JSON to bench-results/.
+With ``--repeat K`` the builds run in K rounds over all sizes and the fastest counts.
+Every timed build starts from a deleted site folder and a flushed disk, as in CI. Prints a table and the targets of issues 8 and 3, and writes JSON to bench-results/.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +40,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="在哪个 N 上测量 make serve 下的修改生效时间（默认 1000；0 表示不测）")
     parser.add_argument("--edits", type=int, default=3, help="serve 测量中修改的次数（默认 3）")
     parser.add_argument("--repeat", type=int, default=1, metavar="K",
-                        help="地板和完整构建各做 K 次（交替进行），取最快的一次（默认 1）")
+                        help="做 K 轮，每轮依次构建所有规模的地板和完整构建，各取最快的一次（默认 1）")
     parser.add_argument("--no-browser", action="store_true", help="不做浏览器测量（搜索、serve）")
     parser.add_argument("--no-floor", action="store_true", help="不构建地板")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="JSON 输出目录")
@@ -54,7 +57,21 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
+@dataclass
+class Size:
+    """One N under measurement: its scratch folder, generated data and results so far."""
+
+    n: int
+    folder: Path
+    made: synth.SynthResult
+    out: dict
+    floor_config: Path | None
+    floors: list = field(default_factory=list)
+    fulls: list = field(default_factory=list)
+
+
+def prepare(n: int, args: argparse.Namespace, work: Path) -> Size:
+    """Generate the data for N, time validate.py on it and write the floor project."""
     folder = work / f"n{n}"
     if folder.exists():
         shutil.rmtree(folder)
@@ -69,33 +86,36 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
 
     log(f"N={n}: scripts/validate.py")
     out["validate"] = bench.validate_summary(bench.validate_run(made.data_dir, folder, n))
+    config = None if args.no_floor else bench.write_floor_project(made.data_dir, folder / "floor")
+    return Size(n, folder, made, out, config)
 
-    site = folder / "site"
-    config = None
-    if not args.no_floor:
-        config = bench.write_floor_project(made.data_dir, folder / "floor")
-    floors, fulls = [], []
-    for i in range(args.repeat):  # floor and full alternate, so both see the same noise
-        turn = f"（第 {i + 1}/{args.repeat} 轮）" if args.repeat > 1 else ""
-        if config is not None:
-            log(f"N={n}: 地板（纯 Markdown + Material）{turn}")
-            floors.append(bench.floor_build(config, folder / "floor-site", n, made.report_ids,
-                                            folder))
-            if floors[-1].run.returncode:
-                log(f"地板构建失败：\n{floors[-1].run.log_tail}")
-        log(f"N={n}: 完整构建{turn}")
-        fulls.append(bench.full_build(made.data_dir, site, n, made.report_ids, folder))
-        if fulls[-1].run.returncode:
-            log(f"完整构建失败：\n{fulls[-1].run.log_tail}")
-    if floors:
-        out["floor"] = bench.summarize(floors)
-    full = bench.best(fulls)
-    out["full"] = bench.summarize(fulls)
 
-    if not args.no_browser and full.run.returncode == 0:
+def build_round(size: Size, turn: str) -> None:
+    """One floor build and one full build of ``size``."""
+    n, folder, made = size.n, size.folder, size.made
+    if size.floor_config is not None:
+        log(f"N={n}: 地板（纯 Markdown + Material）{turn}")
+        size.floors.append(bench.floor_build(size.floor_config, folder / "floor-site", n,
+                                             made.report_ids, folder))
+        if size.floors[-1].run.returncode:
+            log(f"地板构建失败：\n{size.floors[-1].run.log_tail}")
+    log(f"N={n}: 完整构建{turn}")
+    size.fulls.append(bench.full_build(made.data_dir, folder / "site", n, made.report_ids, folder))
+    if size.fulls[-1].run.returncode:
+        log(f"完整构建失败：\n{size.fulls[-1].run.log_tail}")
+
+
+def finish(size: Size, args: argparse.Namespace) -> dict:
+    """Summarize the builds of ``size``, then measure search and serve on its site."""
+    n, folder, made, out = size.n, size.folder, size.made, size.out
+    if size.floors:
+        out["floor"] = bench.summarize(size.floors)
+    out["full"] = bench.summarize(size.fulls)
+    if not args.no_browser and bench.best(size.fulls).run.returncode == 0:
+        # The site folder holds the last full build; every full build makes the same site.
         try:
             log(f"N={n}: 搜索（Chromium）")
-            out["search"] = benchweb.search_payload(site, args.query)
+            out["search"] = benchweb.search_payload(folder / "site", args.query)
         except Exception as err:  # noqa: BLE001 - report and go on
             log(f"搜索测量失败：{err}")
             out["search_error"] = str(err)
@@ -113,6 +133,21 @@ def measure(n: int, args: argparse.Namespace, work: Path) -> dict:
         for name in ("site", "floor-site", "floor"):
             shutil.rmtree(folder / name, ignore_errors=True)
     return out
+
+
+def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict]], None]) -> None:
+    """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn
+    (so slow spells of a shared machine fall on all sizes alike, not on one), then search
+    and serve. ``save`` gets the results after each step."""
+    sizes = [prepare(n, args, work) for n in args.units]
+    for i in range(args.repeat):
+        turn = f"（第 {i + 1}/{args.repeat} 轮）" if args.repeat > 1 else ""
+        for size in sizes:  # floor and full alternate, so both see the same noise
+            build_round(size, turn)
+    results: dict[int, dict] = {}
+    for size in sizes:
+        results[size.n] = finish(size, args)
+        save(results)
 
 
 def report(result: dict) -> None:
@@ -147,13 +182,15 @@ def main(argv: list[str] | None = None) -> int:
                     "settings": bench.settings(), "machine": bench.machine(),
                     "seed": args.seed, "runs": {}}
     target_file = args.out / f"bench-{stamp}.json"
+
+    def save(runs: dict[int, dict]) -> None:
+        result["runs"] = {str(n): r for n, r in runs.items()}
+        result["targets"] = [t.__dict__ | {"verdict": t.verdict} for t in bench.evaluate(runs)]
+        result["table"] = bench.format_table(runs)
+        target_file.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+
     try:
-        for n in args.units:
-            result["runs"][str(n)] = measure(n, args, work)
-            runs = {int(k): v for k, v in result["runs"].items()}
-            result["targets"] = [t.__dict__ | {"verdict": t.verdict} for t in bench.evaluate(runs)]
-            result["table"] = bench.format_table(runs)
-            target_file.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+        measure(args, work, save)
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
