@@ -238,6 +238,11 @@ def test_results_page_shows_the_command_targets_and_table():
     runs[5000]["floor"] = {"wall": 130.0}
     page = bench.results_page(_result(runs))
     assert "从 N = 1,000 到 N = 5,000 的构建时间增长 5.20×。" in page
+    assert "按中位数算" not in page  # one build per size: no median to show
+    runs[1000]["full"]["walls"] = [70.0, 50.0, 60.0]
+    runs[5000]["full"]["walls"] = [250.0, 330.0, 300.0]
+    page = bench.results_page(_result(runs))
+    assert "N = 1,000 为 70.0 / 50.0 / 60.0 秒，N = 5,000 为 250.0 / 330.0 / 300.0 秒；按中位数算，增长为 5.00×。" in page
 
 
 def test_performance_page_is_the_one_its_json_gives():

@@ -604,6 +604,9 @@ def results_page(result: dict[str, Any]) -> str:
     command = result["command"]
     floors = [(runs.get(n) or {}).get("floor", {}).get("wall") for n in (1000, 5000)]
     floor_growth = growth(*floors) if all(floors) else None
+    walls = [(runs.get(n) or {}).get("full", {}).get("walls") or [] for n in (1000, 5000)]
+    repeated = all(len(w) > 1 for w in walls)
+    median_growth = growth(*(statistics.median(w) for w in walls)) if repeated else None
     return render(
         PAGE_TEMPLATE,
         commit=result.get("commit", ""),
@@ -616,6 +619,8 @@ def results_page(result: dict[str, Any]) -> str:
         table=format_table(runs),
         targets=format_targets(evaluate(runs)),
         floor_growth=floor_growth,
+        median_growth=median_growth,
+        full_walls={n: w for n, w in zip((1000, 5000), walls, strict=True)} if repeated else {},
     )
 
 
