@@ -91,7 +91,8 @@ def prepare(n: int, args: argparse.Namespace, work: Path) -> Size:
 
 
 def build_round(size: Size, turn: str) -> None:
-    """One floor build and one full build of ``size``."""
+    """One floor build and one full build of ``size`` (the floor first, so both see the
+    same spell of the machine); its summary so far goes into ``size.out``."""
     n, folder, made = size.n, size.folder, size.made
     if size.floor_config is not None:
         log(f"N={n}: 地板（纯 Markdown + Material）{turn}")
@@ -99,20 +100,19 @@ def build_round(size: Size, turn: str) -> None:
                                              made.report_ids, folder))
         if size.floors[-1].run.returncode:
             log(f"地板构建失败：\n{size.floors[-1].run.log_tail}")
+        size.out["floor"] = bench.summarize(size.floors)
     log(f"N={n}: 完整构建{turn}")
     size.fulls.append(bench.full_build(made.data_dir, folder / "site", n, made.report_ids, folder))
     if size.fulls[-1].run.returncode:
         log(f"完整构建失败：\n{size.fulls[-1].run.log_tail}")
+    size.out["full"] = bench.summarize(size.fulls)
 
 
-def finish(size: Size, args: argparse.Namespace) -> dict:
-    """Summarize the builds of ``size``, then measure search and serve on its site."""
+def finish(size: Size, args: argparse.Namespace) -> None:
+    """Measure search and serve on the site of ``size``, then remove its sites."""
     n, folder, made, out = size.n, size.folder, size.made, size.out
-    if size.floors:
-        out["floor"] = bench.summarize(size.floors)
-    out["full"] = bench.summarize(size.fulls)
-    if not args.no_browser and bench.best(size.fulls).run.returncode == 0:
-        # The site folder holds the last full build; every full build makes the same site.
+    # The site folder holds the last full build (each build starts from a deleted site).
+    if not args.no_browser and size.fulls and size.fulls[-1].run.returncode == 0:
         try:
             log(f"N={n}: 搜索（Chromium）")
             out["search"] = benchweb.search_payload(folder / "site", args.query)
@@ -132,21 +132,21 @@ def finish(size: Size, args: argparse.Namespace) -> dict:
     if not args.keep:
         for name in ("site", "floor-site", "floor"):
             shutil.rmtree(folder / name, ignore_errors=True)
-    return out
 
 
 def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict]], None]) -> None:
     """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn
-    (so slow spells of a shared machine fall on all sizes alike, not on one), then search
-    and serve. ``save`` gets the results after each step."""
+    (so a slow spell of a shared machine is less likely to fall on one size only), then
+    search and serve. ``save`` gets the results so far after every round and every size."""
     sizes = [prepare(n, args, work) for n in args.units]
+    results = {size.n: size.out for size in sizes}
     for i in range(args.repeat):
         turn = f"（第 {i + 1}/{args.repeat} 轮）" if args.repeat > 1 else ""
-        for size in sizes:  # floor and full alternate, so both see the same noise
+        for size in sizes:
             build_round(size, turn)
-    results: dict[int, dict] = {}
+            save(results)
     for size in sizes:
-        results[size.n] = finish(size, args)
+        finish(size, args)
         save(results)
 
 

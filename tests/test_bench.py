@@ -242,7 +242,12 @@ def test_results_page_shows_the_command_targets_and_table():
     runs[1000]["full"]["walls"] = [70.0, 50.0, 60.0]
     runs[5000]["full"]["walls"] = [250.0, 330.0, 300.0]
     page = bench.results_page(_result(runs))
-    assert "N = 1,000 为 70.0 / 50.0 / 60.0 秒，N = 5,000 为 250.0 / 330.0 / 300.0 秒；按中位数算，增长为 5.00×。" in page
+    assert ("N = 1,000 为 70.0 / 50.0 / 60.0 秒，N = 5,000 为 250.0 / 330.0 / 300.0 秒；按中位数算，"
+            "增长为 5.00×；同一轮内两者之比依次为 3.57× / 6.60× / 5.00×。") in page
+    runs[1000]["full"]["returncodes"] = [0, 1, 0]  # a failed build's time is left out
+    page = bench.results_page(_result(runs))
+    assert "N = 1,000 为 70.0 / 60.0 秒" in page and "增长为 4.62×" in page
+    assert "之比依次为 3.57× / 5.00×。" in page  # rounds stay paired
 
 
 def test_performance_page_is_the_one_its_json_gives():
@@ -488,3 +493,61 @@ def test_each_timed_build_starts_without_the_previous_site(tmp_path, monkeypatch
     site.mkdir()
     bench.full_build(tmp_path / "data", site, 1, [], tmp_path)
     assert seen == [False, False]  # deleting the old site is not part of the timed build
+
+
+
+def _bench_cli(monkeypatch):
+    """scripts/bench.py as a module."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_cli", ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    cli = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_cli", cli)  # dataclasses look their module up
+    spec.loader.exec_module(cli)
+    return cli
+
+
+def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypatch):
+    cli = _bench_cli(monkeypatch)
+    order, saved, finished = [], [], []
+    walls = iter([30.0, 10.0, 90.0, 50.0, 20.0, 8.0, 70.0, 40.0])  # floor, full per size and round
+
+    class Made:
+        data_dir = tmp_path
+        report_ids: list = []
+
+    def build(kind):
+        def run_build(_source, _site, n, *_rest):
+            order.append((kind, n))
+            wall = next(walls)
+            run = bench.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=1, max_process_rss=1,
+                                   returncode=0, started=0.0, ended=wall)
+            return bench.BuildResult(kind, n, run)
+        return run_build
+
+    monkeypatch.setattr(cli, "prepare", lambda n, _args, work: cli.Size(
+        n, work / f"n{n}", Made(), {"n": n}, tmp_path / "mkdocs.yml"))
+    monkeypatch.setattr(cli.bench, "floor_build", build("floor"))
+    monkeypatch.setattr(cli.bench, "full_build", build("full"))
+    monkeypatch.setattr(cli, "finish", lambda size, _args: finished.append(size.n))
+    args = cli.parse(["--units", "1000", "5000", "--repeat", "2"])
+    cli.measure(args, tmp_path, lambda runs: saved.append(
+        {n: (r.get("full") or {}).get("walls") for n, r in runs.items()}))
+    assert order == [("floor", 1000), ("full", 1000), ("floor", 5000), ("full", 5000)] * 2
+    assert saved[0] == {1000: [10.0], 5000: None}  # saved after the first size's first round
+    assert saved[3] == {1000: [10.0, 8.0], 5000: [50.0, 40.0]}
+    assert len(saved) == 4 + 2 and finished == [1000, 5000]
+
+
+@pytest.mark.parametrize("last_rc, measured", [(0, True), (1, False)])
+def test_search_is_measured_on_the_last_build_only_when_it_succeeded(tmp_path, monkeypatch,
+                                                                     last_rc, measured):
+    cli = _bench_cli(monkeypatch)
+    seen = []
+    monkeypatch.setattr(cli.benchweb, "search_payload", lambda site, query: seen.append(site) or {})
+    size = cli.Size(100, tmp_path / "n100", None, {"n": 100}, None)
+    size.fulls = [_build(5.0, 1), _build(9.0, 1, rc=last_rc)]  # the earlier one succeeded
+    cli.finish(size, cli.parse(["--units", "100", "--serve-at", "0"]))
+    assert seen == ([tmp_path / "n100" / "site"] if measured else [])

@@ -281,6 +281,7 @@ def summarize(results: list[BuildResult]) -> dict[str, Any]:
     """The fastest build as a dict, with every wall time and the highest memory of all."""
     out = run_to_dict(best(results))
     out["walls"] = [r.run.wall for r in results]
+    out["returncodes"] = [r.run.returncode for r in results]
     out["peak_tree_rss"] = max(r.run.peak_tree_rss for r in results)
     out["max_process_rss"] = max(r.run.max_process_rss for r in results)
     return out
@@ -604,9 +605,12 @@ def results_page(result: dict[str, Any]) -> str:
     command = result["command"]
     floors = [(runs.get(n) or {}).get("floor", {}).get("wall") for n in (1000, 5000)]
     floor_growth = growth(*floors) if all(floors) else None
-    walls = [(runs.get(n) or {}).get("full", {}).get("walls") or [] for n in (1000, 5000)]
+    rounds = [_full_walls(runs.get(n) or {}) for n in (1000, 5000)]  # None: that build failed
+    walls = [[w for w in r if w is not None] for r in rounds]
     repeated = all(len(w) > 1 for w in walls)
     median_growth = growth(*(statistics.median(w) for w in walls)) if repeated else None
+    same_round = [growth(a, b) for a, b in zip(*rounds, strict=False)
+                  if a is not None and b is not None] if repeated else []
     return render(
         PAGE_TEMPLATE,
         commit=result.get("commit", ""),
@@ -621,7 +625,16 @@ def results_page(result: dict[str, Any]) -> str:
         floor_growth=floor_growth,
         median_growth=median_growth,
         full_walls={n: w for n, w in zip((1000, 5000), walls, strict=True)} if repeated else {},
+        same_round=same_round,
     )
+
+
+def _full_walls(run: dict[str, Any]) -> list[float | None]:
+    """The wall time of each full build of a size in the order they ran; None if it failed."""
+    full = run.get("full") or {}
+    walls = full.get("walls") or []
+    codes = full.get("returncodes") or [0] * len(walls)
+    return [w if rc == 0 else None for w, rc in zip(walls, codes, strict=True)]
 
 
 def settings() -> dict[str, Any]:
