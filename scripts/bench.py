@@ -135,14 +135,15 @@ def finish(size: Size, args: argparse.Namespace) -> None:
 
 
 def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict]], None]) -> None:
-    """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn
-    (so a slow spell of a shared machine is less likely to fall on one size only), then
+    """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn,
+    the order reversed every other round (so a slow spell of a shared machine is less
+    likely to fall on one size only), then
     search and serve. ``save`` gets the results so far after every round and every size."""
     sizes = [prepare(n, args, work) for n in args.units]
     results = {size.n: size.out for size in sizes}
     for i in range(args.repeat):
         turn = f"（第 {i + 1}/{args.repeat} 轮）" if args.repeat > 1 else ""
-        for size in sizes:
+        for size in (sizes if i % 2 == 0 else sizes[::-1]):  # small to large, then back
             build_round(size, turn)
             save(results)
     for size in sizes:

@@ -233,7 +233,8 @@ def test_results_page_shows_the_command_targets_and_table():
     assert "开始时系统负载 1.2" in page
     assert "地板（只用 MkDocs + Material 构建同样的页面）" not in page  # no floor at 5,000 here
     assert "重复与取最快" not in page  # measured before builds ran in rounds over all sizes
-    assert "**重复与取最快**" in bench.results_page(result | {"settings": bench.settings()})
+    page_now = bench.results_page(result | {"settings": bench.settings()})
+    assert "**重复与取最快**" in page_now and "规模的顺序逐轮颠倒" in page_now
     runs = _runs()
     runs[5000]["floor"] = {"wall": 130.0}
     page = bench.results_page(_result(runs))
@@ -535,9 +536,10 @@ def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypat
     args = cli.parse(["--units", "1000", "5000", "--repeat", "2"])
     cli.measure(args, tmp_path, lambda runs: saved.append(
         {n: (r.get("full") or {}).get("walls") for n, r in runs.items()}))
-    assert order == [("floor", 1000), ("full", 1000), ("floor", 5000), ("full", 5000)] * 2
+    assert order == [("floor", 1000), ("full", 1000), ("floor", 5000), ("full", 5000),
+                     ("floor", 5000), ("full", 5000), ("floor", 1000), ("full", 1000)]
     assert saved[0] == {1000: [10.0], 5000: None}  # saved after the first size's first round
-    assert saved[3] == {1000: [10.0, 8.0], 5000: [50.0, 40.0]}
+    assert saved[3] == {1000: [10.0, 40.0], 5000: [50.0, 8.0]}
     assert len(saved) == 4 + 2 and finished == [1000, 5000]
 
 

@@ -642,7 +642,7 @@ def settings() -> dict[str, Any]:
     from kb import search
 
     return {"shard_words": search.SHARD_WORDS, "validate_runs": VALIDATE_RUNS,
-            "fresh_site": True, "rounds_over_sizes": True}
+            "fresh_site": True, "rounds_over_sizes": True, "size_order": "alternating"}
 
 
 def commit() -> str:
