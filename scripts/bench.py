@@ -7,7 +7,8 @@ timings), build the floor (the same pages as plain Markdown with MkDocs + Materi
 hooks, no search), measure one search in headless Chromium and, at --serve-at N, the
 time from editing a report under ``make serve`` to the change showing in the browser.
 With ``--repeat K`` the builds run in K rounds over all sizes and the fastest counts.
-Every timed build starts from a deleted site folder and a flushed disk, as in CI. Prints a table and the targets of issues 8 and 3, and writes JSON to bench-results/.
+Every timed build starts from a deleted site folder and a flushed disk, as in CI.
+Prints a table and the targets of issues 8 and 3, and writes JSON to bench-results/.
 """
 
 from __future__ import annotations
@@ -137,8 +138,7 @@ def finish(size: Size, args: argparse.Namespace) -> None:
 def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict]], None]) -> None:
     """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn,
     the order reversed every other round (so a slow spell of a shared machine is less
-    likely to fall on one size only), then
-    search and serve. ``save`` gets the results so far after every round and every size."""
+    likely to fall on one size only), then search and serve. ``save`` gets the results so far after every round and every size."""
     sizes = [prepare(n, args, work) for n in args.units]
     results = {size.n: size.out for size in sizes}
     for i in range(args.repeat):

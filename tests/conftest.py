@@ -4,11 +4,13 @@ and the rule for browser/nginx suites (fail in CI when the tool is missing, skip
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -25,6 +27,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+
+
+def load_script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` as a fresh module (registered, so its dataclasses work)."""
+    spec = importlib.util.spec_from_file_location(f"script_{name}", ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _plain(node):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 from kb import bench, incremental, synth, timings
 from kb.validate import load_and_validate
 from test_incremental import touch_report
@@ -455,10 +455,13 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
     assert after == generate()  # the same pages as without any cache
 
 
-def _build(wall: float, rss: int, rc: int = 0) -> bench.BuildResult:
-    run = bench.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=rss, max_process_rss=rss,
-                           returncode=rc, started=0.0, ended=wall)
-    return bench.BuildResult("full", 1000, run)
+def _run(wall: float, rss: int = 1, rc: int = 0) -> bench.ProcessRun:
+    return bench.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=rss, max_process_rss=rss,
+                            returncode=rc, started=0.0, ended=wall)
+
+
+def _build(wall: float, rss: int, rc: int = 0, kind: str = "full", n: int = 1000) -> bench.BuildResult:
+    return bench.BuildResult(kind, n, _run(wall, rss, rc))
 
 
 def test_repeated_builds_keep_the_fastest_time_and_the_highest_memory():
@@ -470,12 +473,10 @@ def test_repeated_builds_keep_the_fastest_time_and_the_highest_memory():
 
 
 def test_validate_counts_the_fastest_successful_run():
-    runs = [bench.ProcessRun(wall=w, cpu=w, peak_tree_rss=1, max_process_rss=1, returncode=rc,
-                             started=0.0, ended=w) for w, rc in ((2.4, 0), (1.2, 1), (1.7, 0))]
+    runs = [_run(w, rc=rc) for w, rc in ((2.4, 0), (1.2, 1), (1.7, 0))]
     out = bench.validate_summary(runs)
     assert out["wall"] == 1.7 and out["walls"] == [2.4, 1.2, 1.7]
     assert out["returncode"] == 1  # a failing run is still reported
-
 
 
 def test_each_timed_build_starts_without_the_previous_site(tmp_path, monkeypatch):
@@ -486,8 +487,7 @@ def test_each_timed_build_starts_without_the_previous_site(tmp_path, monkeypatch
 
     def fake_measure(cmd, **_kwargs):
         seen.append(site.exists())
-        return bench.ProcessRun(wall=1.0, cpu=1.0, peak_tree_rss=1, max_process_rss=1,
-                                returncode=0, started=0.0, ended=1.0)
+        return _run(1.0)
 
     monkeypatch.setattr(bench, "measure_process", fake_measure)
     bench.floor_build(tmp_path / "mkdocs.yml", site, 1, [], tmp_path)
@@ -496,22 +496,8 @@ def test_each_timed_build_starts_without_the_previous_site(tmp_path, monkeypatch
     assert seen == [False, False]  # deleting the old site is not part of the timed build
 
 
-
-def _bench_cli(monkeypatch):
-    """scripts/bench.py as a module."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("bench_cli", ROOT / "scripts" / "bench.py")
-    assert spec is not None and spec.loader is not None
-    cli = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "bench_cli", cli)  # dataclasses look their module up
-    spec.loader.exec_module(cli)
-    return cli
-
-
 def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypatch):
-    cli = _bench_cli(monkeypatch)
+    cli = load_script("bench")
     order, saved, finished = [], [], []
     walls = iter([30.0, 10.0, 90.0, 50.0, 20.0, 8.0, 70.0, 40.0])  # floor, full per size and round
 
@@ -522,10 +508,7 @@ def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypat
     def build(kind):
         def run_build(_source, _site, n, *_rest):
             order.append((kind, n))
-            wall = next(walls)
-            run = bench.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=1, max_process_rss=1,
-                                   returncode=0, started=0.0, ended=wall)
-            return bench.BuildResult(kind, n, run)
+            return _build(next(walls), 1, kind=kind, n=n)
         return run_build
 
     monkeypatch.setattr(cli, "prepare", lambda n, _args, work: cli.Size(
@@ -546,7 +529,7 @@ def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypat
 @pytest.mark.parametrize("last_rc, measured", [(0, True), (1, False)])
 def test_search_is_measured_on_the_last_build_only_when_it_succeeded(tmp_path, monkeypatch,
                                                                      last_rc, measured):
-    cli = _bench_cli(monkeypatch)
+    cli = load_script("bench")
     seen = []
     monkeypatch.setattr(cli.benchweb, "search_payload", lambda site, query: seen.append(site) or {})
     size = cli.Size(100, tmp_path / "n100", None, {"n": 100}, None)

@@ -4,7 +4,6 @@ small valid tree (tests/fixtures/good/) and the real example data."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 import random
@@ -19,10 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import ROOT, load_script
 from kb.problems import ERROR, Problem, format_problems, has_errors
 from kb.validate import find_placeholders, load_and_validate
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
 ENGLISH = re.compile(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}")  # e.g. "mapping values are"
@@ -311,20 +310,11 @@ def test_cli_paths_select_reports(tmp_path: Path) -> None:
     assert run_cli(data / "units.yml").stdout.startswith("data/units.yml:2:1: 错误")
 
 
-def load_cli() -> Any:
-    """scripts/validate.py as a module."""
-    spec = importlib.util.spec_from_file_location("validate_cli", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
-    return cli
-
-
 def test_cli_default_is_the_repository_data() -> None:
     """Without a path the repository's data/ is checked: the example data is clean."""
     result = run_cli()
     assert (result.returncode, result.stdout, result.stderr.strip()) == (0, "", "共 0 个错误，0 个警告")
-    cli = load_cli()
+    cli = load_script("validate")
     assert cli.plan([ROOT / "data"]) == {ROOT / "data": None}
     seen: list[tuple] = []
     cli.load_and_validate = lambda data_dir, only, **_kw: (seen.append((data_dir, only)), (None, []))[1]
@@ -390,7 +380,7 @@ def test_cli_file_name_not_utf8(tmp_path: Path) -> None:
     ]
     assert "Traceback" not in result.stderr
     assert "data/reports/c1/\ufffd\ufffd\ufffd\ufffd.yml: 错误 文件名不是 UTF-8 编码" in result.stdout
-    assert load_cli().printable("data/" + os.fsdecode(b"\xb1\xa8.yml")) == "data/\ufffd\ufffd.yml"  # never unprintable
+    assert load_script("validate").printable("data/" + os.fsdecode(b"\xb1\xa8.yml")) == "data/\ufffd\ufffd.yml"  # never unprintable
 
 
 # ---------------------------------------------------------------- fuzzing
