@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kb import incremental, model
+from kb import confine, incremental, model
 from kb.problems import Problem, has_errors
-from kb.render import SiteSettings
+from kb.render import TEMPLATES_DIR, SiteSettings
 from kb.validate import load_and_validate
 
 BUILD_MARKER = "kb-build.json"  # written last: a site without it is incomplete (publish refuses it)
@@ -47,7 +47,19 @@ def resolve_data_dir(config_dir: Path, extra: dict[str, Any]) -> Path:
     """``KB_DATA_DIR`` if set, else ``extra.kb.data_dir`` relative to mkdocs.yml."""
     configured = os.environ.get(DATA_DIR_ENV) or (extra.get("kb") or {}).get("data_dir", "data")
     path = Path(configured)
-    return path if path.is_absolute() else (config_dir / path).resolve()
+    # Lexical, not resolve(): a data/ that is a symlink must stay visible to kb.confine.
+    return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
+
+
+def check_sources(config_dir: Path, docs_dir: Path) -> None:
+    """Raise :class:`DataError` for any symlink or special file in ``docs/`` or the templates.
+
+    MkDocs would follow a link and copy its target into the site (``/etc`` included); the
+    data folder is checked by the validator itself.
+    """
+    problems = confine.scan(docs_dir, config_dir) + confine.scan(TEMPLATES_DIR, config_dir)
+    if problems:
+        raise DataError(problems)
 
 
 def only_reports(environ: dict[str, str] | None = None) -> list[Path] | None:

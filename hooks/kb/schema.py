@@ -161,7 +161,7 @@ Check = Callable[[Any], bool]
 
 _ANNOTATIONS = {
     "$schema", "$id", "title", "description", "examples", "patternErrorMessage", "default",
-    "$comment",
+    "$comment", "contentMediaType",
 }
 _PY_TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: type(v) is str,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kb import confine, prose_rules
 from kb import schema as schemas
 from kb.model import chinese_number
 from kb.problems import ERROR, WARNING, Problem, sort_problems
@@ -82,6 +83,15 @@ def _items(doc: SourceDoc | None, key: str) -> Iterator[tuple[int, dict]]:
 
 def _get(doc: SourceDoc, key: str) -> Any:
     return doc.data.get(key) if isinstance(doc.data, dict) else None
+
+
+def _get_path(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _list(value: Any) -> list:
@@ -180,6 +190,7 @@ class _Validator:
         self.schema_dir = schema_dir or data_dir / "schema"
         self.out = _Collector(data_dir.parent)
         self.compiled, schema_problems = schemas.load_schemas(self.schema_dir)
+        self.markdown: dict[str, set[tuple]] = {}  # file kind -> Markdown field patterns
         self.out.problems += schema_problems
 
     def load(self, path: Path, kind: str) -> SourceDoc | None:
@@ -194,7 +205,29 @@ class _Validator:
             self.out.problems += schemas.check(doc, compiled)
         flagged = {p.path for p in self.out.problems[before:]}
         self._ambiguous_ints(doc, flagged)
+        self._prose(doc, kind)
         return doc
+
+    def _prose(self, doc: SourceDoc, kind: str) -> None:
+        """Links and pathological Markdown in the prose fields (:mod:`kb.prose_rules`)."""
+        if kind not in self.markdown:
+            compiled = self.compiled.get(kind)
+            self.markdown[kind] = prose_rules.markdown_paths(compiled.schema) if compiled else set()
+        patterns = self.markdown[kind]
+        if not patterns:
+            return
+        for path, info in doc.scalars.items():
+            if info.tag != STR_TAG or prose_rules.pattern_of(path) not in patterns:
+                continue
+            value = _get_path(doc.data, path)
+            if not isinstance(value, str):
+                continue
+            for finding in prose_rules.check(value):
+                line, col = doc.find(path, finding.anchor) or doc.mark(path)
+                self.out.problems.append(Problem(
+                    doc.rel, line, col, finding.message, format_path(path),
+                    WARNING if finding.warning else ERROR, found=finding.needle[:40], rule=finding.rule,
+                ))
 
     def _modeline(self, doc: SourceDoc, kind: str) -> None:
         target = os.path.relpath(self.schema_dir / f"{kind}.schema.json", doc.path.parent)
@@ -750,6 +783,19 @@ def _process_reports(run: _Validator, index: _Index, paths: list[Path], jobs: in
         _WORKER = None
 
 
+def _refused(data_dir: Path, only: Iterable[Path] | None, schema_dir: Path | None) -> list[Problem]:
+    """Symlinks and special files in the data tree, the schema folder or the given reports."""
+    root = data_dir.parent
+    problems = confine.scan(data_dir, root)
+    if schema_dir is not None:
+        problems += confine.scan(Path(os.path.abspath(schema_dir)), root)
+    for path in only or ():
+        given = Path(os.path.abspath(path))
+        if not given.is_relative_to(data_dir):
+            problems += confine.scan(given, root)
+    return problems
+
+
 def load_and_validate(
     data_dir: Path,
     only: Iterable[Path] | None = None,
@@ -767,6 +813,9 @@ def load_and_validate(
     and the workers send back nothing but problems.
     """
     data_dir = Path(os.path.abspath(data_dir))
+    refused = _refused(data_dir, only, schema_dir)
+    if refused:  # nothing is read while a link or a special file is there (kb.confine)
+        return RawData(data_dir, None, None, None, [], []), sort_problems(refused)
     run = _Validator(data_dir, Path(os.path.abspath(schema_dir)) if schema_dir else None)
     out = run.out
     groups, units, materials = (run.shared(kind) for kind in ("groups", "units", "materials"))

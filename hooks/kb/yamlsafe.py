@@ -32,6 +32,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from kb.confine import Refused, read_regular, refused_problem
 from kb.problems import ERROR, Problem
 
 MAX_BYTES = 1024 * 1024
@@ -740,21 +741,23 @@ def load_yaml(path: Path, rel: str, *, pure: bool = False) -> tuple[SourceDoc | 
     ``pure`` forces PyYAML's pure-Python event parser (the default is libyaml when present).
     """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [
-                Problem(
-                    rel,
-                    0,
-                    0,
-                    f"文件过大（{size / 1024 / 1024:.1f} MiB），单个数据文件不能超过 {MAX_BYTES // 1024 // 1024} MiB",
-                    found=f"{size} 字节",
-                    rule="file-size",
-                )
-            ]
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)
+    except Refused as exc:  # a symlink or a FIFO: named, never followed (kb.confine)
+        return None, [refused_problem(rel, str(exc))]
+    except ValueError as exc:
+        size = exc.args[0]
+        return None, [
+            Problem(
+                rel,
+                0,
+                0,
+                f"文件过大（{size / 1024 / 1024:.1f} MiB），单个数据文件不能超过 {MAX_BYTES // 1024 // 1024} MiB",
+                found=f"{size} 字节",
+                rule="file-size",
+            )
+        ]
     except OSError as exc:
-        return None, [Problem(rel, 0, 0, f"无法读取文件：{exc.strerror or exc}", rule="file-read")]
+        return None, [Problem(rel, 0, 0, f"无法读取文件：{exc.strerror or '未知原因'}", rule="file-read")]
     text, problems = decode(raw, rel)
     if text is None:
         return None, problems

@@ -1,0 +1,139 @@
+"""Keep every read inside the repository: no symlinks, no special files.
+
+Contributors are untrusted and git keeps symlinks, so a pull request can add
+``docs/assets/leak.txt -> /etc/passwd`` or ``data/reports/x/y.yml -> /etc/shadow``.
+Before a build or a validation reads anything, :func:`scan` walks the folders it will
+read (``docs/``, ``data/``, the templates) without following links and returns a
+:class:`~kb.problems.Problem` for every symlink and every entry that is neither a plain
+file nor a folder (a FIFO would block the reader forever). Refused entries are named,
+never opened: their target is not read, resolved or shown. :func:`read_regular` is the
+second layer for single files: it opens with ``O_NOFOLLOW`` and reads only a regular file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from kb.problems import Problem
+
+SYMLINK_RULE = "symlink"
+SPECIAL_RULE = "special-file"
+
+
+class Refused(OSError):
+    """A file that is not read: a symlink, a special file or a path outside the tree."""
+
+
+def display(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (the repository), with control characters made visible."""
+    try:
+        shown = path.relative_to(root).as_posix()
+    except ValueError:
+        shown = Path(os.path.relpath(path, root)).as_posix()
+    shown = os.fsencode(shown).decode("utf-8", errors="replace")
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in shown)
+
+
+def refused_problem(shown: str, rule: str) -> Problem:
+    """The problem for a refused entry shown as ``shown`` (``rule``: symlink or special file)."""
+    if rule == SYMLINK_RULE:
+        return Problem(
+            shown, 0, 0,
+            "这是符号链接（快捷方式），出于安全考虑不读取、不发布：请提交文件本身，并删除这个链接",
+            rule=SYMLINK_RULE,
+        )
+    return Problem(
+        shown, 0, 0,
+        "这不是普通文件（设备、管道或套接字），出于安全考虑不读取：请删除它",
+        rule=SPECIAL_RULE,
+    )
+
+
+def _problem(entry: Path, root: Path, mode: int) -> Problem:
+    return refused_problem(display(entry, root), SYMLINK_RULE if stat.S_ISLNK(mode) else SPECIAL_RULE)
+
+
+def scan(folder: Path, root: Path) -> list[Problem]:
+    """Problems for every symlink or special file at or below ``folder`` (links not followed).
+
+    ``root`` is where shown paths start (the repository). The path from ``root`` down to
+    ``folder`` is checked too when ``folder`` lies inside ``root``: a linked ``data/`` is refused.
+    A missing ``folder`` gives no problem (the caller reports missing files itself).
+    """
+    problems = path_problems(folder, root)
+    if problems:
+        return problems
+    try:
+        mode = folder.lstat().st_mode
+    except FileNotFoundError:
+        return []
+    if stat.S_ISREG(mode):
+        return []
+    if not stat.S_ISDIR(mode):
+        return [_problem(folder, root, mode)]
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            problems.append(Problem(display(current, root), 0, 0, "无法读取这个目录，请检查权限", rule="file-read"))
+            continue
+        for entry in sorted(entries, key=lambda e: e.name):
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISDIR(mode):
+                stack.append(Path(entry.path))
+            elif not stat.S_ISREG(mode):
+                problems.append(_problem(Path(entry.path), root, mode))
+    return problems
+
+
+def path_problems(path: Path, root: Path) -> list[Problem]:
+    """A problem for the first symlink or special file on the way from ``root`` to ``path``.
+
+    Paths outside ``root`` are not walked (an operator may point the build at any folder).
+    """
+    try:
+        parts = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root))).parts
+    except ValueError:
+        return []
+    current = Path(os.path.abspath(root))
+    for part in parts:
+        current = current / part
+        try:
+            mode = current.lstat().st_mode
+        except FileNotFoundError:
+            return []
+        if stat.S_ISLNK(mode) or not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+            return [_problem(current, root, mode)]
+    return []
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Opened with ``O_NOFOLLOW`` (a symlink is refused, not followed) and non-blocking (a
+    FIFO is refused, not waited on). Raises :class:`Refused` (a symlink or special file),
+    ``ValueError`` with the size when too large, or ``OSError``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():
+            raise Refused(SYMLINK_RULE) from None
+        raise exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(SPECIAL_RULE)
+        if info.st_size > limit:
+            raise ValueError(info.st_size)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(len(data))
+    return data

@@ -1,0 +1,189 @@
+"""Checks of contributor Markdown (prose fields) that a JSON Schema cannot express.
+
+Two kinds, both in one linear pass over the text:
+
+* **Links the strict build would refuse.** MkDocs checks every relative link and image
+  of a page and ``mkdocs build --strict`` fails on any it cannot resolve. Prose is shown
+  on several pages at different depths, so a relative link, an anchor (``#…``) or a
+  relative image is an error here; a link to another host is fine (the sanitiser keeps
+  only http, https and mailto links, so other schemes get a warning).
+* **Text that makes Python-Markdown slow.** Its link pattern scans to the end of the
+  paragraph for every ``[`` without a partner, so N unmatched brackets cost O(N × length);
+  deep list indentation or ``>`` quoting recurses. Bounded here: at most
+  :data:`MAX_BRACKETS` brackets a field, every ``[`` closed in its paragraph, nesting at most
+  :data:`MAX_NESTING`, a link target closed within :data:`MAX_TARGET` characters, line
+  indentation and quote depth bounded.
+
+Markdown fields are those marked ``"contentMediaType": "text/markdown"`` in the schemas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+MARKDOWN_TYPE = "text/markdown"
+MAX_BRACKETS = 64  # "[" per field (Chinese prose uses 【】; links need one each)
+MAX_NESTING = 4  # [ inside [ …
+MAX_TARGET = 1000  # characters from "](" to its ")"
+MAX_INDENT = 40  # columns of leading white space (ten list levels)
+MAX_QUOTE = 8  # ">" quoting levels
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_INLINE_TARGET = re.compile(r"\]\([ \t]*(<[^>\n]*>|[^\s)]*)")
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)")
+_QUOTES = re.compile(r"^[ \t]*((?:>[ \t]?)+)")
+
+
+class Finding(NamedTuple):
+    """One problem in a prose text: what to quote to locate it, the rule, message, level."""
+
+    needle: str  # a piece of the text on one line, to find where to point
+    rule: str
+    message: str
+    warning: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return self.needle.split("\n", 1)[0]
+
+
+def markdown_paths(schema: Any, path: tuple = ()) -> set[tuple]:
+    """Field paths (array items as ``"*"``) whose schema says ``contentMediaType: text/markdown``."""
+    found: set[tuple] = set()
+    if not isinstance(schema, dict):
+        return found
+    if schema.get("contentMediaType") == MARKDOWN_TYPE:
+        found.add(path)
+    for key, sub in (schema.get("properties") or {}).items():
+        found |= markdown_paths(sub, (*path, key))
+    if isinstance(schema.get("items"), dict):
+        found |= markdown_paths(schema["items"], (*path, "*"))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or ():
+            found |= markdown_paths(sub, path)
+    return found
+
+
+def pattern_of(path: tuple) -> tuple:
+    """A data path with list indexes replaced by ``"*"`` (to look up :func:`markdown_paths`)."""
+    return tuple("*" if isinstance(part, int) else part for part in path)
+
+
+def check(text: str) -> list[Finding]:
+    """Every finding in one prose text (linear in its length)."""
+    findings: list[Finding] = []
+    lines = _outside_code(text)
+    findings += _layout(lines)
+    plain = "\n".join(lines)
+    findings += _brackets(plain)
+    findings += _links(plain, lines)
+    return findings
+
+
+def _outside_code(text: str) -> list[str]:
+    """The lines of ``text`` with fenced blocks blanked and code spans removed."""
+    kept, fence = [], ""
+    for line in text.split("\n"):
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = ""
+            kept.append("")
+        elif marker:
+            fence = marker.group(1)
+            kept.append("")
+        else:
+            kept.append(_CODE_SPAN.sub("", line))
+    return kept
+
+
+def _layout(lines: list[str]) -> Iterator[Finding]:
+    for line in lines:
+        stripped = line.lstrip(" \t")
+        if stripped and len(line[: len(line) - len(stripped)].expandtabs(4)) > MAX_INDENT:
+            yield Finding(stripped[:20], "prose-nesting",
+                          f"这一行缩进太深（超过 {MAX_INDENT} 个空格）：列表最多嵌套十层，请减少行首空格")
+            return
+        quotes = _QUOTES.match(line)
+        if quotes and quotes.group(1).count(">") > MAX_QUOTE:
+            yield Finding(quotes.group(1).strip(), "prose-nesting",
+                          f"引用符号“>”嵌套太深（超过 {MAX_QUOTE} 层），请减少行首的“>”")
+            return
+
+
+def _brackets(text: str) -> Iterator[Finding]:
+    """Too many, too deep or unmatched ``[`` (backslash-escaped ones do not count)."""
+    count = 0
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        stack: list[int] = []
+        i, end = 0, len(paragraph)
+        while i < end:
+            char = paragraph[i]
+            if char == "\\":
+                i += 2
+                continue
+            if char == "[":
+                count += 1
+                stack.append(i)
+                if len(stack) > MAX_NESTING:
+                    yield Finding(paragraph[i : i + 10], "prose-brackets",
+                                  f"方括号“[”嵌套超过 {MAX_NESTING} 层，请简化")
+                    return
+            elif char == "]" and stack:
+                stack.pop()
+            i += 1
+        if count > MAX_BRACKETS:
+            yield Finding("[", "prose-brackets",
+                          f"方括号“[”太多（{count} 个，最多 {MAX_BRACKETS} 个）：方括号用于链接，"
+                          "作为普通文字请改用中文方括号【】")
+            return
+        if stack:
+            at = stack[0]
+            yield Finding(paragraph[at : at + 10], "prose-brackets",
+                          "方括号“[”在本段中没有配对的“]”：方括号用于链接，作为普通文字请改用中文方括号【】，"
+                          "或写成 \\[")
+            return
+
+
+def _links(text: str, lines: list[str]) -> Iterator[Finding]:
+    for match in _INLINE_TARGET.finditer(text):
+        close = text.find(")", match.end(), match.end() + MAX_TARGET)
+        newline = text.find("\n\n", match.end(), match.end() + MAX_TARGET)
+        if close < 0 or 0 <= newline < close:
+            yield Finding(match.group(0)[:20], "prose-link",
+                          "链接“](”后面缺少结尾的“)”：请写成 [文字](https://…) 的形式")
+            return
+        yield from _target(match.group(1))
+    for line in lines:
+        reference = _REFERENCE.match(line)
+        if reference:
+            yield from _target(reference.group(1))
+
+
+def _target(raw: str) -> Iterator[Finding]:
+    url = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+    parts = urlsplit(url) if _splittable(url) else None
+    if parts is not None and (parts.scheme or parts.netloc):
+        if parts.scheme.lower() not in LINK_SCHEMES:
+            yield Finding(url[:40], "prose-link",
+                          f"链接“{url[:40]}”不是 http、https 或 mailto 地址，网页上不会显示为链接",
+                          warning=True)
+        return
+    yield Finding(
+        url[:40] or "](", "prose-link",
+        f"链接地址“{url[:40]}”不是完整网址：正文会显示在多个页面上，相对链接、页内锚点（#…）"
+        "和相对图片地址都会失效，严格构建会失败。请写以 http:// 或 https:// 开头的完整网址，或只保留文字",
+    )
+
+
+def _splittable(url: str) -> bool:
+    try:
+        urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        return False
+    return True
