@@ -1,0 +1,85 @@
+"""Prose rules (hooks/kb/prose_rules.py): which fields are Markdown, what is accepted and
+what is refused (the fixture cases in tests/fixtures/bad/ cover file:line reporting)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import DATA
+from kb import prose_rules
+
+SCHEMAS = DATA / "schema"
+
+
+@pytest.mark.parametrize("kind", ["report", "campaign", "materials", "units", "groups"])
+def test_markdown_marker_matches_the_descriptions(kind: str) -> None:
+    """Every field documented as Markdown carries the marker the validator reads, and only those."""
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text("utf-8"))
+    described: set[tuple] = set()
+
+    def walk(node: object, path: tuple) -> None:
+        if isinstance(node, dict):
+            if "支持 Markdown" in str(node.get("description", "")):
+                described.add(path)
+            for key, sub in (node.get("properties") or {}).items():
+                walk(sub, (*path, key))
+            if isinstance(node.get("items"), dict):
+                walk(node["items"], (*path, "*"))
+
+    walk(schema, ())
+    assert prose_rules.markdown_paths(schema) == described
+
+
+def test_report_prose_fields() -> None:
+    schema = json.loads((SCHEMAS / "report.schema.json").read_text("utf-8"))
+    paths = prose_rules.markdown_paths(schema)
+    assert ("opening",) in paths
+    assert ("highlights", "sections", "*", "points", "*", "text") in paths
+    assert ("signature",) not in paths and ("ledger", "*", "problem") not in paths
+
+
+@pytest.mark.parametrize("text", [
+    "坚持“第一议题”制度，建立【问题清单】【整改清单】。",
+    "详见[通知原文](https://www.example.gov.cn/a/b.html)。",
+    "联系[办公室](mailto:office@example.gov.cn)。",
+    "数组写法 \\[1, 2\\] 是文字。",
+    "代码 `a[0]` 不算方括号，`[x](../y)` 也不算链接。",
+    "```\n[未闭合\n[x](../relative)\n```\n正文。",
+    "| 项目 | 数量 |\n|---|---|\n| 调研 | 6 |",
+    "- 一级\n    - 二级\n        - 三级",
+    "> 引用\n>> 二层引用",
+    "[[[[最多四层]]]]",
+    "[引用式][a]\n\n[a]: https://example.org/",
+])
+def test_accepted(text: str) -> None:
+    assert prose_rules.check(text) == []
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("[" * 3000 + "]" * 3000, "prose-brackets"),
+    ("[a]" * (prose_rules.MAX_BRACKETS + 1), "prose-brackets"),
+    ("按[要求", "prose-brackets"),
+    ("第一段[\n\n第二段]", "prose-brackets"),  # a bracket is matched within its paragraph only
+    ("[a](../../../assets/kb.css)", "prose-link"),
+    ("[a](/absolute/path)", "prose-link"),
+    ("[a](#anchor)", "prose-link"),
+    ("[a]()", "prose-link"),
+    ("![图](a.png)", "prose-link"),
+    ("[a](<../x y.md>)", "prose-link"),
+    ("[a](https://example.org/" + "x" * prose_rules.MAX_TARGET, "prose-link"),
+    (" " * (prose_rules.MAX_INDENT + 1) + "- 深", "prose-nesting"),
+    ("\t" * 11 + "- 深", "prose-nesting"),
+    ("> " * (prose_rules.MAX_QUOTE + 1) + "深", "prose-nesting"),
+])
+def test_refused(text: str, rule: str) -> None:
+    findings = prose_rules.check(text)
+    assert [f.rule for f in findings if not f.warning] == [rule], findings
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in f.message) for f in findings)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/"])
+def test_other_schemes_warn(url: str) -> None:
+    [finding] = prose_rules.check(f"[a]({url})")
+    assert finding.warning and finding.rule == "prose-link"
