@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import time
 from pathlib import Path
 
@@ -311,3 +312,66 @@ def test_prose_in_a_block_is_not_flagged_when_the_file_does_not_parse() -> None:
     doc, problems = parse(text)
     assert doc is None
     assert [p.rule for p in problems] == ["yaml-syntax"], messages(problems)
+
+
+# ---------------------------------------------------------------- numbers too long or not finite
+# (issue 13, item 7: a 5,001-digit integer, 1.0e+400, .inf, .nan; the schema explains them)
+
+LONG_SEXAGESIMAL_INT = "1" + ":00" * 3000  # 60**3000: over 5,000 digits once constructed
+LONG_SEXAGESIMAL_FLOAT = "1" + ":00" * 200 + ".5"  # constructing it overflowed float
+
+
+def same(a: object, b: object) -> bool:
+    """Equal, with the same type; NaN equals NaN; -0.0 differs from 0.0."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+    return a == b
+
+
+@pytest.mark.parametrize("pure", PARSERS)
+@pytest.mark.parametrize(
+    ("raw", "tag", "value"),
+    [
+        pytest.param("1" * 5001, yamlsafe.INT_TAG, math.inf, id="5001-digits"),
+        pytest.param("-" + "1" * 401, yamlsafe.INT_TAG, -math.inf, id="minus-401-digits"),
+        pytest.param("9" * yamlsafe.MAX_NUMBER_CHARS, yamlsafe.INT_TAG, int("9" * yamlsafe.MAX_NUMBER_CHARS), id="longest-read"),
+        pytest.param("1" * (yamlsafe.MAX_NUMBER_CHARS + 1), yamlsafe.INT_TAG, math.inf, id="one-digit-more"),
+        pytest.param("1_" + "0" * 200, yamlsafe.INT_TAG, math.inf, id="underscores"),
+        pytest.param("0x" + "f" * 4000, yamlsafe.INT_TAG, math.inf, id="long-hex"),
+        pytest.param("0b" + "1" * 98, yamlsafe.INT_TAG, 2**98 - 1, id="binary"),
+        pytest.param(LONG_SEXAGESIMAL_INT, yamlsafe.INT_TAG, math.inf, id="long-sexagesimal-int"),
+        pytest.param(LONG_SEXAGESIMAL_FLOAT, yamlsafe.FLOAT_TAG, math.inf, id="long-sexagesimal-float"),
+        pytest.param("1.0e+400", yamlsafe.FLOAT_TAG, math.inf, id="float-overflow"),
+        pytest.param("-1.0e+400", yamlsafe.FLOAT_TAG, -math.inf, id="negative-float-overflow"),
+        pytest.param("0." + "0" * 5000 + "1", yamlsafe.FLOAT_TAG, 0.0, id="long-tiny-float"),
+        pytest.param(".inf", yamlsafe.FLOAT_TAG, math.inf, id="inf"),
+        pytest.param("-.Inf", yamlsafe.FLOAT_TAG, -math.inf, id="minus-inf"),
+        pytest.param(".nan", yamlsafe.FLOAT_TAG, math.nan, id="nan"),
+        pytest.param("1e400", yamlsafe.STR_TAG, "1e400", id="yaml11-text"),
+        pytest.param("-0", yamlsafe.INT_TAG, 0, id="negative-zero-int"),
+        pytest.param("-0.0", yamlsafe.FLOAT_TAG, -0.0, id="negative-zero-float"),
+    ],
+)
+def test_numbers_are_read_without_raising(raw: str, tag: str, value: object, pure: bool) -> None:
+    doc, problems = parse(f"figures:\n  n: {raw}\n", pure)
+    assert problems == [] and doc is not None
+    read = doc.data["figures"]["n"]
+    assert same(read, value), (type(read), str(read)[:40])
+    assert doc.scalars[("figures", "n")].tag == tag
+    assert doc.scalars[("figures", "n")].raw == raw  # the schema explains it from what was written
+    if type(read) is int:
+        assert abs(read) < 10**121 and len(str(read)) < 4300  # printable, and a float when needed
+
+
+def test_every_number_the_loader_constructs_stays_printable() -> None:
+    """The longest texts of every YAML 1.1 integer notation, at the length limit."""
+    n = yamlsafe.MAX_NUMBER_CHARS
+    longest = ["9" * n, "-" + "9" * (n - 1), "0x" + "f" * (n - 2), "0b" + "1" * (n - 2), "0" + "7" * (n - 1),
+               "9" * (n - 3) + ":59", "1" + ":59" * ((n - 1) // 3)]
+    for raw in longest:
+        assert len(raw) <= n
+        tag, value = yamlsafe.resolve_scalar(raw, None)
+        assert tag == yamlsafe.INT_TAG and type(value) is int, raw
+        assert abs(value) < 10**121 and float(value) < math.inf

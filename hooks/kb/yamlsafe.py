@@ -22,6 +22,7 @@ events and marks (tests compare them); ``pure=True`` forces the pure-Python one.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ from kb.problems import ERROR, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
+# Longest number text constructed as written. Every integer up to this length (hex, octal,
+# sexagesimal included) stays below 10**121: printable (Python refuses to print integers
+# over 4,300 digits) and convertible to float. Longer ones are read as ±infinity.
+MAX_NUMBER_CHARS = 100
 
 SAVE_AS_UTF8 = "请另存为 UTF-8（无 BOM）编码"
 
@@ -378,7 +383,11 @@ class _Frame:
 
 
 def resolve_scalar(value: str, style: str | None) -> tuple[str, Any]:
-    """(tag, value) of a scalar as YAML 1.1 SafeLoader reads it; timestamps stay text."""
+    """(tag, value) of a scalar as YAML 1.1 SafeLoader reads it; timestamps stay text.
+
+    A number too long to construct safely (see :data:`MAX_NUMBER_CHARS`) is read as
+    ±infinity, with its tag kept: the schema then says the number is too large.
+    """
     if style:
         return STR_TAG, value
     cached = _PLAIN_CACHE.get(value)
@@ -388,7 +397,9 @@ def resolve_scalar(value: str, style: str | None) -> tuple[str, Any]:
     node = yaml.ScalarNode(tag, value)
     result: tuple[str, Any] = (STR_TAG, value)
     try:
-        if tag == INT_TAG:
+        if tag in (INT_TAG, FLOAT_TAG) and _too_long(value, tag):
+            result = (tag, -math.inf if value.startswith("-") else math.inf)
+        elif tag == INT_TAG:
             result = (tag, _CONSTRUCTOR.construct_yaml_int(node))
         elif tag == FLOAT_TAG:
             result = (tag, _CONSTRUCTOR.construct_yaml_float(node))
@@ -398,11 +409,19 @@ def resolve_scalar(value: str, style: str | None) -> tuple[str, Any]:
             result = (tag, None)
         elif tag == TIMESTAMP_TAG:
             result = (tag, value)
-    except (ValueError, KeyError):  # pragma: no cover - the resolver regexes guard this
+    except (ValueError, KeyError, OverflowError):  # pragma: no cover - guarded by the resolver and _too_long
         pass
     if len(value) <= 64 and len(_PLAIN_CACHE) < 20000:
         _PLAIN_CACHE[value] = result
     return result
+
+
+def _too_long(value: str, tag: str) -> bool:
+    """Whether a number's text is beyond :data:`MAX_NUMBER_CHARS` and would be costly or
+    unsafe to construct: any integer, and sexagesimal floats (``1:00:…:00.5``), whose
+    construction multiplies ever larger integers and overflows. A plain float's text is
+    always safe: ``float()`` reads any length (too large gives infinity)."""
+    return len(value) > MAX_NUMBER_CHARS and (tag == INT_TAG or ":" in value)
 
 
 TYPE_ZH = {bool: "逻辑值（true/false）", int: "整数", float: "小数", type(None): "空值", str: "文本"}
