@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +151,8 @@ def fixture_documents() -> list[tuple[str, Any]]:
 def mutations(data: Any, rng: random.Random, count: int) -> list[Any]:
     """Copies of ``data`` with one random change each (type swaps, deletions, odd values)."""
     odd = [None, "", " ", -1, 1.5, True, [], {}, "2023-02-30", "../x", "Ab", 0, "x" * 70, ["a", "a"],
-           "长" * 101, "长" * 201, [f"m{i}" for i in range(101)], [{}] * 31]
+           "长" * 101, "长" * 201, [f"m{i}" for i in range(101)], [{}] * 31,
+           10_000_000, 10_000_001, 99, 100, 999, 1000, 10**120, math.inf, -math.inf, math.nan, -0.0]
     out = []
     for _ in range(count):
         copy_ = copy.deepcopy(data)
@@ -205,6 +209,17 @@ def test_fast_check_refuses_unknown_keywords() -> None:
         ({"type": "string", "maxLength": 3}, "长长长长", False),
         ({"type": "array", "maxItems": 2}, [1, 2], True),
         ({"type": "array", "maxItems": 2}, [1, 2, 3], False),
+        ({"type": "integer", "maximum": 10}, 10, True),
+        ({"type": "integer", "maximum": 10}, 11, False),
+        ({"type": "integer", "minimum": 0, "maximum": 10}, -0, True),
+        ({"type": "integer", "maximum": 10}, 10**120, False),
+        ({"type": "number"}, 1.5, True),
+        ({"type": "number"}, -0.0, True),
+        ({"type": "number"}, math.inf, False),  # no infinity or NaN, even without a bound
+        ({"type": "number"}, -math.inf, False),
+        ({"type": "number"}, math.nan, False),
+        ({"type": "number", "minimum": 0, "maximum": 5}, 5.5, False),
+        ({"type": "integer"}, math.inf, False),
     ],
 )
 def test_strict_types_patterns_and_dates(schema: dict, value: Any, valid: bool) -> None:
@@ -352,3 +367,150 @@ def test_unhandled_keyword_puts_the_validator_text_last() -> None:
     problems = schemas.check(doc, schemas.CompiledSchema("units", Path("/t.json"), schema, None))
     assert [(p.line, p.rule, p.found) for p in problems] == [(1, "schema-maxProperties", "")]
     assert problems[0].message.startswith("“测试”不符合要求（校验器原文：")
+
+
+# ---------------------------------------------------------------- numbers: bounds and huge values
+# (issue 13, item 7: a 5,001-digit figure crashed validate.py, a 401-digit one the build)
+
+FIGURE_MAX = 10_000_000
+GOOD_REPORT = (FIXTURES / "good" / "reports" / "c1" / "u-a.yml").read_text(encoding="utf-8")
+FIGURE_LINE = "  research_topics: 6"  # line 29, the value at column 20
+
+
+def number_nodes() -> list[tuple[str, tuple, dict]]:
+    return [(kind, path, node) for kind in schemas.KINDS for path, node in walk(load(kind))
+            if node.get("type") in ("integer", "number")]
+
+
+def test_every_number_field_has_sane_bounds() -> None:
+    """Counts, batch and group numbers: each has a minimum and a maximum, none beyond
+    10,000,000 (a provincial unit's 走访群众 fits; float and chart arithmetic stay exact)."""
+    nodes = number_nodes()
+    assert {(kind, path) for kind, path, _ in nodes} == {
+        ("campaign", ("batches", "[]", "id")), ("campaign", ("roster", "[]", "batch")),
+        ("groups", ("groups", "[]", "number")), ("report", ("figures", "*")),
+    }
+    for kind, path, node in nodes:
+        assert node.get("minimum") in (0, 1), (kind, path)
+        assert isinstance(node.get("maximum"), int) and node["minimum"] < node["maximum"] <= FIGURE_MAX, (kind, path)
+        assert str(node["maximum"]) in node["description"], f"{kind} {path}: the description names the bound"
+    assert load("report")["properties"]["figures"]["additionalProperties"]["maximum"] == FIGURE_MAX
+
+
+@pytest.mark.parametrize(
+    ("value", "message", "found"),
+    [
+        pytest.param("1" * 5001, "“数字”太大：写了 5001 位的整数，不能大于 10000000",
+                     "整数 11111111111111111111…（共 5001 位）", id="5001-digits"),
+        pytest.param("1" * 401, "“数字”太大：写了 401 位的整数，不能大于 10000000",
+                     "整数 11111111111111111111…（共 401 位）", id="401-digits"),
+        pytest.param("-" + "1" * 5001, "“数字”太小：写了 5001 位的整数，不能小于 0",
+                     "整数 -11111111111111111111…（共 5001 位）", id="minus-5001-digits"),
+        pytest.param("0x" + "f" * 300, "“数字”太大：写了 302 个字符的十六进制整数，不能大于 10000000",
+                     "0x" + "f" * 28 + "…", id="long-hex"),
+        pytest.param("10000001", "“数字”太大：不能大于 10000000，请核对数字", "整数 10000001", id="maximum-plus-one"),
+        pytest.param("99999999999999999999999", "“数字”太大：不能大于 10000000",
+                     "整数 99999999999999999999…（共 23 位）", id="23-digits"),
+        pytest.param("1.0e+400", "“数字”应为整数，不能是无穷大或 NaN：1.0e+400 被 YAML 1.1 读成了无穷大", "无穷大",
+                     id="float-overflow"),
+        pytest.param(".inf", "不能是无穷大或 NaN：.inf 被 YAML 1.1 读成了无穷大", "无穷大", id="inf"),
+        pytest.param("-.inf", "不能是无穷大或 NaN：-.inf 被 YAML 1.1 读成了负无穷大", "负无穷大", id="minus-inf"),
+        pytest.param(".nan", "不能是无穷大或 NaN：.nan 被 YAML 1.1 读成了非数 NaN", "非数 NaN（不是数字）", id="nan"),
+        pytest.param("1e400", "“数字”应为整数：不要用科学计数法（1e400），只写阿拉伯数字", "文本 “1e400”", id="scientific-text"),
+        pytest.param("1.0e+300", "“数字”应为整数，不能带小数点：1.0e+300 被 YAML 1.1 读成了小数 1e+300", "小数 1e+300",
+                     id="huge-float"),
+        pytest.param("-0.0", "“数字”应为整数，不能带小数点：写成 0", "小数 -0.0", id="negative-zero-float"),
+        pytest.param("-1", "“数字”不能为负数", "整数 -1", id="negative"),
+        pytest.param('"' + "1" * 5001 + '"', "“数字”应为整数：请去掉引号，写成 11111111111111111111…（共 5001 位）",
+                     "文本 “" + "1" * 30 + "…”", id="quoted-5001-digits"),
+        pytest.param("'" + "1,000" * 1500 + "'", "“数字”的类型不对，应为整数", "文本 “" + ("1,000" * 6) + "…”",
+                     id="quoted-thousands-run"),
+        pytest.param("1" + ",000" * 1700, "“数字”应为整数：不要用千位分隔符：写成 10000000000000000000…（共 5101 位）",
+                     "文本 “1" + ",000" * 7 + ",…”", id="thousands-5101-digits"),
+        pytest.param("1" * 5001 + "个", "只写阿拉伯数字，不写单位或文字“个”：写成 11111111111111111111…（共 5001 位）",
+                     "文本 “" + "1" * 30 + "…”", id="5001-digits-with-unit"),
+    ],
+)
+def test_figure_numbers_give_short_chinese_messages(value: str, message: str, found: str) -> None:
+    problems = problems_for("report", GOOD_REPORT.replace(FIGURE_LINE, f"  research_topics: {value}"))
+    assert [(p.line, p.column, p.path) for p in problems] == [(29, 20, "figures.research_topics")], problems
+    assert message in problems[0].message and problems[0].found == found, problems[0].full_message()
+    assert len(problems[0].full_message()) < 200  # never the number itself, whatever its length
+
+
+@pytest.mark.parametrize("value", ["0", "-0", "10000000", "+10000000", "1_000_000"])
+def test_figure_numbers_in_range_are_accepted(value: str) -> None:
+    assert problems_for("report", GOOD_REPORT.replace(FIGURE_LINE, f"  research_topics: {value}")) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("groups", "groups:\n  - id: g1\n    name: 第一指导组\n    number: 1000\n", "“序号”太大：不能大于 999"),
+        ("groups", "groups:\n  - id: g1\n    name: 第一指导组\n    number: " + "9" * 5001 + "\n",
+         "“序号”太大：写了 5001 位的整数，不能大于 999"),
+        ("units", "units:\n  - id: u-a\n    name: " + "1" * 5001 + "\n    party_org: 甲局党组\n",
+         "“单位名称”应为文本：" + "1" * 30 + "… 没有加引号，被 YAML 1.1 读成了 5001 位的整数，太大，无法使用"),
+        ("units", "units:\n  - id: u-a\n    name: .nan\n    party_org: 甲局党组\n",
+         "“单位名称”应为文本：.nan 没有加引号，被 YAML 1.1 读成了非数 NaN"),
+    ],
+)
+def test_other_numbers_and_huge_text(kind: str, text: str, message: str) -> None:
+    problems = problems_for(kind, text)
+    assert len(problems) == 1 and message in problems[0].message, [p.full_message() for p in problems]
+    assert len(problems[0].full_message()) < 200
+
+
+# The example data with one figure replaced, through scripts/validate.py and a real build.
+
+HUGE_FIGURES = {
+    "5001-digits": ("1" * 5001, "“数字”太大：写了 5001 位的整数，不能大于 10000000"),
+    "401-digits": ("1" * 401, "“数字”太大：写了 401 位的整数，不能大于 10000000"),
+    "maximum-plus-one": ("10000001", "“数字”太大：不能大于 10000000"),
+    "float-overflow": ("1.0e+400", "“数字”应为整数，不能是无穷大或 NaN"),
+    "inf": (".inf", "“数字”应为整数，不能是无穷大或 NaN"),
+    "nan": (".nan", "“数字”应为整数，不能是无穷大或 NaN"),
+    "scientific-text": ("1e400", "“数字”应为整数：不要用科学计数法"),
+}
+EXAMPLE_REPORT = "reports/2023-zhuti/shi-czj.yml"
+
+
+def data_with_figure(tmp_path: Path, value: str) -> tuple[Path, str]:
+    """A copy of the example data whose report EXAMPLE_REPORT has field_visits = value;
+    also the ``file:line:column:`` its problem must start with."""
+    from datacopy import copy_data
+
+    data = copy_data(tmp_path / "data", reports=True)
+    report = data / EXAMPLE_REPORT
+    lines = report.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.startswith("  field_visits: "))
+    lines[number] = f"  field_visits: {value}"
+    report.write_text("\n".join(lines), encoding="utf-8")
+    return data, f"data/{EXAMPLE_REPORT}:{number + 1}:17: 错误 [figures.field_visits] "
+
+
+@pytest.mark.parametrize(("value", "message"), HUGE_FIGURES.values(), ids=HUGE_FIGURES.keys())
+def test_validate_script_reports_huge_figures(tmp_path: Path, value: str, message: str) -> None:
+    data, where = data_with_figure(tmp_path, value)
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py"), str(data)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [line for line in result.stdout.splitlines() if line.startswith(where)]
+    assert result.stdout.startswith(where + message), result.stdout[:500]
+    assert result.stderr.strip() == "共 1 个错误，0 个警告", result.stderr[-2000:]
+    assert len(result.stdout) < 400
+
+
+@pytest.mark.parametrize(("value", "message"), [HUGE_FIGURES["5001-digits"], HUGE_FIGURES["401-digits"]],
+                         ids=["5001-digits", "401-digits"])
+def test_build_refuses_huge_figures(tmp_path: Path, value: str, message: str) -> None:
+    from conftest import run_mkdocs
+
+    data, where = data_with_figure(tmp_path, value)
+    site = tmp_path / "site"
+    result = run_mkdocs(site, env={"KB_DATA_DIR": str(data)})
+    assert result.returncode != 0
+    assert where + message in result.stderr, result.stderr[-3000:]
+    assert "数据校验未通过，未生成网站" in result.stderr
+    assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
+    assert not (site / "index.html").exists() and not (site / "views").exists()

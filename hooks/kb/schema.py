@@ -4,9 +4,10 @@ The schemas live in ``data/schema/<kind>.schema.json`` (draft 2020-12) and are s
 with editors (the ``yaml-language-server`` modeline) and pre-commit. Each is loaded once
 per schema directory and compiled twice:
 
-* a jsonschema validator, with two deliberate tightenings: ``integer`` does not accept
-  ``6.0``, and a ``pattern`` ending in ``$`` does not accept a trailing newline (Python's
-  ``$`` would; JavaScript's, which editors use, does not);
+* a jsonschema validator, with three deliberate tightenings: ``integer`` does not accept
+  ``6.0``, ``number`` does not accept infinity or NaN (``.inf``, ``.nan``, ``1.0e+400``,
+  an integer too long to read), and a ``pattern`` ending in ``$`` does not accept a
+  trailing newline (Python's ``$`` would; JavaScript's, which editors use, does not);
 * a small *fast check* for the keywords these schemas use. It only answers "certainly
   valid"; anything else (a failure, or a keyword it does not know) hands the document
   to jsonschema, which produces the errors. Valid files, the common case, are checked
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -148,9 +150,10 @@ def strict_validator_class() -> tuple[Any, Any]:
 
     formats = FormatChecker(formats=())
     formats.checks("date")(_is_date)
-    types = Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: type(value) is int
-    )
+    types = Draft202012Validator.TYPE_CHECKER.redefine_many({
+        "integer": lambda _checker, value: type(value) is int,
+        "number": lambda _checker, value: _is_number(value),
+    })
     cls = extend(Draft202012Validator, validators={"pattern": pattern}, type_checker=types)
     return cls, formats
 
@@ -163,10 +166,15 @@ _ANNOTATIONS = {
     "$schema", "$id", "title", "description", "examples", "patternErrorMessage", "default",
     "$comment", "contentMediaType",
 }
+def _is_number(value: Any) -> bool:
+    """An integer or a finite float: infinity and NaN are no data (nor is ``true``)."""
+    return type(value) is int or type(value) is float and math.isfinite(value)
+
+
 _PY_TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: type(v) is str,
     "integer": lambda v: type(v) is int,
-    "number": lambda v: type(v) in (int, float),
+    "number": _is_number,
     "boolean": lambda v: type(v) is bool,
     "array": lambda v: type(v) is list,
     "object": lambda v: type(v) is dict,
@@ -180,7 +188,8 @@ class Unsupported(Exception):
 
 _KNOWN = {
     "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
-    "uniqueItems", "minLength", "maxLength", "pattern", "enum", "minimum", "format", "propertyNames",
+    "uniqueItems", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "format",
+    "propertyNames",
 }
 
 
@@ -252,10 +261,12 @@ def _compile_string(schema: dict, typed: bool) -> Check:
 
 
 def _compile_number(schema: dict) -> Check | None:
-    if "minimum" not in schema:
+    """``minimum`` and ``maximum``; NaN is never certainly valid (it compares false)."""
+    if "minimum" not in schema and "maximum" not in schema:
         return None
-    low = schema["minimum"]
-    return lambda v: type(v) not in (int, float) or v >= low
+    low = schema.get("minimum", -math.inf)
+    high = schema.get("maximum", math.inf)
+    return lambda v: type(v) not in (int, float) or low <= v <= high
 
 
 def _compile_object(schema: dict) -> list[Check]:
@@ -391,17 +402,58 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"逻辑值 {'true' if value else 'false'}"
     if isinstance(value, int):
-        return f"整数 {value}"
+        return f"整数 {number_text(value)}"
     if isinstance(value, float):
-        return f"小数 {value}"
+        return f"小数 {value}" if math.isfinite(value) else non_finite(value)
     if isinstance(value, str):
-        shown = value if len(value) <= 30 else value[:30] + "…"
-        return f"文本 “{shown}”"
+        return f"文本 “{shorten(value)}”"
     if isinstance(value, list):
         return f"列表（{len(value)} 项）"
     if isinstance(value, dict):
         return "若干“字段名: 值”"
     return type(value).__name__
+
+
+SHOWN_DIGITS = 20  # a longer number is shown as its first digits and its length
+
+
+def shorten(text: str, limit: int = 30) -> str:
+    """``text`` cut to ``limit`` characters, with "…" when cut."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def digits_text(digits: str) -> str:
+    """A written integer (sign and digits) as shown in messages: no leading zeros, and
+    only its first digits and its length when long. Never converts to ``int``: Python
+    refuses to read integers over 4,300 digits."""
+    sign = "-" if digits.startswith("-") else ""
+    body = digits.lstrip("+-").lstrip("0") or "0"
+    sign = "" if body == "0" else sign
+    if len(body) <= SHOWN_DIGITS:
+        return sign + body
+    return f"{sign}{body[:SHOWN_DIGITS]}…（共 {len(body)} 位）"
+
+
+def number_text(value: int) -> str:
+    """An integer as shown in messages (see :func:`digits_text`)."""
+    if value.bit_length() > 14000:  # over 4,200 digits: str() would refuse it
+        return ("-" if value < 0 else "") + "超过 4000 位的整数"
+    return digits_text(str(value))
+
+
+def non_finite(value: float) -> str:
+    """Chinese for infinity and NaN, which are no numbers a data file can mean."""
+    if math.isnan(value):
+        return "非数 NaN（不是数字）"
+    return "无穷大" if value > 0 else "负无穷大"
+
+
+def too_long_integer(raw: str) -> str:
+    """"N 位的整数" for an integer written too long to read (see ``kb.yamlsafe``)."""
+    body = raw.lstrip("+-").replace("_", "")
+    if body.isdigit():
+        return f"{len(body.lstrip('0'))} 位的整数"
+    return f"{len(raw)} 个字符的{int_reading(raw)}"
 
 
 def coercion(info: ScalarInfo | None, value: Any, *, text_wanted: bool = True) -> str:
@@ -411,18 +463,23 @@ def coercion(info: ScalarInfo | None, value: Any, *, text_wanted: bool = True) -
     """
     if info is None or not info.plain or info.tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG):
         return ""
-    raw = info.raw
+    raw = shorten(info.raw)
     how = f"{raw} 没有加引号，被 YAML 1.1 读成了" if text_wanted else f"{raw} 被 YAML 1.1 读成了"
     if info.tag == NULL_TAG:
         return "" if raw in ("", "~") else f"{raw} 被 YAML 1.1 读成了空值"
     if info.tag == BOOL_TAG:
         return f"{how}逻辑值 {'true' if value else 'false'}"
+    if info.tag == INT_TAG and type(value) is float:  # too long to read (kb.yamlsafe)
+        return f"{how} {too_long_integer(info.raw)}，太大，无法使用"
     if info.tag == INT_TAG:
-        return f"{how}{int_reading(raw)} {value}"
+        return f"{how}{int_reading(info.raw)} {number_text(value)}"
+    if type(value) is float and not math.isfinite(value):
+        return f"{how}{non_finite(value)}"
     return f"{how}小数 {value}"
 
 
 _NUMBER_WITH_TEXT = re.compile(r"([+-]?[0-9０-９]+)\s*([^0-9０-９\s,，.．][^0-9０-９]*)", re.S)
+_SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?[eE][+-]?[0-9]+")
 _THOUSANDS = re.compile(r"[+-]?[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+")
 
 
@@ -437,15 +494,18 @@ def integer_hint(value: str, info: ScalarInfo | None) -> str:
     unquote = "请去掉引号，" if quoted else ""
     half = text.translate(_HALF_WIDTH_DIGITS)
     if _CANONICAL_DIGITS.fullmatch(half):
-        fixed = str(int(half))
+        fixed = digits_text(half)
         if half != text:
             return f"{unquote}数字请用半角：写成 {fixed}"
         return f"{unquote}写成 {fixed}" if quoted else ""
     if _THOUSANDS.fullmatch(text):
-        return f"不要用千位分隔符：写成 {int(re.sub('[,，]', '', half))}"
+        return f"不要用千位分隔符：写成 {digits_text(re.sub('[,，]', '', half))}"
+    if _SCIENTIFIC.fullmatch(half):
+        return f"不要用科学计数法（{shorten(text, 12)}），只写阿拉伯数字"
     match = _NUMBER_WITH_TEXT.fullmatch(text)
     if match:
-        return f"只写阿拉伯数字，不写单位或文字“{match.group(2).strip()}”：写成 {int(match.group(1).translate(_HALF_WIDTH_DIGITS))}"
+        unit = shorten(match.group(2).strip())
+        return f"只写阿拉伯数字，不写单位或文字“{unit}”：写成 {digits_text(match.group(1).translate(_HALF_WIDTH_DIGITS))}"
     return ""
 
 
@@ -502,6 +562,9 @@ def translate(error: ValidationError, doc: SourceDoc) -> list[Problem]:
     return out.problems
 
 
+MAX_SHOWN_FLOAT = 1e15  # "写成 N" is suggested for 6.0, never for 1.0e+300
+
+
 def _type(out: _Out, error: ValidationError, path: tuple) -> None:
     wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     expected = "、".join(TYPE_NAMES.get(t, t) for t in wanted)
@@ -512,8 +575,10 @@ def _type(out: _Out, error: ValidationError, path: tuple) -> None:
     if not path and value is None:
         message = "文件是空的，没有任何内容"
     elif explained and "string" in wanted:
-        message = f"{name}应为文本：{explained}；请加引号，写成 \"{info.raw}\""
-    elif "integer" in wanted and isinstance(value, float) and value.is_integer():
+        message = f"{name}应为文本：{explained}；请加引号，写成 \"{shorten(info.raw)}\""
+    elif type(value) is float and not math.isfinite(value):
+        message = _non_finite_message(name, expected, error.schema, info, value)
+    elif "integer" in wanted and isinstance(value, float) and value.is_integer() and abs(value) <= MAX_SHOWN_FLOAT:
         message = f"{name}应为整数，不能带小数点：写成 {int(value)}"
     elif explained and "integer" in wanted and isinstance(value, float):
         message = f"{name}应为整数，不能带小数点：{explained}"
@@ -527,7 +592,27 @@ def _type(out: _Out, error: ValidationError, path: tuple) -> None:
         message = f"{name}的类型不对，应为{expected}：{explained}"
     else:
         message = f"{name}的类型不对，应为{expected}"
-    out.add(out.doc.mark(path), path, message, expected, describe(value), "schema-type")
+    out.add(out.doc.mark(path), path, message, expected, _found(value, info), "schema-type")
+
+
+def _found(value: Any, info: ScalarInfo | None) -> str:
+    """:func:`describe`, except for an integer too long to read: its first digits."""
+    if info is not None and info.tag == INT_TAG and type(value) is float:
+        body = info.raw.replace("_", "")
+        return f"整数 {digits_text(body)}" if body.lstrip("+-").isdigit() else shorten(info.raw)
+    return describe(value)
+
+
+def _non_finite_message(name: str, expected: str, schema: Any, info: ScalarInfo | None, value: float) -> str:
+    """Infinity or NaN where a number is wanted: an integer too long to read (kb.yamlsafe
+    reads it as infinity), or ``.inf``, ``.nan``, ``1.0e+400``."""
+    if info is not None and info.tag == INT_TAG:
+        keyword, what, relation = ("maximum", "太大", "大于") if value > 0 else ("minimum", "太小", "小于")
+        bound = schema.get(keyword) if isinstance(schema, dict) else None
+        limit = f"，不能{relation} {bound}" if type(bound) in (int, float) else "，无法使用"
+        return f"{name}{what}：写了 {too_long_integer(info.raw)}{limit}"
+    how = coercion(info, value, text_wanted=False) or f"读成了{non_finite(value)}"
+    return f"{name}应为{expected}，不能是无穷大或 NaN：{how}"
 
 
 def _required(out: _Out, error: ValidationError, path: tuple) -> None:
@@ -576,6 +661,14 @@ def _minimum(out: _Out, error: ValidationError, path: tuple) -> None:
     low = error.validator_value
     what = "不能为负数" if low == 0 else f"不能小于 {low}"
     out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}{what}", f"≥ {low}", describe(error.instance), "schema-minimum")
+
+
+def _maximum(out: _Out, error: ValidationError, path: tuple) -> None:
+    high = error.validator_value
+    out.add(
+        out.doc.mark(path), path, f"{_title(error.schema, path)}太大：不能大于 {high}，请核对数字",
+        f"≤ {high}", describe(error.instance), "schema-maximum",
+    )
 
 
 def _min_length(out: _Out, error: ValidationError, path: tuple) -> None:
@@ -647,6 +740,7 @@ _HANDLERS: dict[str, Callable[[_Out, ValidationError, tuple], None]] = {
     "additionalProperties": _additional,
     "enum": _enum,
     "minimum": _minimum,
+    "maximum": _maximum,
     "minLength": _min_length,
     "minItems": _min_items,
     "maxLength": _max_length,
