@@ -9,12 +9,15 @@ import posixpath
 import re
 import statistics
 from collections import Counter
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from conftest import DATA, read_data
+from kb import yamlsafe
+from kb.views import charts
 
 pytestmark = pytest.mark.slow
 
@@ -448,3 +451,81 @@ def test_report_pages_show_copy_detection(built_site: Path) -> None:
             block = page[page.index('id="originality"'):]
             assert re.search(r"正文中有 <strong>\d+\.\d%</strong> 的文字", block[:2000]), unit
             assert f"在本次学习教育 {len(REPORTS[cid])} 份报告中" in block[:3000]
+
+
+# --- charts at the largest accepted values (drawn directly, no site needed) --------------
+
+FIGURE_MAX = read_data(DATA / "schema" / "report.schema.json")["properties"]["figures"][
+    "additionalProperties"]["maximum"]
+LOADER_MAX = int("9" * yamlsafe.MAX_NUMBER_CHARS)  # the largest integer YAML is read as, bound or not
+SVG_ELEMENT = re.compile(r"<(rect|circle|line|text)\b([^>]*)>(?:([^<]*)</text>)?")
+
+
+def glyphs_width(text: str, size: float) -> float:
+    """A generous estimate of a label's width: CJK one em, anything else 0.62 em."""
+    return sum(size if "\u3000" <= ch <= "\u9fff" else 0.62 * size for ch in text)
+
+
+def outside(svg: str) -> list[str]:
+    """Marks and labels that would be drawn outside the chart's width (0…WIDTH)."""
+    bad = []
+    for tag, attrs, text in SVG_ELEMENT.findall(svg):
+        a = dict(re.findall(r'([a-z-]+\d?)="([^"]*)"', attrs))
+        xs = [float(a[k]) for k in ("x", "cx", "x1", "x2") if k in a]
+        if tag == "rect":
+            xs.append(float(a["x"]) + float(a["width"]))
+        if tag == "text":
+            width = glyphs_width(html_unescape(text), float(a.get("font-size", 12)))
+            x = float(a["x"])
+            xs += {"end": [x - width], "middle": [x - width / 2, x + width / 2]}.get(
+                a.get("text-anchor", "start"), [x + width])
+        if any(not 0 <= x <= charts.WIDTH for x in xs):
+            bad.append(f"<{tag} {attrs}>{text}")
+    return bad
+
+
+def drawn_values(svg: str) -> list[str]:
+    return re.findall(r'data-value="([^"]*)"', svg)
+
+
+SERIES = [charts.Series("按时报送", "#000"), charts.Series("迟报", "#111"), charts.Series("未报送", "#222")]
+LARGEST = {
+    # a unit's figure at the maximum, next to a small one
+    "bar-unit-max": lambda: (charts.bar_chart("数字", [("甲局", FIGURE_MAX), ("乙局", 1), ("丙局", None)], "个"),
+                             [FIGURE_MAX, 1]),
+    # group totals of 5,000 units each at the maximum
+    "bar-group-totals": lambda: (charts.bar_chart("合计", [(f"第{i}组", 5000 * FIGURE_MAX) for i in range(8)], "次"),
+                                 [5000 * FIGURE_MAX] * 8),
+    "strip-max": lambda: (charts.strip_chart("分布", [("第一组", [("甲局", FIGURE_MAX), ("乙局", 0)], FIGURE_MAX / 2),
+                                                    ("第二组", [("丙局", FIGURE_MAX)], FIGURE_MAX)], "个"),
+                          [FIGURE_MAX, 0, FIGURE_MAX / 2, FIGURE_MAX, FIGURE_MAX]),
+    "strip-many-at-max": lambda: (charts.strip_chart("分布", [("第一组", [(f"单位{i}", FIGURE_MAX - i) for i in range(500)],
+                                                                FIGURE_MAX - 249.5)], "个"),
+                                  [FIGURE_MAX - i for i in range(500)] + [FIGURE_MAX - 249.5]),
+    "stacked-many-units": lambda: (charts.stacked_chart("报送", [("第一组", [100_000, 2_000_000, 0])], SERIES),
+                                   [100_000, 2_000_000]),
+    # should a schema lack its bound: the largest integer the loader reads
+    "bar-loader-max": lambda: (charts.bar_chart("数字", [("甲局", LOADER_MAX), ("乙局", 7)], "个"), [LOADER_MAX, 7]),
+    "strip-loader-max": lambda: (charts.strip_chart("分布", [("第一组", [("甲局", LOADER_MAX), ("乙局", 7)], None)], "个"),
+                                 [LOADER_MAX, 7]),
+}
+
+
+@pytest.mark.parametrize("case", LARGEST.values(), ids=LARGEST.keys())
+def test_charts_draw_the_largest_values_inside_the_chart(case) -> None:
+    svg, values = case()
+    assert not outside(svg), outside(svg)
+    assert drawn_values(svg) == [num(v) for v in values]  # exact in data-value and tooltips
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert all(any(re.search(f"：{num(v)}\\D", t + ".") for t in titles) for v in values), titles
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [(0, "0"), (99_999, "99999"), (100_000, "10万"), (123_456, "12.3万"), (9_999_999, "1000万"),
+     (FIGURE_MAX, "1000万"), (99_999_999, "1亿"), (95_000_000, "9500万"), (5000 * FIGURE_MAX, "500亿"),
+     (10**13, "10万亿"), (2.5, "2.5"), (10**16, "1.0e+16"), pytest.param(LOADER_MAX, "1.0e+100", id="loader-max"),
+     pytest.param(10**5000, "1.0e+5000", id="10**5000")],
+)
+def test_chart_labels_shorten_large_numbers(value: float, label: str) -> None:
+    assert charts.short_number(value) == label

@@ -3,6 +3,12 @@
 Every label is HTML-escaped here; the caller embeds the returned markup as is. Each
 chart carries ``role="img"``, an ``aria-label`` and a ``<title>``; every bar and dot has
 a ``data-value`` attribute with the number it draws (tests read them back).
+
+Numbers: a report's figure is at most 10,000,000 (the schema) and a group total a few
+thousand times that; drawn labels shorten large numbers with 万 / 亿 / 万亿 so they fit,
+tooltips and ``data-value`` keep them exact. Positions are ratios of integers, computed
+without converting large integers to float, so any integer the YAML loader can read
+(under 10**121, ``kb.yamlsafe.MAX_NUMBER_CHARS``) draws inside the chart.
 """
 
 from __future__ import annotations
@@ -37,19 +43,54 @@ def _e(value: object) -> str:
 
 
 def _num(value: float) -> str:
+    """Exact: integers as written, other values with one decimal."""
+    if isinstance(value, int):
+        return str(value)
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def nice_step(span: float, ticks: int = 4) -> float:
-    """A 1/2/5 × 10^k step that divides ``span`` into at most ``ticks`` intervals."""
-    if span <= 0:
+ZH_MAGNITUDES = ((10**12, "万亿"), (10**8, "亿"), (10**4, "万"))
+
+
+def short_number(value: float) -> str:
+    """A drawn label: exact below 100,000, else at most one decimal of 万 / 亿 / 万亿
+    (10,000,000 → 1000万, 123,456 → 12.3万, 99,999,999 → 1亿); from 10**16 on, far beyond
+    any accepted figure, in scientific notation (1.2e+20)."""
+    size = abs(value)
+    sign = "-" if value < 0 else ""
+    if size < 100_000:
+        return _num(value)
+    if size >= 10**16:
+        exponent = math.floor(math.log10(size))  # log10 takes any int
+        mantissa = _ratio(size, 10**exponent)
+        return f"{sign}{mantissa:.1f}e+{exponent}"
+    for unit, name in ZH_MAGNITUDES:
+        shown = round(_ratio(size, unit), 1)
+        if shown >= 1:
+            return f"{sign}{shown:.1f}".removesuffix(".0") + name
+    return _num(value)  # pragma: no cover - 100,000 is at least 1万
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """A generous estimate of a label's drawn width: CJK one em, other characters 0.62 em."""
+    return sum(size if "\u3000" <= ch <= "\u9fff" else 0.62 * size for ch in text)
+
+
+def _ratio(value: float, whole: float) -> float:
+    """``value / whole`` without converting large integers to float first (int / int is
+    exact in Python); 0 when ``whole`` is 0."""
+    return value / whole if whole else 0.0
+
+
+def nice_step(span: float, ticks: int = 4) -> int:
+    """A 1/2/5 × 10^k step that divides ``span`` into at most ``ticks`` intervals (at least 1)."""
+    if not span > 0:
         return 1
-    raw = span / ticks
-    exp = 10 ** math.floor(math.log10(raw))
-    for mult in (1, 2, 5, 10):
-        if mult * exp >= raw:
-            return max(1, mult * exp)
-    return 10 * exp
+    exp = 10 ** max(0, math.floor(math.log10(span) - math.log10(ticks)))  # log10 takes any int
+    for mult in (1, 2, 5, 10, 20):
+        if mult * exp * ticks >= span:
+            return mult * exp
+    return 50 * exp  # pragma: no cover - 20 × exp × ticks always reaches span
 
 
 def _svg(height: int, label: str, body: list[str]) -> str:
@@ -75,33 +116,42 @@ def bar_chart(label: str, bars: list[tuple[str, int | None]], unit: str = "") ->
     for i, (name, value) in enumerate(bars):
         mid = TOP + ROW_H * i + ROW_H / 2
         body.append(_label(mid, name))
-        length = 0.0 if not value or not top else span * value / top
+        length = span * _ratio(value or 0, top)
         if value is not None:
             body.append(
                 f'<rect class="kb-chart__bar" x="{LABEL_W}" y="{mid - BAR_H / 2:.1f}" '
                 f'width="{length:.1f}" height="{BAR_H}" fill="{BAR_COLOUR}" '
                 f'data-value="{value}"><title>{_e(name)}：{value}{_e(unit)}</title></rect>'
             )
-        text = "—" if value is None else f"{value}{unit}"
-        body.append(f'<text class="kb-chart__value" x="{LABEL_W + length + 4:.1f}" y="{mid:.1f}" '
-                    f'dominant-baseline="middle">{_e(text)}</text>')
+        text = "—" if value is None else f"{short_number(value)}{unit}"
+        body.append(_value_label(LABEL_W + length, mid, text))
     body.append(f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{height - TOP}" '
                 f'stroke="{TEXT_COLOUR}" stroke-width="1"/>')
     return _svg(height, label, body)
 
 
-def _axis(top_value: float, y: float, span: float) -> tuple[list[str], float]:
+def _value_label(bar_end: float, y: float, text: str) -> str:
+    """A bar's value after its end, or inside it (white, right-aligned) when it would not fit."""
+    if bar_end + 4 + text_width(text) <= WIDTH or bar_end - LABEL_W < text_width(text) + 8:
+        return (f'<text class="kb-chart__value" x="{bar_end + 4:.1f}" y="{y:.1f}" '
+                f'dominant-baseline="middle">{_e(text)}</text>')
+    return (f'<text class="kb-chart__value" x="{bar_end - 4:.1f}" y="{y:.1f}" text-anchor="end" '
+            f'dominant-baseline="middle" fill="#fff">{_e(text)}</text>')
+
+
+def _axis(top_value: float, y: float, span: float) -> tuple[list[str], int]:
     step = nice_step(top_value)
-    last = step * max(1, math.ceil(top_value / step))
+    count = max(1, -(-math.ceil(top_value) // step))  # intervals: ceil(top / step), in integers
+    last = step * count
     parts = []
-    k = 0
-    while k * step <= last + 1e-9:
-        x = LABEL_W + span * (k * step) / last
+    for k in range(count + 1):
+        x = LABEL_W + span * k / count
+        label = short_number(k * step)
+        centre = min(x, WIDTH - text_width(label, 10) / 2 - 1)  # the last label stays inside
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{y:.1f}" '
                      f'stroke="{GRID_COLOUR}" stroke-width="0.5"/>')
-        parts.append(f'<text x="{x:.1f}" y="{y + 14:.1f}" text-anchor="middle" '
-                     f'font-size="10">{_num(k * step)}</text>')
-        k += 1
+        parts.append(f'<text x="{centre:.1f}" y="{y + 14:.1f}" text-anchor="middle" '
+                     f'font-size="10">{label}</text>')
     return parts, last
 
 
@@ -122,7 +172,7 @@ def strip_chart(label: str, rows: list[tuple[str, list[tuple[str, int]], float |
         mid = TOP + ROW_H * i + ROW_H / 2
         body.append(_label(mid, name))
         for j, (unit_name, value) in enumerate(points):
-            x = LABEL_W + span * value / last
+            x = LABEL_W + span * _ratio(value, last)
             y = mid + JITTER[j % len(JITTER)]
             body.append(
                 f'<circle class="kb-chart__dot" cx="{x:.1f}" cy="{y:.1f}" r="{radius}" '
@@ -131,7 +181,7 @@ def strip_chart(label: str, rows: list[tuple[str, list[tuple[str, int]], float |
                 f'data-value="{value}"><title>{_e(unit_name)}：{value}{_e(unit)}</title></circle>'
             )
         if mid_value is not None:
-            x = LABEL_W + span * mid_value / last
+            x = LABEL_W + span * _ratio(mid_value, last)
             body.append(f'<line x1="{x:.1f}" y1="{mid - 10:.1f}" x2="{x:.1f}" y2="{mid + 10:.1f}" '
                         f'stroke="#fff" stroke-width="5"/>')
             body.append(
@@ -157,7 +207,7 @@ def stacked_chart(label: str, rows: list[tuple[str, list[int]]], series: list[Se
         body.append(_label(mid, name))
         x = float(LABEL_W)
         for s, value in zip(series, values, strict=True):
-            w = span * value / top
+            w = span * _ratio(value, top)
             if value:
                 body.append(
                     f'<rect class="kb-chart__seg" x="{x:.1f}" y="{mid - BAR_H / 2 - 1:.1f}" '
@@ -166,10 +216,10 @@ def stacked_chart(label: str, rows: list[tuple[str, list[int]]], series: list[Se
                 )
                 if w >= 14:
                     body.append(f'<text x="{x + w / 2:.1f}" y="{mid:.1f}" text-anchor="middle" '
-                                f'dominant-baseline="middle" fill="#fff" font-size="11">{value}</text>')
+                                f'dominant-baseline="middle" fill="#fff" font-size="11">{short_number(value)}</text>')
             x += w
         body.append(f'<text x="{x + 4:.1f}" y="{mid:.1f}" dominant-baseline="middle">'
-                    f'{sum(values)}</text>')
+                    f'{short_number(sum(values))}</text>')
     y = TOP + ROW_H * len(rows) + 10
     x = float(LABEL_W)
     for s in series:
