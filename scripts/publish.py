@@ -4,10 +4,12 @@
     python scripts/publish.py --target deploy@web1:/srv/kb-reports           # over SSH (rsync)
     python scripts/publish.py --target /srv/kb-reports --rollback            # previous release
     python scripts/publish.py --target /srv/kb-reports --status
-    python scripts/publish.py --print-nginx-conf --base /srv/kb-reports --listen 80 --server-name kb
+    python scripts/publish.py --print-nginx-conf --base /srv/kb-reports --listen 80 --server-name kb \
+        --allow 10.0.0.0/8 --basic-auth /etc/nginx/kb-reports.htpasswd --access-log /var/log/kb/a.log
     python scripts/publish.py --print-csp --site site                        # hashes for the CSP
 
-The target defaults to the environment variable KB_PUBLISH_TARGET. Logic: hooks/kb/publish.py.
+The target defaults to the environment variable KB_PUBLISH_TARGET. Logic: hooks/kb/publish.py
+(publishing) and hooks/kb/nginxconf.py (the nginx configuration: who may read, TLS, audit log).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from kb import publish  # noqa: E402
+from kb import nginxconf, publish  # noqa: E402
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 TARGET_ENV = "KB_PUBLISH_TARGET"
@@ -52,9 +54,28 @@ def parser() -> argparse.ArgumentParser:
     action.add_argument("--print-nginx-conf", action="store_true",
                         help="输出填好参数的 nginx 配置（配合 --base --listen --server-name）")
     action.add_argument("--print-csp", action="store_true", help="输出站点内联代码所需的 CSP 哈希")
-    p.add_argument("--base", default="/srv/kb-reports", help="nginx 配置：发布目录")
-    p.add_argument("--listen", default="80", help="nginx 配置：listen 参数")
-    p.add_argument("--server-name", default="_", help="nginx 配置：server_name")
+    nginx = p.add_argument_group(
+        "nginx 配置（--print-nginx-conf）", "谁能阅读网站：可组合使用，说明见 deploy/README.md")
+    nginx.add_argument("--base", default="/srv/kb-reports", help="发布目录")
+    nginx.add_argument("--listen", help="listen 参数（默认 80；启用 HTTPS 时默认 443）")
+    nginx.add_argument("--server-name", default="_", help="server_name（启用 HTTPS 时填证书上的域名）")
+    nginx.add_argument("--allow", nargs="+", action="extend", default=[], metavar="CIDR",
+                       help="只允许这些网段或地址访问，如 10.1.0.0/16 192.0.2.7（其余 403）")
+    nginx.add_argument("--basic-auth", metavar="HTPASSWD",
+                       help="用户名密码登录（HTTP 基本认证）：htpasswd 文件的绝对路径")
+    nginx.add_argument("--auth-request", metavar="URL",
+                       help="单点登录/LDAP 网关的校验地址（nginx auth_request），如 http://127.0.0.1:9091/auth")
+    nginx.add_argument("--login-url", metavar="URL",
+                       help="未登录时跳转的登录页（配合 --auth-request），"
+                            "可含 $scheme $http_host $request_uri")
+    nginx.add_argument("--auth-user-header", default=nginxconf.DEFAULT_USER_HEADER, metavar="NAME",
+                       help=f"网关返回读者用户名的响应头（默认 {nginxconf.DEFAULT_USER_HEADER}），写入访问日志")
+    nginx.add_argument("--tls-cert", metavar="PATH", help="启用 HTTPS：证书（含中间证书）文件")
+    nginx.add_argument("--tls-key", metavar="PATH", help="启用 HTTPS：私钥文件")
+    nginx.add_argument("--http-listen", metavar="LISTEN",
+                       help="启用 HTTPS 时，跳转到 HTTPS 的 HTTP listen 参数（默认 80）")
+    nginx.add_argument("--access-log", metavar="PATH",
+                       help="审计访问日志文件（谁、何时、读了什么），如 /var/log/kb-reports/access.log")
     return p
 
 
@@ -65,8 +86,18 @@ def release_id(args: argparse.Namespace) -> str:
     return publish.make_release_id(dt.datetime.now(dt.UTC), label)
 
 
+def nginx_options(args: argparse.Namespace) -> nginxconf.NginxOptions:
+    return nginxconf.NginxOptions(
+        base=args.base, listen=args.listen, server_name=args.server_name,
+        allow=tuple(args.allow), basic_auth=args.basic_auth, auth_request=args.auth_request,
+        login_url=args.login_url, auth_user_header=args.auth_user_header,
+        tls_cert=args.tls_cert, tls_key=args.tls_key, http_listen=args.http_listen,
+        access_log=args.access_log,
+    )
+
+
 def check_csp(site: Path) -> None:
-    policy = publish.nginx_csp(NGINX_TEMPLATE.read_text(encoding="utf-8"))
+    policy = nginxconf.nginx_csp(NGINX_TEMPLATE.read_text(encoding="utf-8"))
     problems = publish.csp_problems(publish.inline_code(site), policy)
     if problems:
         raise publish.PublishError(
@@ -91,10 +122,12 @@ def dry_run(target: publish.Target, site: Path, rid: str, keep: int) -> str:
 
 def run(args: argparse.Namespace) -> str:
     if args.print_nginx_conf:
-        return publish.render_nginx_conf(
-            NGINX_TEMPLATE.read_text(encoding="utf-8"),
-            base=args.base, listen=args.listen, server_name=args.server_name,
-        )
+        options = nginx_options(args)
+        text = nginxconf.render_nginx_conf(NGINX_TEMPLATE.read_text(encoding="utf-8"), options)
+        warning = nginxconf.open_to_all_warning(options)
+        if warning:
+            print(warning, file=sys.stderr)
+        return text
     if args.print_csp:
         publish.require_site(args.site)
         return publish.csp_suggestion(publish.inline_code(args.site))
@@ -118,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         out = run(args)
         print(out, end="" if out.endswith("\n") else "\n")
+    except nginxconf.NginxConfigError as err:
+        print(f"生成 nginx 配置失败：{err}", file=sys.stderr)
+        return 1
     except publish.PublishError as err:
         print(f"发布失败：{err}", file=sys.stderr)
         return 1

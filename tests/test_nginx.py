@@ -11,29 +11,24 @@ home page, a report page and a search.
 from __future__ import annotations
 
 import gzip
-import http.client
-import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, ROOT, require_tool
-from kb import publish
+from conftest import CHROMIUM_ARGS, ROOT
+from kb import nginxconf, publish
+from nginx_server import TEMPLATE, Server, running_nginx
 
 pytestmark = pytest.mark.nginx
 
-NGINX = "/usr/sbin/nginx"
-TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 SCRIPT = ROOT / "scripts" / "publish.py"
-CSP = publish.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
+CSP = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -42,109 +37,6 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-# --------------------------------------------------------------------------- a real nginx
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Server:
-    base: Path
-    port: int
-    log: Path
-
-    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
-        """One HTTP/1.1 request on a fresh connection (no proxy, loopback only)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", path, headers={"Host": "kb.test", **(headers or {})})
-            resp = conn.getresponse()
-            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()},
-                            resp.read())
-        finally:
-            conn.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _main_conf(prefix: Path, site_conf: Path) -> str:
-    """A minimal main configuration around the shipped server block (http context)."""
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's 0700 tmp
-    temp = "".join(f"    {kind}_temp_path {prefix}/tmp/{kind};\n"
-                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return (
-        f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\n"
-        f"error_log {prefix}/error.log warn;\n"
-        "events { worker_connections 128; }\n"
-        "http {\n"
-        "    include /etc/nginx/mime.types;\n"
-        "    default_type application/octet-stream;\n"
-        f"    access_log {prefix}/access.log;\n"
-        "    sendfile on;\n"
-        f"{temp}"
-        f"    include {site_conf};\n"
-        "}\n"
-    )
-
-
-@contextmanager
-def running_nginx(base: Path, prefix: Path) -> Iterator[Server]:
-    """nginx serving ``base/current`` on a free loopback port; stopped on exit."""
-    binary = require_tool(NGINX, "nginx tests need Debian's nginx (apt-get install nginx)")
-    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
-    template = TEMPLATE.read_text(encoding="utf-8")
-    for _attempt in range(5):
-        port = _free_port()
-        site_conf = prefix / "kb-reports.conf"
-        site_conf.write_text(publish.render_nginx_conf(
-            template, base=str(base), listen=f"127.0.0.1:{port}", server_name="kb.test"))
-        main_conf = prefix / "nginx.conf"
-        main_conf.write_text(_main_conf(prefix, site_conf))
-        argv = [binary, "-p", str(prefix), "-c", str(main_conf), "-e", str(prefix / "error.log")]
-        check = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
-        assert check.returncode == 0, f"nginx -t:\n{check.stderr}"
-        proc = subprocess.Popen([*argv, "-g", "daemon off;"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
-        if _wait_listening(proc, port):
-            break
-        stderr = proc.communicate(timeout=10)[1]
-        if "Address already in use" not in stderr:
-            pytest.fail(f"nginx did not start:\n{stderr}")
-    else:
-        pytest.fail("nginx found no free port")
-    try:
-        yield Server(base, port, prefix / "error.log")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_listening(proc: subprocess.Popen, port: int) -> bool:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.05)
-    proc.kill()
-    return False
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -188,10 +80,31 @@ def write_site(path: Path, files: dict[str, str]) -> Path:
     return path
 
 
+# Hidden files a release could carry by mistake: never served, whatever the extension
+# (a Pagefind one included), at any depth. .well-known too: the site has none.
+SECRET = "kb-secret-dotfile"
+DOTFILES = {
+    ".secret.pf_meta": SECRET,
+    ".git/HEAD.pagefind": SECRET,
+    ".git/HEAD": SECRET,
+    ".git/config": SECRET,
+    ".env": SECRET,
+    "x/.env": SECRET,
+    "pagefind/.hidden.pf_meta": SECRET,
+    "pagefind/index/.und_4da66d8.pf_index": SECRET,
+    "reports/a/.index.html.swp": SECRET,
+    "assets/.DS_Store": SECRET,
+    ".well-known/security.txt": SECRET,
+    "reports/.drafts/b.html": SECRET,
+}
+ENCODED_DOTFILES = ["/%2egit/HEAD", "/pagefind/%2Ehidden.pf_meta", "/x/%2eenv",
+                    "//.git//HEAD", "/reports/a/../../.git/HEAD", "/.git/", "/.git"]
+
+
 @pytest.fixture(scope="module")
 def synthetic_server(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("nginx-synthetic")
-    site = write_site(tmp / "site", SYNTHETIC)
+    site = write_site(tmp / "site", {**SYNTHETIC, **DOTFILES})
     publish.LocalTarget(tmp / "kb").publish(site, rid(1))
     with running_nginx(tmp / "kb", tmp / "nginx") as server:
         yield server
@@ -241,6 +154,15 @@ def test_responses(synthetic_server, path, status, ctype, cache, compressed):
     elif path != "/release.txt":
         rel = path.lstrip("/") + ("index.html" if path.endswith("/") else "")
         assert body == SYNTHETIC[rel].encode()
+
+
+@pytest.mark.parametrize("path", ["/" + rel for rel in DOTFILES] + ENCODED_DOTFILES)
+def test_hidden_paths_are_404_whatever_the_extension(synthetic_server, path):
+    resp = synthetic_server.get(path, {"Accept-Encoding": "identity"})
+    assert resp.status == 404, path
+    assert SECRET.encode() not in resp.body
+    assert b"kb-404-page" in resp.body  # the site's own 404 page
+    assert resp.headers.get("content-security-policy") == CSP
 
 
 def test_release_id_is_served(synthetic_server):

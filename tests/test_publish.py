@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kb import publish
+from kb import nginxconf, publish
 from kb.publish import LocalTarget, PublishError, SshTarget
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
@@ -500,45 +500,6 @@ def test_style_attribute_hash_needs_unsafe_hashes():
     assert publish.csp_problems(code, policy)
 
 
-def test_template_csp_has_no_external_source():
-    policy = publish.parse_csp(publish.nginx_csp(TEMPLATE.read_text(encoding="utf-8")))
-    assert policy["default-src"] == ["'none'"]
-    assert policy["frame-ancestors"] == ["'none'"]
-    assert "'wasm-unsafe-eval'" in policy["script-src"]  # Pagefind compiles WebAssembly
-    for directive, sources in policy.items():
-        for source in sources:
-            assert source in {"'self'", "'none'", "'wasm-unsafe-eval'", "'unsafe-hashes'",
-                              "data:"} or source.startswith("'sha256-"), (directive, source)
-    for needed in ("script-src", "style-src", "img-src", "connect-src", "worker-src",
-                   "base-uri", "form-action", "object-src"):
-        assert needed in policy
-
-
-def test_render_nginx_conf():
-    text = publish.render_nginx_conf(TEMPLATE.read_text(encoding="utf-8"), base="/srv/kb/",
-                                     listen="127.0.0.1:8080", server_name="kb.example.internal")
-    assert "root /srv/kb/current;" in text
-    assert "listen 127.0.0.1:8080;" in text
-    assert "server_name kb.example.internal;" in text
-    assert "@KB_" not in text
-
-
-@pytest.mark.parametrize(("values", "message"), [
-    ({"base": "/srv/kb; include /etc/passwd"}, "不允许的字符"),
-    ({"server_name": "a b"}, "不允许的字符"),
-    ({"listen": ""}, "不允许的字符"),
-])
-def test_render_nginx_conf_refuses(values, message):
-    args = {"base": "/srv/kb", "listen": "80", "server_name": "_", **values}
-    with pytest.raises(PublishError, match=message):
-        publish.render_nginx_conf("root @KB_BASE@; listen @KB_LISTEN@; @KB_SERVER_NAME@", **args)
-
-
-def test_render_nginx_conf_refuses_unknown_placeholder():
-    with pytest.raises(PublishError, match="@KB_PORT@"):
-        publish.render_nginx_conf("listen @KB_PORT@;", base="/b", listen="80", server_name="_")
-
-
 # --------------------------------------------------------------------------- command line
 
 
@@ -592,11 +553,41 @@ def test_cli_dry_run_over_ssh_shows_commands_and_touches_nothing(tmp_path):
     assert "mv -T -- \".current-$id.tmp\" current" in result.stdout
 
 
-def test_cli_print_nginx_conf():
+def test_cli_print_nginx_conf_default_is_open_and_says_so():
     result = cli("--print-nginx-conf", "--base", "/srv/kb", "--listen", "8080",
                  "--server-name", "kb")
     assert result.returncode == 0, result.stderr
     assert "root /srv/kb/current;" in result.stdout and result.stdout.endswith("}\n")
+    assert "listen 8080;" in result.stdout and "auth_" not in result.stdout
+    assert "未设置访问控制" in result.stderr  # a reminder, not part of the configuration
+
+
+def test_cli_print_nginx_conf_with_access_control():
+    result = cli("--print-nginx-conf", "--server-name", "kb.example.internal",
+                 "--allow", "10.0.0.0/8", "192.0.2.7", "--allow", "172.16.0.0/12",
+                 "--basic-auth", "/etc/nginx/kb-reports.htpasswd",
+                 "--tls-cert", "/etc/ssl/kb.pem", "--tls-key", "/etc/ssl/private/kb.key",
+                 "--access-log", "/var/log/kb-reports/access.log")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    for line in ("allow 10.0.0.0/8;", "allow 192.0.2.7;", "allow 172.16.0.0/12;", "deny all;",
+                 "auth_basic_user_file /etc/nginx/kb-reports.htpasswd;", "listen 443 ssl;",
+                 "listen 80;", "return 301 https://$host$request_uri;",
+                 "access_log /var/log/kb-reports/access.log kb_audit;"):
+        assert line in result.stdout, line
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--allow", "10.0.0.0/33"], "--allow 的值不是网段"),
+    (["--basic-auth", "/etc/x", "--auth-request", "http://127.0.0.1:9091/auth"], "只能选一个"),
+    (["--tls-cert", "/etc/ssl/kb.pem"], "同时给出 --tls-cert 和 --tls-key"),
+    (["--login-url", "https://sso/login"], "--login-url 需要和 --auth-request"),
+])
+def test_cli_print_nginx_conf_refuses_in_one_line(args, message):
+    result = cli("--print-nginx-conf", *args)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("生成 nginx 配置失败：") and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 def test_cli_print_csp(tmp_path):
@@ -612,5 +603,5 @@ def test_built_site_inline_code_is_allowed_by_the_shipped_csp(built_site):
     browser would block it); run ``scripts/publish.py --print-csp`` to update the hashes."""
     code = publish.inline_code(built_site)
     assert code.scripts, "Material's inline scripts not found: is the parser broken?"
-    policy = publish.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
+    policy = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
     assert publish.csp_problems(code, policy) == []

@@ -17,8 +17,8 @@ scripts on the host (GNU ``mv -T`` does the rename) and uploads with rsync. This
 only builds those command lines; :class:`SshTarget` runs them through an injectable runner.
 
 It also checks a site against the Content-Security-Policy of the shipped nginx
-configuration (every inline script/style must be allowed by a hash) and renders that
-configuration. It imports nothing from MkDocs.
+configuration (every inline script/style must be allowed by a hash); kb.nginxconf renders
+that configuration. It imports nothing from MkDocs.
 """
 
 from __future__ import annotations
@@ -56,7 +56,6 @@ MAX_LABEL = 40
 # Host and remote path go into command lines: allow only plain characters.
 _HOST_RE = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*@)?[A-Za-z0-9][A-Za-z0-9.-]*$")
 _REMOTE_PATH_RE = re.compile(r"^[A-Za-z0-9_./+-]+$")
-_NGINX_VALUE_RE = re.compile(r"^[A-Za-z0-9_.:/\[\]*-]+$")
 
 
 class PublishError(Exception):
@@ -627,28 +626,3 @@ def csp_suggestion(code: InlineCode) -> str:
     scripts = " ".join(sorted(csp_hash(t) for t in code.scripts))
     styles = " ".join(sorted(csp_hash(t) for t in code.styles | code.style_attrs))
     return f"script-src 的哈希：{scripts or '（无）'}\nstyle-src 的哈希：{styles or '（无）'}"
-
-
-# --------------------------------------------------------------------------- nginx
-
-
-def nginx_csp(template: str) -> str:
-    """The Content-Security-Policy value of the nginx configuration template."""
-    match = re.search(r'add_header\s+Content-Security-Policy\s+"([^"]+)"', template)
-    if not match:
-        raise PublishError("nginx 配置模板中没有 Content-Security-Policy")
-    return " ".join(match[1].split())
-
-
-def render_nginx_conf(template: str, *, base: str, listen: str, server_name: str) -> str:
-    """Fill the placeholders of the template (``@KB_BASE@``, ``@KB_LISTEN@``, ``@KB_SERVER_NAME@``)."""
-    values = {"@KB_BASE@": base.rstrip("/") or "/", "@KB_LISTEN@": listen,
-              "@KB_SERVER_NAME@": server_name}
-    for key, value in values.items():
-        if not _NGINX_VALUE_RE.match(value):
-            raise PublishError(f"nginx 配置参数含有不允许的字符：{key}={value!r}")
-        template = template.replace(key, value)
-    left = sorted(set(re.findall(r"@KB_[A-Z_]+@", template)))
-    if left:
-        raise PublishError(f"nginx 配置模板中有未知占位符：{', '.join(left)}")
-    return template
