@@ -10,6 +10,7 @@
 
 The target defaults to the environment variable KB_PUBLISH_TARGET. Logic: hooks/kb/publish.py
 (publishing) and hooks/kb/nginxconf.py (the nginx configuration: who may read, TLS, audit log).
+Every failure ends in one Chinese line on stderr and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
@@ -146,18 +147,32 @@ def run(args: argparse.Namespace) -> str:
     return f"发布到 {target.describe()}：" + target.publish(args.site, rid, args.keep).describe()
 
 
+AFTERWARDS = "线上版本见 --status"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run; any failure is one Chinese line on stderr (what failed, what to do), exit 1."""
     args = parser().parse_args(argv)
     try:
         out = run(args)
-        print(out, end="" if out.endswith("\n") else "\n")
     except nginxconf.NginxConfigError as err:
-        print(f"生成 nginx 配置失败：{err}", file=sys.stderr)
-        return 1
+        return fail(f"生成 nginx 配置失败：{err}")
     except publish.PublishError as err:
-        print(f"发布失败：{err}", file=sys.stderr)
-        return 1
+        return fail(f"发布失败：{err}")
+    except OSError as err:  # a step not covered by kb.publish: still no traceback
+        return fail("发布失败：" + publish.describe_os_error("读写文件", err, AFTERWARDS))
+    except KeyboardInterrupt:
+        return fail(f"发布被中断（Ctrl+C）：未完成的上传不会上线；{AFTERWARDS}", 130)
+    except Exception as err:  # noqa: BLE001 - the reader gets one line, not a traceback
+        return fail(f"发布失败：意外错误（{type(err).__name__}）；{AFTERWARDS}。"
+                    "请把所用命令和这一行报告给维护者")
+    print(out, end="" if out.endswith("\n") else "\n")
     return 0
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(message, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

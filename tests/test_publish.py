@@ -92,7 +92,20 @@ def _fifo(tmp: Path) -> Path:
     return site
 
 
+def _marker(content: bytes):
+    def make(tmp: Path) -> Path:
+        site = make_site(tmp / "site")
+        (site / "kb-build.json").write_bytes(content)
+        return site
+    return make
+
+
 @pytest.mark.parametrize(("make", "expected"), [
+    (_marker(b"\xff\xfe\x00garbage"), "站点的构建标记已损坏"),
+    (_marker(b""), "站点的构建标记已损坏"),  # a build cut off while writing it
+    (_marker(b'{"build_date": "2025-'), "站点的构建标记已损坏"),
+    (_marker(b"[1, 2]"), "站点的构建标记已损坏"),
+    (_marker(b"{}" + b" " * (publish.MAX_MARKER_BYTES + 1)), "站点的构建标记已损坏"),
     (_missing, "站点目录不存在"),
     (_empty, "站点目录为空"),
     (_no_index, "站点缺少 index.html"),
@@ -340,6 +353,22 @@ def test_rollback_to_unknown_release_changes_nothing(target, tmp_path, to, messa
     assert live(target)[0] == rid(1)
 
 
+@pytest.mark.parametrize("damage", [
+    lambda r: (r / "release.txt").write_bytes(b"\x00\xffgarbage"),
+    lambda r: (r / "release.txt").write_text(""),  # emptied by a power cut
+    lambda r: (r / "release.txt").unlink(),
+    lambda r: (r / "index.html").unlink(),
+], ids=["garbage", "empty", "no-release-txt", "no-index"])
+def test_rollback_refuses_a_damaged_release(target, tmp_path, damage):
+    for n in (1, 2):
+        target.publish(make_site(tmp_path / f"s{n}", f"v{n}"), rid(n))
+    damage(base_of(target) / "releases" / rid(1))
+    with pytest.raises(PublishError, match="不完整.*线上版本未改变"):
+        target.rollback()
+    assert live(target)[0] == rid(2)
+    assert target.status().current == rid(2)
+
+
 def test_rollback_without_any_release(target):
     base_of(target).mkdir(parents=True)
     with pytest.raises(PublishError, match="还没有发布过任何版本"):
@@ -408,8 +437,9 @@ def test_ssh_failure_is_reported_with_the_host_message():
 # --------------------------------------------------------------------------- local specifics
 
 
-@pytest.mark.parametrize("error", [OSError("磁盘已满"), KeyboardInterrupt()])
-def test_interrupted_copy_leaves_the_live_site(tmp_path, monkeypatch, error):
+@pytest.mark.parametrize(("error", "raised"), [(OSError("磁盘已满"), PublishError),
+                                               (KeyboardInterrupt(), KeyboardInterrupt)])
+def test_interrupted_copy_leaves_the_live_site(tmp_path, monkeypatch, error, raised):
     target = LocalTarget(tmp_path / "kb")
     target.publish(make_site(tmp_path / "s1", "v1"), rid(1))
     before = live(target)
@@ -423,7 +453,7 @@ def test_interrupted_copy_leaves_the_live_site(tmp_path, monkeypatch, error):
         real_copy(src, dst)
 
     monkeypatch.setattr(publish, "_copy_file", flaky)
-    with pytest.raises(type(error)):
+    with pytest.raises(raised):
         target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
     assert live(target) == before
     assert sorted(p.name for p in target.releases.iterdir()) == [rid(1)]

@@ -7,10 +7,14 @@ Layout of a host directory (a local path, or a path on a host reached over SSH):
     <base>/current -> releases/<id>   the live release; nginx serves <base>/current
 
 A release is copied (or rsync'ed) into ``.partial-<id>``, gets its id written to
-:data:`RELEASE_FILE`, is renamed to ``<id>``, and only then does ``current`` change: a
-temporary symlink is renamed over it (``rename(2)`` — atomic, unlike ``ln -sfn``). A
-failed build, a refused site or an interrupted upload therefore leaves the live site as
-it was. Old releases beyond the newest ``keep`` are pruned, never the live one.
+:data:`RELEASE_FILE`, is flushed to disk (every file and directory fsync'ed), is renamed
+to ``<id>``, and only then does ``current`` change: a temporary symlink is renamed over it
+(``rename(2)`` — atomic, unlike ``ln -sfn``) and the directory holding ``current`` is
+fsync'ed, so a power cut right after "published" cannot leave empty files. A failed
+build, a refused site, an interrupted upload, a full disk or a read-only target therefore
+leaves the live site as it was; such system errors become one Chinese line saying what
+failed and what to do (:func:`describe_os_error`). Old releases beyond the newest ``keep``
+are pruned, never the live one.
 
 The local target is Python (``os.replace``); the SSH target runs small POSIX ``sh``
 scripts on the host (GNU ``mv -T`` does the rename) and uploads with rsync. This module
@@ -25,9 +29,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import html
+import json
 import os
 import re
 import shlex
@@ -35,7 +41,7 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,10 +62,55 @@ MAX_LABEL = 40
 # Host and remote path go into command lines: allow only plain characters.
 _HOST_RE = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*@)?[A-Za-z0-9][A-Za-z0-9.-]*$")
 _REMOTE_PATH_RE = re.compile(r"^[A-Za-z0-9_./+-]+$")
+MAX_MARKER_BYTES = 64 * 1024  # the build marker is a few lines of JSON
 
 
 class PublishError(Exception):
     """Publishing was refused or failed; the message is for people (Chinese)."""
+
+
+# --------------------------------------------------------------------------- system errors
+
+_CHECK_PERMISSIONS = "请检查该路径的属主和权限（ls -ld），用有写权限的用户发布"
+_CHECK_LAYOUT = "请检查发布目录的结构（应只有 releases/ 目录和 current 符号链接），必要时手工处理"
+# errno -> (what happened, what to do); English strerror never reaches the reader.
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("磁盘空间不足",
+                   "请清理该磁盘（df -h 查看），或用 --keep 少保留几个旧版本，然后重新发布"),
+    errno.EDQUOT: ("超出磁盘配额", "请清理文件或请管理员提高配额，然后重新发布"),
+    errno.EROFS: ("文件系统是只读的",
+                  "请检查挂载（findmnt 该目录），以读写方式重新挂载或换一个发布目录后重新发布"),
+    errno.EACCES: ("没有权限", _CHECK_PERMISSIONS),
+    errno.EPERM: ("操作不被允许", _CHECK_PERMISSIONS),
+    errno.EIO: ("磁盘读写错误", "请检查磁盘和系统日志（dmesg），修复后重新发布"),
+    errno.ENOTDIR: ("路径中应为目录的一项不是目录", _CHECK_LAYOUT),
+    errno.EISDIR: ("应为文件的位置是一个目录", _CHECK_LAYOUT),
+    errno.EEXIST: ("路径已存在且类型不对", _CHECK_LAYOUT),
+    errno.ENOTEMPTY: ("目录不为空", _CHECK_LAYOUT),
+    errno.ENOENT: ("文件或目录不存在", "请检查路径是否正确、是否被其他程序删除"),
+    errno.EMFILE: ("打开的文件过多", "请稍后重试或提高 ulimit -n"),
+}
+
+
+def describe_os_error(action: str, err: OSError, outcome: str = "线上版本未改变") -> str:
+    """One line for people: what failed (with the path), what it means, what to do."""
+    code = err.errno if isinstance(err.errno, int) else None
+    what, todo = _OS_ERRORS.get(code or -1, (
+        f"系统错误 {errno.errorcode.get(code or -1, '未知')}",
+        "请检查磁盘和目录后重新发布；问题持续请把这一行报告给维护者",
+    ))
+    paths = [str(name) for name in (err.filename, err.filename2) if name]
+    where = f"（{' → '.join(paths)}）" if paths else ""
+    return f"{action}失败{where}：{what}；{outcome}。{todo}"
+
+
+@contextmanager
+def os_errors(action: str, outcome: str = "线上版本未改变") -> Iterator[None]:
+    """Turn a system error of this step into a :class:`PublishError` (one Chinese line)."""
+    try:
+        yield
+    except OSError as err:
+        raise PublishError(describe_os_error(action, err, outcome)) from err
 
 
 # --------------------------------------------------------------------------- site checks
@@ -82,11 +133,28 @@ def check_site(site: Path) -> list[str]:
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             kind = "符号链接" if stat.S_ISLNK(mode) else "特殊文件"
             problems.append(f"站点中有{kind}，拒绝发布：{path.relative_to(site)}")
+    marker = site / BUILD_MARKER
+    if marker.is_file() and not stat.S_ISLNK(marker.lstat().st_mode) and not _marker_ok(marker):
+        problems.append(f"站点的构建标记已损坏：{marker}（不是构建写下的 JSON；"
+                        "构建可能被中断，请重新构建 make build 后再发布）")
     return problems
 
 
+def _marker_ok(marker: Path) -> bool:
+    """The build marker is a JSON object (a build writes it last; garbage: a broken build)."""
+    with open(marker, "rb") as handle:
+        raw = handle.read(MAX_MARKER_BYTES + 1)
+    if len(raw) > MAX_MARKER_BYTES:
+        return False
+    try:
+        return isinstance(json.loads(raw.decode("utf-8")), dict)
+    except ValueError:  # also UnicodeDecodeError
+        return False
+
+
 def require_site(site: Path) -> None:
-    problems = check_site(site)
+    with os_errors(f"检查站点目录 {site} "):
+        problems = check_site(site)
     if problems:
         raise PublishError("\n".join(problems))
 
@@ -175,33 +243,62 @@ class Outcome:
 # --------------------------------------------------------------------------- local target
 
 
-def _copy_tree(src: Path, dst: Path) -> None:
-    """Copy a checked site (regular files and directories only) with web-readable modes."""
+def _raise(err: OSError) -> None:
+    raise err
+
+
+def _copy_tree(src: Path, dst: Path) -> tuple[list[Path], list[Path]]:
+    """Copy a checked site (regular files and directories only) with web-readable modes.
+
+    Returns the files and directories written. An unreadable directory is an error, not
+    a gap in the release (``os.walk`` would skip it silently)."""
+    files: list[Path] = []
+    dirs = [dst]
     dst.mkdir(mode=0o755)
     os.chmod(dst, 0o755)
-    for root, dirs, files in os.walk(src):
-        dirs.sort()
+    for root, subdirs, names in os.walk(src, onerror=_raise):
+        subdirs.sort()
         rel = Path(root).relative_to(src)
-        for name in dirs:
+        for name in subdirs:
             target = dst / rel / name
             target.mkdir(mode=0o755)
             os.chmod(target, 0o755)
-        for name in sorted(files):
+            dirs.append(target)
+        for name in sorted(names):
             target = dst / rel / name
             _copy_file(Path(root) / name, target)
             os.chmod(target, 0o644)
+            files.append(target)
+    return files, dirs
 
 
 def _copy_file(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+def _write_file(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, 0o644)
+
+
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    _fsync(path, directory=True)
+
+
+def _flush(files: list[Path], dirs: list[Path]) -> None:
+    """Every file, then every directory (deepest first: its entries), reaches the disk."""
+    for path in files:
+        _fsync(path)
+    for path in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
+        _fsync_dir(path)
 
 
 def _remove(path: Path) -> None:
@@ -209,6 +306,25 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     elif path.exists():
         shutil.rmtree(path)
+
+
+def _remove_quietly(path: Path) -> None:
+    """Best-effort clean-up after a failure (the next publish removes what is left)."""
+    with suppress(OSError):
+        _remove(path)
+
+
+def release_problem(release: Path, release_id: str) -> str | None:
+    """Why a release directory is not a complete release (None: it is one)."""
+    try:
+        with open(release / RELEASE_FILE, "rb") as handle:
+            recorded = handle.read(len(release_id) + 2)
+    except OSError:
+        return f"缺少 {RELEASE_FILE}"
+    if recorded != f"{release_id}\n".encode():
+        return f"{RELEASE_FILE} 与版本号不符（文件已损坏）"
+    missing = [name for name in REQUIRED_FILES if not (release / name).is_file()]
+    return f"缺少 {'、'.join(missing)}" if missing else None
 
 
 @dataclass(frozen=True)
@@ -226,10 +342,12 @@ class LocalTarget:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        if not self.releases.is_dir():
-            self.releases.mkdir(parents=True)
-            os.chmod(self.releases, 0o755)
-        with open(self.base / LOCK_FILE, "a", encoding="utf-8") as lock:
+        with os_errors(f"准备发布目录 {self.base} "):
+            if not self.releases.is_dir():
+                self.releases.mkdir(parents=True)
+                os.chmod(self.releases, 0o755)
+            lock = open(self.base / LOCK_FILE, "a", encoding="utf-8")  # noqa: SIM115
+        with lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -248,19 +366,47 @@ class LocalTarget:
         return Path(os.readlink(link)).name
 
     def status(self) -> Status:
-        names = [p.name for p in self.releases.iterdir()] if self.releases.is_dir() else []
-        return Status(self.current(), sorted_release_ids(names))
+        with os_errors(f"读取发布目录 {self.base} "):
+            names = [p.name for p in self.releases.iterdir()] if self.releases.is_dir() else []
+            return Status(self.current(), sorted_release_ids(names))
 
     def _switch(self, release_id: str) -> None:
-        """Point ``current`` at a release: a new symlink renamed over the old one."""
+        """Point ``current`` at a release: a new symlink renamed over the old one, then the
+        directory holding ``current`` is flushed (the switch survives a power cut)."""
         if not (self.releases / release_id).is_dir():
             raise PublishError(f"版本不存在：{release_id}")
         self.current()  # refuses a real directory named current
         tmp = self.base / f".{CURRENT}-{release_id}.tmp"
-        _remove(tmp)
-        os.symlink(f"{RELEASES}/{release_id}", tmp)
-        os.replace(tmp, self.base / CURRENT)
-        _fsync_dir(self.base)
+        with os_errors("切换 current ", "线上版本可能未改变，请用 --status 查看"):
+            try:
+                _remove(tmp)
+                os.symlink(f"{RELEASES}/{release_id}", tmp)
+                os.replace(tmp, self.base / CURRENT)
+            except BaseException:
+                _remove_quietly(tmp)
+                raise
+            _fsync_dir(self.base)
+
+    def _stage(self, site: Path, release_id: str) -> None:
+        """Copy ``site`` into a partial release, flush it to disk, rename it into place."""
+        staging = self.releases / f"{PARTIAL_PREFIX}{release_id}"
+        try:
+            with os_errors(f"复制站点到 {staging} "):
+                files, dirs = _copy_tree(site, staging)
+                _write_file(staging / RELEASE_FILE, release_id + "\n")
+                _flush([*files, staging / RELEASE_FILE], dirs)
+            with os_errors(f"启用版本目录 {self.releases / release_id} "):
+                os.rename(staging, self.releases / release_id)
+                _fsync_dir(self.releases)
+        except BaseException:
+            _remove_quietly(staging)
+            raise
+
+    def _drop_unused(self, release_id: str) -> None:
+        """After a failed switch: remove the new release unless it went live after all."""
+        with suppress(OSError, PublishError):
+            if self.current() != release_id:
+                _remove(self.releases / release_id)
 
     def publish(self, site: Path, release_id: str, keep: int = DEFAULT_KEEP) -> Outcome:
         require_site(site)
@@ -268,31 +414,32 @@ class LocalTarget:
         if keep < 1:
             raise PublishError("至少保留 1 个版本（--keep）")
         with self._locked():
-            for stale in self.releases.glob(f"{PARTIAL_PREFIX}*"):
-                _remove(stale)  # left by an interrupted upload
-            final = self.releases / release_id
-            if final.exists():
+            with os_errors("清除中断的上传 "):
+                for stale in self.releases.glob(f"{PARTIAL_PREFIX}*"):
+                    _remove(stale)  # left by an interrupted upload
+            if (self.releases / release_id).exists():
                 raise PublishError(f"版本已存在：{release_id}")
             previous = self.current()
-            staging = self.releases / f"{PARTIAL_PREFIX}{release_id}"
+            self._stage(site, release_id)
             try:
-                _copy_tree(site, staging)
-                (staging / RELEASE_FILE).write_text(release_id + "\n", encoding="utf-8")
-                os.chmod(staging / RELEASE_FILE, 0o644)
-                os.rename(staging, final)
+                self._switch(release_id)
             except BaseException:
-                _remove(staging)
+                self._drop_unused(release_id)
                 raise
-            self._switch(release_id)
             pruned = releases_to_prune(self.status().releases, release_id, keep)
-            for old in pruned:
-                _remove(self.releases / old)
+            with os_errors("清理旧版本 ", f"新版本 {release_id} 已上线"):
+                for old in pruned:
+                    _remove(self.releases / old)
         return Outcome(release_id, previous, pruned)
 
     def rollback(self, to: str | None = None) -> Outcome:
         with self._locked():
             status = self.status()
             target = _rollback_target(status, to)
+            problem = release_problem(self.releases / target, target)
+            if problem:
+                raise PublishError(f"版本 {target} 不完整（{problem}），不能切换到它；"
+                                   "线上版本未改变。请用 --rollback <版本号> 选另一个版本")
             self._switch(target)
         return Outcome(target, status.current)
 
@@ -316,13 +463,34 @@ def _rollback_target(status: Status, to: str | None) -> str:
 Runner = Callable[[list[str], str | None], str]
 
 
+# Messages of ssh, rsync and coreutils on the host -> what it means and what to do.
+_HOST_MESSAGES: list[tuple[str, str]] = [
+    ("Permission denied (publickey", "SSH 登录被拒绝：请检查 --ssh-key 与主机上 authorized_keys"),
+    ("Host key verification failed", "主机指纹校验失败：请核对 --known-hosts 中的指纹"),
+    ("Could not resolve hostname", "找不到主机：请检查发布目标中的主机名"),
+    ("Connection refused", "连不上主机的 SSH 端口：请检查主机和 --ssh-port"),
+    ("Connection timed out", "连接主机超时：请检查网络和防火墙"),
+    ("No space left on device", _OS_ERRORS[errno.ENOSPC][0] + "：" + _OS_ERRORS[errno.ENOSPC][1]),
+    ("Disk quota exceeded", _OS_ERRORS[errno.EDQUOT][0] + "：" + _OS_ERRORS[errno.EDQUOT][1]),
+    ("Read-only file system", _OS_ERRORS[errno.EROFS][0] + "：" + _OS_ERRORS[errno.EROFS][1]),
+    ("Input/output error", _OS_ERRORS[errno.EIO][0] + "：" + _OS_ERRORS[errno.EIO][1]),
+    ("Permission denied", "主机上没有权限：请检查发布目录的属主和权限（ls -ld）"),
+    ("rsync: command not found", "主机上没有 rsync：请在主机上安装 rsync"),
+]
+
+
 def run_command(argv: list[str], stdin: str | None = None) -> str:
-    """Run a command; return its stdout or raise :class:`PublishError` with its stderr."""
+    """Run a command; return its stdout or raise :class:`PublishError`: a Chinese line
+    (what failed, what to do, when the host's message is a known one), then the host's
+    own output for reference."""
     result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
     if result.returncode != 0:
+        stderr = result.stderr.strip()
+        hint = next((text for key, text in _HOST_MESSAGES if key in stderr),
+                    "请根据下面主机的输出处理后重新发布")
         raise PublishError(
-            f"命令失败（退出码 {result.returncode}）：{shlex.join(argv[:3])} …\n"
-            + result.stderr.strip()
+            f"命令失败（退出码 {result.returncode}）：{shlex.join(argv[:3])} …；{hint}。"
+            "线上版本见 --status。\n主机的输出：" + stderr
         )
     return result.stdout
 
@@ -456,7 +624,10 @@ def finalize_script(path: str, release_id: str, keep: int) -> str:
         f"printf '%s\\n' \"$id\" > {stage}/{RELEASE_FILE}\n"
         f"chmod 644 {stage}/{RELEASE_FILE}\n"
         f'mv -- {stage} "{RELEASES}/$id"\n'
+        # syncfs(2): every file of the release and the rename on disk before the switch
+        f'sync -f -- "{RELEASES}/$id/{RELEASE_FILE}"\n'
         + _switch_lines("id")
+        + "sync -f -- .\n"  # the rename of current on disk
         + _prune_lines(keep)
     ))
 
@@ -475,11 +646,18 @@ def rollback_script(path: str, to: str | None) -> str:
             f"target={shlex.quote(to)}\n"
             f'[ -d "{RELEASES}/$target" ] || ' + _fail(f"版本不存在：{to}") + "\n"
         )
+    broken = _fail("目标版本不完整（release.txt 或必需文件缺失、已损坏），不能切换到它；"
+                   "线上版本未改变。请用 --rollback <版本号> 选另一个版本")
+    required = " ".join(f'"{RELEASES}/$target/{name}"' for name in REQUIRED_FILES)
     return _script(path, (
         f"[ -L {CURRENT} ] || " + _fail("还没有发布过任何版本，无法回滚") + "\n"
         f"cur=$(readlink {CURRENT}); cur=${{cur#{RELEASES}/}}\n"
         + pick
+        + f'[ "$(head -c 100 "{RELEASES}/$target/{RELEASE_FILE}" 2>/dev/null)" = "$target" ]'
+        f" || {broken}\n"
+        f"for f in {required}; do [ -f \"$f\" ] || {broken}; done\n"
         + _switch_lines("target")
+        + "sync -f -- .\n"
         + 'echo "$cur $target"\n'
     ))
 
@@ -578,7 +756,13 @@ def inline_code(site: Path) -> InlineCode:
     """All inline code in the HTML pages of a built site."""
     code = InlineCode()
     for page in sorted(site.rglob("*.html")):
-        _scan_page(page.read_text(encoding="utf-8"), page.relative_to(site).as_posix(), code)
+        name = page.relative_to(site).as_posix()
+        try:
+            text = page.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise PublishError(f"页面不是 UTF-8 文本，文件可能已损坏：{name}"
+                               "（请重新构建 make build 后再发布）") from None
+        _scan_page(text, name, code)
     return code
 
 

@@ -1,0 +1,325 @@
+"""Operator errors while publishing (kb.publish, scripts/publish.py): a full disk, a
+read-only target, damaged files, power cuts.
+
+Each ends in one Chinese line saying what failed and what to do, a non-zero exit and no
+traceback, and leaves the live release as it was. Errors are injected at each step
+(every errno an office meets) and, when the tests run as root, also produced for real
+on a 1 MiB tmpfs and a read-only remount. A spy on ``os.fsync`` checks that every file
+of a release and the directory of the ``current`` switch reach the disk before the
+success message.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, load_script
+from kb import publish
+from kb.publish import LocalTarget, PublishError
+from test_publish import live, make_site, rid
+
+SCRIPT = ROOT / "scripts" / "publish.py"
+ENGLISH = ("Traceback", "Errno", "No space left", "Read-only file system", "Permission denied",
+           "Input/output error")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k != "KB_PUBLISH_TARGET"}
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True,
+                          text=True, env=environ, timeout=120)
+
+
+def assert_one_chinese_line(stderr: str, *expected: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith(("发布失败：", "发布被中断")), stderr
+    for text in expected:
+        assert text in lines[0], (text, stderr)
+    for word in ENGLISH:
+        assert word not in stderr, (word, stderr)
+
+
+def published(tmp_path: Path) -> LocalTarget:
+    target = LocalTarget(tmp_path / "kb")
+    target.publish(make_site(tmp_path / "s1", "v1"), rid(1))
+    return target
+
+
+def assert_untouched(target: LocalTarget, before) -> None:
+    """The live release as it was; no upload, temporary link or new release left."""
+    assert live(target) == before
+    assert sorted(p.name for p in target.releases.iterdir()) == [rid(1)]
+    assert sorted(p.name for p in target.base.iterdir()) == [".publish.lock", "current",
+                                                             "releases"]
+
+
+# --------------------------------------------------------------------------- injected errors
+
+ERRNOS = {
+    errno.ENOSPC: ("磁盘空间不足", "df -h"),
+    errno.EDQUOT: ("超出磁盘配额", "配额"),
+    errno.EROFS: ("文件系统是只读的", "挂载"),
+    errno.EACCES: ("没有权限", "ls -ld"),
+    errno.EPERM: ("操作不被允许", "ls -ld"),
+    errno.EIO: ("磁盘读写错误", "dmesg"),
+    errno.ENAMETOOLONG: ("系统错误 ENAMETOOLONG", "报告给维护者"),
+}
+
+
+def _fail_nth(name: str, n: int, err: OSError) -> Callable:
+    """A replacement of ``publish.<name>`` that fails on its n-th call."""
+    real = getattr(publish, name) if hasattr(publish, name) else getattr(os, name)
+    calls = [0]
+
+    def flaky(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == n:
+            raise err
+        return real(*args, **kwargs)
+
+    return flaky
+
+
+# (where, object patched, name, call that fails, action named in the message)
+STEPS = [
+    ("copy", publish, "_copy_file", 3, "复制站点"),
+    ("release-file", publish, "_write_file", 1, "复制站点"),
+    ("fsync", publish, "_fsync", 2, "复制站点"),
+    ("rename", publish.os, "rename", 1, "启用版本目录"),
+    ("switch", publish.os, "replace", 1, "切换 current"),
+]
+
+
+@pytest.mark.parametrize(("code", "words"), ERRNOS.items(), ids=errno.errorcode.get)
+@pytest.mark.parametrize(("where", "owner", "name", "nth", "action"), STEPS,
+                         ids=[s[0] for s in STEPS])
+def test_system_error_at_each_step_is_one_line_and_leaves_the_live_site(
+        tmp_path, monkeypatch, code, words, where, owner, name, nth, action):
+    target = published(tmp_path)
+    before = live(target)
+    err = OSError(code, os.strerror(code), str(target.releases / "x"))
+    monkeypatch.setattr(owner, name, _fail_nth(name, nth, err))
+    with pytest.raises(PublishError) as caught:
+        target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
+    message = str(caught.value)
+    outcome = "线上版本可能未改变" if where == "switch" else "线上版本未改变"
+    for text in (action, *words, outcome, str(target.releases / "x")):
+        assert text in message, (text, message)
+    assert "\n" not in message and os.strerror(code) not in message
+    monkeypatch.undo()
+    assert_untouched(target, before)
+
+
+def test_a_copy_names_both_files(tmp_path):
+    err = OSError(errno.ENOSPC, "No space left on device", "/site/a.html", None, "/kb/a.html")
+    assert "（/site/a.html → /kb/a.html）：磁盘空间不足" in publish.describe_os_error("复制站点", err)
+
+
+def test_failed_prune_says_the_new_release_is_live(tmp_path, monkeypatch):
+    target = published(tmp_path)
+    real = publish._remove
+
+    def remove(path: Path) -> None:
+        if path.name == rid(1):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real(path)
+
+    monkeypatch.setattr(publish, "_remove", remove)
+    with pytest.raises(PublishError, match=f"清理旧版本.*没有权限；新版本 {rid(2)} 已上线"):
+        target.publish(make_site(tmp_path / "s2", "v2"), rid(2), keep=1)
+    assert live(target)[0] == rid(2)
+
+
+@pytest.mark.parametrize(("layout", "words"), [
+    (lambda base: (base / "releases").write_text("x"), "路径已存在且类型不对"),
+    (lambda base: (base / ".publish.lock").mkdir(), "应为文件的位置是一个目录"),
+], ids=["releases-is-a-file", "lock-is-a-directory"])
+def test_damaged_layout_is_one_line(tmp_path, layout, words):
+    base = tmp_path / "kb"
+    base.mkdir()
+    layout(base)
+    result = cli("--site", str(make_site(tmp_path / "s")), "--target", str(base),
+                 "--release-id", rid(1))
+    assert result.returncode == 1
+    assert_one_chinese_line(result.stderr, "准备发布目录", words, "线上版本未改变")
+
+
+def test_unreadable_site_directory_is_an_error_not_a_gap(tmp_path, monkeypatch):
+    """os.walk skips what it cannot list; a release without it must not go live."""
+    target = published(tmp_path)
+    before = live(target)
+    site = make_site(tmp_path / "s2", "v2")
+    real = os.scandir
+
+    def scandir(path="."):
+        if isinstance(path, str | os.PathLike) and Path(path).name == "reports":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(PublishError, match="没有权限"):
+        target.publish(site, rid(2))
+    monkeypatch.undo()
+    assert_untouched(target, before)
+
+
+def test_page_that_is_not_utf8_is_refused_without_echoing_it(tmp_path):
+    site = make_site(tmp_path / "s", extra={"reports/b/index.html": ""})
+    (site / "reports/b/index.html").write_bytes(b"<p>\xff\xfe SECRET-BYTES</p>")
+    result = cli("--site", str(site), "--target", str(tmp_path / "kb"))
+    assert result.returncode == 1
+    assert_one_chinese_line(result.stderr, "页面不是 UTF-8 文本", "reports/b/index.html",
+                            "make build")
+    assert "SECRET-BYTES" not in result.stderr
+    assert not (tmp_path / "kb").exists()
+
+
+def test_cli_turns_any_failure_into_one_line(tmp_path, monkeypatch, capsys):
+    """Whatever escapes kb.publish (an OSError of an unforeseen step, a bug, Ctrl+C)."""
+    script = load_script("publish")
+    site = make_site(tmp_path / "s")
+    args = ["--site", str(site), "--target", str(tmp_path / "kb"), "--no-csp-check"]
+    for error, code, words in [
+        (OSError(errno.EIO, "Input/output error", "/dev/sdb"), 1, "磁盘读写错误"),
+        (RuntimeError("boom"), 1, "意外错误（RuntimeError）"),
+        (KeyboardInterrupt(), 130, "发布被中断"),
+    ]:
+        def fail(*_args, error=error, **_kwargs):
+            raise error
+
+        monkeypatch.setattr(publish.LocalTarget, "publish", fail)
+        assert script.main(args) == code
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert_one_chinese_line(captured.err, words, "--status")
+
+
+# --------------------------------------------------------------------------- real disks
+
+
+def _mount(*argv: str) -> None:
+    result = subprocess.run(["mount", *argv], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount here (the injected-error tests cover it): {result.stderr}")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path) -> Iterator[Path]:
+    """A 1 MiB tmpfs (root only; elsewhere the injected ENOSPC/EROFS tests stand in)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (the injected-error tests cover it)")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    _mount("-t", "tmpfs", "-o", "size=1m,mode=0755", "kb-test-tmpfs", str(mount))
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_disk_for_real(tiny_disk, tmp_path):
+    base = tiny_disk / "kb"
+    first = cli("--site", str(make_site(tmp_path / "s1", "v1")), "--target", str(base),
+                "--release-id", rid(1))
+    assert first.returncode == 0, first.stderr
+    before = live(LocalTarget(base))
+    big = make_site(tmp_path / "s2", "v2", extra={"downloads/big.docx": "汇编" * 400_000})
+    result = cli("--site", str(big), "--target", str(base), "--release-id", rid(2),
+                 "--no-csp-check")
+    assert result.returncode == 1
+    assert_one_chinese_line(result.stderr, "复制站点", "磁盘空间不足", "线上版本未改变", "--keep")
+    assert_untouched(LocalTarget(base), before)  # the partial upload is gone: space freed
+    again = cli("--site", str(make_site(tmp_path / "s3", "v3")), "--target", str(base),
+                "--release-id", rid(3))
+    assert again.returncode == 0, again.stderr
+
+
+def test_read_only_target_for_real(tiny_disk, tmp_path):
+    base = tiny_disk / "kb"
+    first = cli("--site", str(make_site(tmp_path / "s1", "v1")), "--target", str(base),
+                "--release-id", rid(1))
+    assert first.returncode == 0, first.stderr
+    before = live(LocalTarget(base))
+    _mount("-o", "remount,ro", str(tiny_disk))
+    for args in (["--site", str(make_site(tmp_path / "s2", "v2")), "--release-id", rid(2)],
+                 ["--rollback"]):
+        result = cli(*args, "--target", str(base))
+        assert result.returncode == 1
+        assert_one_chinese_line(result.stderr, "文件系统是只读的", "线上版本未改变", "挂载")
+    status = cli("--status", "--target", str(base))
+    assert status.returncode == 0 and rid(1) in status.stdout
+    assert live(LocalTarget(base)) == before
+
+
+# --------------------------------------------------------------------------- power cuts
+
+
+def test_every_file_and_the_switch_reach_the_disk_before_success(tmp_path, monkeypatch):
+    script = load_script("publish")
+    site = make_site(tmp_path / "s", extra={"pagefind/index/und_1.pf_index": "i",
+                                            "assets/images/a.png": "p"})
+    base = tmp_path / "kb"
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src, dst) -> None:
+        real_replace(src, dst)
+        events.append(("switch", str(dst)))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(script, "print", lambda *a, **k: events.append(("print", str(a[0]))),
+                        raising=False)
+    assert script.main(["--site", str(site), "--target", str(base), "--release-id", rid(1),
+                        "--no-csp-check"]) == 0
+
+    release = Path(os.path.realpath(base / "releases" / rid(1)))
+    staging = release.parent / f".partial-{rid(1)}"
+    synced = [Path(path.replace(str(staging), str(release), 1)) for kind, path in events
+              if kind == "fsync"]
+    expected = {release, *release.rglob("*")}
+    assert expected <= set(synced), sorted(map(str, expected - set(synced)))
+    kinds = [kind for kind, _ in events]
+    switch = kinds.index("switch")
+    assert events[switch][1] == str(base / "current")
+    # every file and directory of the release before the switch, then the directory
+    # holding current, and only then the success message
+    assert expected <= set(synced[:switch])
+    assert ("fsync", str(Path(os.path.realpath(base)))) in events[switch:]
+    assert kinds[-1] == "print" and "已切换到版本" in events[-1][1]
+    assert kinds.count("print") == 1
+
+
+def test_ssh_release_and_switch_are_synced_on_the_host():
+    script = publish.finalize_script("/srv/kb", rid(1), 3)
+    sync_release = script.index('sync -f -- "releases/$id/release.txt"')
+    assert script.index('mv -- "releases/.partial-$id"') < sync_release
+    assert sync_release < script.index("mv -T --") < script.index("sync -f -- .\n")
+    assert "sync -f -- .\n" in publish.rollback_script("/srv/kb", None)
+
+
+@pytest.mark.parametrize(("stderr", "words"), [
+    ("rsync: write failed on \"/srv/kb/x\": No space left on device (28)", "磁盘空间不足"),
+    ("mkdir: cannot create directory 'releases': Read-only file system", "文件系统是只读的"),
+    ("deploy@web1: Permission denied (publickey).", "SSH 登录被拒绝"),
+    ("Host key verification failed.", "主机指纹校验失败"),
+    ("rm: cannot remove 'x': Permission denied", "主机上没有权限"),
+    ("something new", "请根据下面主机的输出处理"),
+])
+def test_host_errors_get_a_chinese_first_line(stderr, words):
+    with pytest.raises(PublishError) as caught:
+        publish.run_command(["sh", "-c", f"echo {stderr!r} >&2; exit 12"])
+    first, _, rest = str(caught.value).partition("\n")
+    assert "退出码 12" in first and words in first and "--status" in first
+    assert stderr in rest  # the host's own words, for whoever fixes it
