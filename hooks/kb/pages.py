@@ -15,7 +15,7 @@ from kb import incremental, views
 from kb.model import Campaign, KnowledgeBase, Material, Report
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
-from kb.render import GeneratedPage, SiteSettings, render
+from kb.render import GeneratedPage, SiteSettings, render, render_page
 from kb.schema import material_categories
 
 Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
@@ -64,12 +64,11 @@ def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Repo
 
 
 def report_page(report: Report, settings: SiteSettings, extras: dict | None = None) -> GeneratedPage:
-    src = report.src_uri
-    content = incremental.cached(  # serve rebuilds reuse unchanged pages
+    return incremental.cached(  # serve rebuilds reuse unchanged pages
         incremental.report_key(report, settings, extras),
-        lambda: render("report.md.j2", r=report, src=src, settings=settings, x=extras or {}),
+        lambda: render_page("report.md.j2", report.src_uri, r=report, settings=settings,
+                            x=extras or {}),
     )
-    return GeneratedPage(src, content)
 
 
 def campaign_page(
@@ -82,11 +81,10 @@ def campaign_page(
         rows[(entry.batch, entry.group)].append((kb.units[entry.unit], by_unit.get(entry.unit)))
     groups = sorted(kb.groups.values(), key=lambda g: g.number)
     key_figures = [f for f in campaign.figures if f.required][:KEY_FIGURES]
-    content = render(
-        "campaign.md.j2", c=campaign, src=src, groups=groups, rows=rows,
+    return render_page(
+        "campaign.md.j2", src, c=campaign, groups=groups, rows=rows,
         reports=reports, key_figures=key_figures,
     )
-    return GeneratedPage(src, content)
 
 
 @dataclass
@@ -147,13 +145,7 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
             "reports/index.md",
             render("reports_index.md.j2", src="reports/index.md", campaigns=campaigns),
         ),
-        GeneratedPage(
-            "materials/index.md",
-            render(
-                "materials.md.j2", src="materials/index.md",
-                sections=_material_sections(kb),
-            ),
-        ),
+        render_page("materials.md.j2", "materials/index.md", sections=_material_sections(kb)),
     ]
     pages += [campaign_page(kb, c, reports) for c, reports in campaigns]
     extras = report_extras(kb, settings)

@@ -2,7 +2,9 @@
 
 Templates produce Markdown (with small HTML blocks for cards); this module only
 provides the environment, the filters that make data safe inside Markdown, and
-site settings such as repository links.
+site settings such as repository links. Contributor prose never enters a page's
+Markdown: the ``prose`` filter renders it to HTML on its own (:mod:`kb.prose`) and leaves
+a fragment marker that the hooks replace after Markdown (:func:`render_page`).
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import jinja2
 
+from kb import prose
 from kb.model import chinese_number
-from kb.safety import escape_prose
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -55,9 +60,10 @@ class GeneratedPage:
     """A page made in memory: its source URI, Markdown content and whether to sanitise it.
 
     ``fragments`` are blocks of finished HTML that the Markdown holds only as markers
-    (:func:`fragment_marker`): Python-Markdown would otherwise run its HTML parser over
-    every byte of them (the print bundles hold every report). The hooks put them back
-    into the page's HTML (:func:`expand_fragments`) before it is sanitised.
+    (:func:`fragment_marker`): contributor prose, rendered and cleaned on its own
+    (:func:`md_prose`), and the reports of a print bundle (Python-Markdown would otherwise
+    run its HTML parser over every byte of them). The hooks put them back into the page's
+    HTML (:func:`expand_fragments`) before it is sanitised.
     """
 
     src_uri: str
@@ -90,9 +96,30 @@ def md_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).replace("\n", " ")
 
 
-def md_prose(value: object) -> str:
-    """Contributor Markdown with raw HTML shown as text."""
-    return escape_prose(str(value).strip())
+# The fragments of the page being rendered (page_fragments); None outside it.
+_PAGE_FRAGMENTS: ContextVar[list[str] | None] = ContextVar("kb_page_fragments", default=None)
+
+
+@contextmanager
+def page_fragments() -> Iterator[list[str]]:
+    """The list that collects the fragments of the page rendered inside the block."""
+    fragments: list[str] = []
+    token = _PAGE_FRAGMENTS.set(fragments)
+    try:
+        yield fragments
+    finally:
+        _PAGE_FRAGMENTS.reset(token)
+
+
+def md_prose(value: object, lead: str = "", bold: bool = False) -> str:
+    """Contributor Markdown as a fragment of finished, cleaned HTML (:mod:`kb.prose`); the
+    page's Markdown gets only its marker. ``lead``: plain text starting the first paragraph
+    (一是…。), in bold with ``bold``."""
+    fragments = _PAGE_FRAGMENTS.get()
+    if fragments is None:
+        raise RuntimeError("the prose filter works only in page_fragments (its HTML is a fragment)")
+    fragments.append(prose.with_lead(prose.to_html(str(value)), lead, bold))
+    return fragment_marker(len(fragments) - 1)
 
 
 def md_cell(value: object) -> str:
@@ -130,3 +157,10 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
+
+
+def render_page(template: str, src: str, **context: object) -> GeneratedPage:
+    """The page ``src`` from ``template``; the prose it shows goes in as its fragments."""
+    with page_fragments() as fragments:
+        content = render(template, src=src, **context)
+    return GeneratedPage(src, content, fragments=tuple(fragments))

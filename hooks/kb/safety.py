@@ -1,9 +1,12 @@
 """Make contributor prose safe to publish.
 
-Two layers: :func:`escape_prose` turns every ``<`` of contributor Markdown into text
-before rendering (raw HTML shows literally, nothing is lost), and :func:`sanitize_html`
-cleans the rendered page with an allow-list (nh3/ammonia): no ``<script>``, no ``on*``
-attributes (also none smuggled in through ``attr_list``), no ``javascript:``/``data:`` URLs.
+Two layers. Contributor prose is rendered on its own (:mod:`kb.prose`: Markdown without
+raw HTML) and cleaned with the strict prose allow-list of :func:`clean_prose`: only the
+elements Markdown syntax makes, no ``class`` (except the closed set of admonition kinds),
+``style``, ``id`` or ``data-*`` attribute, links only to http/https/mailto or this site,
+images only from this site. Then every generated page is cleaned as a whole by
+:func:`sanitize_html` (nh3/ammonia): no ``<script>``, no ``on*`` attributes, no
+``javascript:``/``data:`` URLs; the site's own markup keeps its classes and data attributes.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ ALLOWED_ATTRS = {
     "tr": GLOBAL_ATTRS | {"data-kb-status", "data-kb-group", "data-kb-campaign",
                           "data-kb-overdue"},
 }
+ALIGN = {"left", "right", "center"}
+# Table cells of prose align with the align attribute (no style attribute from prose).
+ALLOWED_ATTR_VALUES = {"td": {"align": ALIGN}, "th": {"align": ALIGN}}
 URL_SCHEMES = {"http", "https", "mailto"}
 _EXTERNAL_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)
 _SAFE_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
@@ -50,11 +56,12 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 
 
 def sanitize_html(html: str) -> str:
-    """Clean rendered HTML with the allow-list above."""
+    """Clean a rendered page with the allow-list above."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRS,
+        tag_attribute_values=ALLOWED_ATTR_VALUES,
         url_schemes=URL_SCHEMES,
         attribute_filter=_attribute_filter,
         link_rel=None,
@@ -62,44 +69,51 @@ def sanitize_html(html: str) -> str:
     )
 
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_ATX_HEADING = re.compile(r"^([ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d+\.)[ \t]+)?)(#{1,6})(?=[ \t])")
-_SETEXT_UNDERLINE = re.compile(r"^[ \t]*(=+|-+)[ \t]*$")
+# --- the strict allow-list of contributor prose ----------------------------------------
+
+# Admonition (!!! kind) and details (??? kind) boxes keep their kind only from this closed
+# set (Material's admonition types); any other class a contributor names is dropped.
+ADMONITION_KINDS = frozenset({
+    "note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger",
+    "bug", "example", "quote",
+})
+PROSE_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "details", "div", "dl", "dt", "em", "h4",
+    "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "strong", "summary", "table", "tbody",
+    "td", "th", "thead", "tr", "ul",
+}
+PROSE_ATTRS = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+PROSE_CLASSES = {
+    "div": {"admonition", *ADMONITION_KINDS},
+    "p": {"admonition-title"},
+    "details": set(ADMONITION_KINDS),
+}
 
 
-def _escape_text(line: str) -> str:
-    """Neutralise raw HTML (``<``) and attribute lists (``{``) outside code spans."""
-    out, last = [], 0
-    for m in _CODE_SPAN.finditer(line):
-        out.append(line[last:m.start()].replace("<", "&lt;").replace("{", "\\{"))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(line[last:].replace("<", "&lt;").replace("{", "\\{"))
-    return "".join(out)
+def _prose_attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src" and _EXTERNAL_URL.match(value):
+        return None
+    return value
 
 
-def escape_prose(text: str) -> str:
-    """Contributor Markdown made inert: raw HTML shows as text, ``{: …}`` attribute lists
-    do nothing, and headings sit below the report outline (h4 or lower).
+_PROSE_CLEANER = nh3.Cleaner(
+    tags=PROSE_TAGS,
+    attributes=PROSE_ATTRS,
+    tag_attribute_values=ALLOWED_ATTR_VALUES,
+    allowed_classes=PROSE_CLASSES,
+    url_schemes=URL_SCHEMES,
+    attribute_filter=_prose_attribute_filter,
+    link_rel=None,
+    strip_comments=True,
+)
 
-    Code spans and fenced code are left alone (Markdown escapes them itself).
-    """
-    lines, fence, previous = [], "", ""
-    for line in text.split("\n"):
-        marker = _FENCE.match(line)
-        if fence:
-            lines.append(line)
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if marker:
-            fence = marker.group(1)
-            lines.append(line)
-            continue
-        if previous.strip() and _SETEXT_UNDERLINE.match(line):
-            lines.append("")  # a text line underlined with === or --- would become h1/h2
-        line = _ATX_HEADING.sub(lambda m: m.group(1) + "#" * max(len(m.group(2)), 4), line)
-        lines.append(_escape_text(line))
-        previous = line
-    return "\n".join(lines)
+
+def clean_prose(html: str) -> str:
+    """Clean the HTML of one prose field with the strict prose allow-list."""
+    return _PROSE_CLEANER.clean(html)

@@ -1,9 +1,9 @@
 """Contributor prose (Markdown) as plain blocks for documents that are not HTML (Word).
 
-The prose is rendered with the same Markdown features the site uses (after
-:func:`kb.safety.escape_prose`, so raw HTML stays text), then the HTML is walked into
-:class:`Paragraph` and :class:`Table` blocks made of :class:`Run` pieces of text with
-bold/italic flags. Nothing of the text is dropped: unknown tags contribute their text.
+The prose is rendered to HTML by the site's own prose renderer (:func:`kb.prose.to_html`:
+no raw HTML, the strict prose allow-list), then the HTML is walked into :class:`Paragraph`
+and :class:`Table` blocks made of :class:`Run` pieces of text with bold/italic flags.
+Nothing of the text is dropped: unknown tags contribute their text.
 """
 
 from __future__ import annotations
@@ -11,17 +11,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from html.parser import HTMLParser
 
-import markdown
+from kb import prose as site_prose
 
-from kb.safety import escape_prose
-
-MARKDOWN_EXTENSIONS = [
-    "abbr", "admonition", "def_list", "sane_lists", "tables",
-    "pymdownx.details", "pymdownx.superfences",
-]
 _VOID = {"br", "hr", "img", "input", "col", "wbr"}
 _BLOCK_CONTAINERS = {"div", "details", "blockquote", "section", "article", "aside", "figure"}
 _BOLD = {"strong", "b", "th"}
@@ -90,18 +83,12 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-@cache
-def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
-
-
 def to_html(text: str) -> str:
-    """HTML of a prose field (plain prose without the Markdown parser: most of it is)."""
-    if not _MARKUP.search(text):
+    """HTML of a prose field: the site's (plain prose: its paragraphs, lines joined as
+    :func:`_collapse` joins them)."""
+    if site_prose.is_plain(text.strip()):
         return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in _plain_paragraphs(text))
-    md = _markdown()
-    md.reset()
-    return md.convert(escape_prose(text))
+    return site_prose.to_html(text)
 
 
 def _runs(node: _Node, bold: bool = False, italic: bool = False) -> list[Run]:
@@ -244,11 +231,6 @@ def _strip(runs: list[Run]) -> list[Run]:
     return [r for r in runs if r.text]
 
 
-# Anything Markdown could read as markup; prose without it is just paragraphs.
-_MARKUP = re.compile(
-    r"[\\`*_\[\]!#|<>&~=]|^\s*(?:[-+:]|\d+[.)])(?:\s|$)|^(?: {4}|\t)| {2}$|^\s*-+\s*$",
-    re.MULTILINE,
-)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -261,7 +243,7 @@ def blocks(text: str) -> list[Block]:
     """Paragraphs and tables of a prose field, in order."""
     if not text or not text.strip():
         return []
-    if not _MARKUP.search(text):
+    if site_prose.is_plain(text.strip()):
         return [Paragraph([Run(p)]) for p in _plain_paragraphs(text)]
     builder = _TreeBuilder()
     builder.feed(to_html(text))
