@@ -1,13 +1,16 @@
 """End to end: hostile text in every free-text field of every data file builds into a
-site where nothing runs, nothing loads from another host and the text is still shown."""
+site where nothing runs, nothing loads from another host, prose makes no site markup
+(no class, style, id or data-* attribute, no search filter) and the text is still shown."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
@@ -27,6 +30,28 @@ BLOCK = (
     "\n\n<script>alert(4)</script>\n\n标记段落\n{: onclick=\"alert(5)\" style=\"background:url(x)\" }"
     "\n\n`<code>` **加粗**\n\n# 文内标题\n\n<iframe src=\"https://evil.example\"></iframe>\n"
 )
+# The two payloads of issue 13 (a fake download button, a fake search filter), each after a
+# backslash-backtick and after an indented fence line, and the Markdown extensions that can
+# carry classes, ids and attributes. Every name they give is marked "kb-fake".
+FAKE_BUTTON = ('<a class="md-button md-button--primary kb-fake" href="https://phish.example/login">'
+               "下载Word版（新）</a>")
+FAKE_FILTER = '<span data-pagefind-filter="指导组:第三指导组,学习教育:伪造学习教育">伪造</span>'
+MARKUP = (
+    f"\n\n\\`{FAKE_BUTTON}`\n\n\\`{FAKE_FILTER}`"
+    "\n\n段落 {: .md-button .kb-fake #kb-fake-id data-kb-fake=\"1\" style=\"color:red\" }"
+    "\n\n[链接](https://example.org){: .md-button .kb-fake }"
+    "\n\n!!! md-button kb-fake \"下载\"\n    提示\n\n???+ kb-fake \"展开\"\n    细节"
+    "\n\n```{.kb-fake #kb-fake-id data-kb-fake=1}\ncode\n```"
+    "\n\n<div markdown=\"1\" class=\"kb-fake\" id=\"kb-fake-id\">*x*</div>"
+    f"\n\n    ```\n\n{FAKE_BUTTON}\n\n{FAKE_FILTER}\n"
+)
+REPORT = "reports/2023-zhuti/shi-czj/index.html"
+# data-pagefind-filter values of a report page: the template's, one each.
+REPORT_FILTERS = ["学习教育", "指导组", "批次", "报告部分:亮点做法", "报告部分:存在的问题",
+                  "报告部分:下步打算", "报告部分:整改台账"]
+ADMONITION_CLASSES = {"admonition", "admonition-title", "note", "abstract", "info", "tip",
+                      "success", "question", "warning", "failure", "danger", "bug", "example",
+                      "quote"}
 
 
 def poison(node, field: str = ""):
@@ -35,7 +60,7 @@ def poison(node, field: str = ""):
     if isinstance(node, list):
         return [poison(v, field) for v in node]
     if isinstance(node, str) and field:
-        return node + INLINE + (BLOCK if field in PROSE else "")
+        return node + INLINE + (BLOCK + MARKUP if field in PROSE else "")
     return node
 
 
@@ -103,3 +128,66 @@ def test_hostile_text_is_shown_not_dropped(hostile_site: Path) -> None:
     assert "&lt;script&gt;alert(4)&lt;/script&gt;" in html  # raw HTML in prose: shown as text
     assert "<strong>加粗</strong>" in html  # Markdown still works
     assert "<title>市财政局&lt;svg" in html  # page title escaped, front matter intact
+
+
+def fake_markup(tree) -> list[str]:
+    """Elements carrying a class, id or attribute that hostile prose named."""
+    found = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue  # comments
+        attrs = dict(el.attrib)
+        named = ("kb-fake" in attrs.get("class", "").split() or attrs.get("id") == "kb-fake-id"
+                 or any(a.startswith("data-kb-fake") for a in attrs)
+                 or any("phish.example" in v or "伪造" in v for v in attrs.values()))
+        if named:
+            found.append(f"<{el.tag} {attrs}>")
+    return found
+
+
+def test_no_page_has_markup_that_prose_named(hostile_site: Path) -> None:
+    findings = {}
+    for page in hostile_site.rglob("*.html"):
+        found = fake_markup(lxml.html.fromstring(page.read_bytes()))
+        if found:
+            findings[str(page.relative_to(hostile_site))] = found[:3]
+    assert not findings, findings
+
+
+def site_markup(el, doc) -> bool:
+    """Elements of the report body that the template writes (not prose)."""
+    for node in [el, *el.iterancestors()]:
+        if node is doc:
+            return False
+        cls = node.get("class", "")
+        if node.tag in {"h2", "h3"} or cls in {"kb-addressee", "kb-signature"}:
+            return True
+        if node.getparent() is doc and node.tag == "div" and node.get("hidden") is not None:
+            return True
+    return False
+
+
+def test_prose_elements_carry_no_class_style_id_or_data(hostile_site: Path) -> None:
+    tree = lxml.html.fromstring((hostile_site / REPORT).read_bytes())
+    (doc,) = tree.xpath("//div[@class='kb-doc']")
+    prose = [el for el in doc.iterdescendants() if isinstance(el.tag, str) and not site_markup(el, doc)]
+    assert {el.tag for el in prose} >= {"p", "strong", "code", "div", "pre", "details"}
+    bad = [f"<{el.tag} {dict(el.attrib)}>" for el in prose
+           if {"style", "id"} & set(el.attrib) or any(a.startswith("data-") for a in el.attrib)
+           or not set(el.get("class", "").split()) <= ADMONITION_CLASSES]
+    assert not bad, bad[:5]
+
+
+def test_report_search_filters_are_only_the_real_ones(hostile_site: Path) -> None:
+    tree = lxml.html.fromstring((hostile_site / REPORT).read_bytes())
+    assert sorted(tree.xpath("//@data-pagefind-filter")) == sorted(REPORT_FILTERS)
+    filters = b"".join(gzip.decompress(f.read_bytes())
+                       for f in (hostile_site / "pagefind" / "filter").glob("*.pf_filter"))
+    assert "报告部分".encode() in filters  # the index holds the filters …
+    assert "伪造学习教育".encode() not in filters  # … and no campaign that prose made up
+
+
+def test_fake_button_is_shown_as_text(hostile_site: Path) -> None:
+    html = (hostile_site / REPORT).read_text(encoding="utf-8")
+    assert "&lt;a class=\"md-button md-button--primary kb-fake\"" in html
+    assert "下载Word版（新）&lt;/a&gt;" in html
