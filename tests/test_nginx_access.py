@@ -70,8 +70,11 @@ SERVED = {
     "/missing/": (404, SITE["404.html"]),
     "/.git/HEAD": (404, SITE["404.html"]),
 }
-USERS = {"alice": "plain", "bob": "sha", "carol": "ssha", "dave": "apr1"}
+USERS = {"alice": "plain", "bob": "sha", "carol": "ssha", "dave": "apr1", "eve": "sha512",
+         "frank": "bcrypt"}
 PASSWORD = "正确的马电池 staple"
+# What `htpasswd -B` (apache2-utils) writes for PASSWORD; nginx checks it with crypt(3).
+BCRYPT = "$2y$05$kbreportssaltsaltsalt./KVY5j/t.iSfRY7Jiiej8pAmytYO9ei"
 
 
 def basic(user: str, password: str = PASSWORD) -> dict[str, str]:
@@ -132,9 +135,13 @@ def htpasswd_line(user: str, kind: str, openssl: str) -> str:
         salt = b"kb-salt!"
         digest = hashlib.sha1(raw + salt).digest()
         return f"{user}:{{SSHA}}" + base64.b64encode(digest + salt).decode()
-    out = subprocess.run([openssl, "passwd", "-apr1", "-stdin"], input=PASSWORD,
+    if kind == "bcrypt":
+        return f"{user}:{BCRYPT}"
+    # apr1: the same as htpasswd -m; -6: SHA-512 crypt, what deploy/README.md suggests
+    flag = "-apr1" if kind == "apr1" else "-6"
+    out = subprocess.run([openssl, "passwd", flag, "-stdin"], input=PASSWORD,
                          capture_output=True, text=True, check=True)
-    return f"{user}:{out.stdout.strip()}"  # the same as htpasswd -m (apache2-utils)
+    return f"{user}:{out.stdout.strip()}"
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 from kb import nginxconf, publish
 from kb.publish import LocalTarget, PublishError, SshTarget
 
@@ -618,6 +618,20 @@ def test_cli_print_nginx_conf_refuses_in_one_line(args, message):
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("生成 nginx 配置失败：") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_every_nginx_switch_is_documented_in_chinese():
+    """deploy/README.md explains each switch of --print-nginx-conf an office chooses from."""
+    doc = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    group = next(g for g in load_script("publish").parser()._action_groups
+                 if g.title.startswith("nginx 配置"))
+    switches = [opt for action in group._group_actions for opt in action.option_strings]
+    assert len(switches) >= 12
+    for switch in switches:
+        assert switch in doc, switch
+    for needed in ("htpasswd -c", "openssl passwd", "/etc/logrotate.d/kb-reports", "rotate 200",
+                   "GitLab Pages", "隐藏文件一律 404"):
+        assert needed in doc, needed
 
 
 def test_cli_print_csp(tmp_path):
