@@ -393,8 +393,11 @@ def test_leftover_of_an_interrupted_upload_is_ignored_then_removed(target, tmp_p
     assert target.status().releases == [rid(1)]
     with pytest.raises(PublishError, match="没有可回滚的版本"):
         target.rollback()  # the leftover is not a release
+    link = base_of(target) / f".current-{rid(5)}.tmp"  # a publish killed while switching
+    link.symlink_to(f"releases/.partial-{rid(5)}")
     target.publish(make_site(tmp_path / "s2"), rid(2))
     assert not partial.exists()
+    assert not link.is_symlink()
     assert target.status().releases == [rid(1), rid(2)]
 
 

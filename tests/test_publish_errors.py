@@ -323,3 +323,39 @@ def test_host_errors_get_a_chinese_first_line(stderr, words):
     first, _, rest = str(caught.value).partition("\n")
     assert "退出码 12" in first and words in first and "--status" in first
     assert stderr in rest  # the host's own words, for whoever fixes it
+
+
+def test_kill_9_at_any_moment_leaves_a_complete_live_release(tmp_path):
+    """SIGKILL while copying, flushing or switching: ``current`` is always one complete
+    release, and the next publish clears what the killed one left."""
+    base = tmp_path / "kb"
+    bulk = {f"bulk/{i:04d}.html": f"<p>{i}</p>" * 50 for i in range(400)}
+    sites = {n: make_site(tmp_path / f"s{n}", f"v{n}", extra=bulk) for n in range(1, 9)}
+    first = cli("--site", str(sites[1]), "--target", str(base), "--release-id", rid(1))
+    assert first.returncode == 0, first.stderr
+    environ = {k: v for k, v in os.environ.items() if k != "KB_PUBLISH_TARGET"}
+    killed = 0
+    for n, delay in zip(range(2, 8), (0.05, 0.1, 0.15, 0.2, 0.3, 0.45), strict=True):
+        proc = subprocess.Popen([sys.executable, str(SCRIPT), "--site", str(sites[n]),
+                                 "--target", str(base), "--release-id", rid(n),
+                                 "--no-csp-check"], env=environ,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            killed += 1
+        proc.wait(timeout=30)
+        release = os.readlink(base / "current").removeprefix("releases/")
+        assert (base / "current" / "release.txt").read_text() == f"{release}\n"
+        site = sites[int(release[13:15])]
+        assert sorted(p.relative_to(base / "current").as_posix()
+                      for p in (base / "current").rglob("*") if p.is_file()) == sorted(
+            [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+            + ["release.txt"])
+    assert killed >= 2, "no publish was killed mid-way: make the site bigger"
+    last = cli("--site", str(sites[8]), "--target", str(base), "--release-id", rid(8))
+    assert last.returncode == 0, last.stderr
+    assert live(LocalTarget(base))[0] == rid(8)
+    assert not list((base / "releases").glob(".partial-*"))
+    assert not list(base.glob(".current-*"))

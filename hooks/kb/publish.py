@@ -418,9 +418,10 @@ class LocalTarget:
         if keep < 1:
             raise PublishError("至少保留 1 个版本（--keep）")
         with self._locked():
-            with os_errors("清除中断的上传 "):
-                for stale in self.releases.glob(f"{PARTIAL_PREFIX}*"):
-                    _remove(stale)  # left by an interrupted upload
+            with os_errors("清除中断的上传 "):  # left by a killed or failed publish
+                for stale in [*self.releases.glob(f"{PARTIAL_PREFIX}*"),
+                              *self.base.glob(f".{CURRENT}-*.tmp")]:
+                    _remove(stale)
             if (self.releases / release_id).exists():
                 raise PublishError(f"版本已存在：{release_id}")
             previous = self.current()
@@ -601,6 +602,7 @@ def prepare_script(path: str) -> str:
     return _script(path, (
         f"mkdir -p {RELEASES}\n"
         f'for d in {RELEASES}/{PARTIAL_PREFIX}*; do [ ! -e "$d" ] || rm -rf -- "$d"; done\n'
+        f'for l in .{CURRENT}-*.tmp; do [ ! -L "$l" ] || rm -f -- "$l"; done\n'
         f"[ ! -e {CURRENT} ] || [ -L {CURRENT} ] || "
         + _fail(f"{CURRENT} 不是符号链接，无法原子切换；请先手工处理") + "\n"
         f"if [ -L {CURRENT} ]; then readlink {CURRENT}; fi\n"
