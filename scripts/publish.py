@@ -53,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
                         help="回滚到上一个版本（或指定版本）")
     action.add_argument("--status", action="store_true", help="显示当前版本和已有版本")
     action.add_argument("--print-nginx-conf", action="store_true",
-                        help="输出填好参数的 nginx 配置（配合 --base --listen --server-name）")
+                        help="输出填好参数的 nginx 配置（参数和访问控制开关见下面的“nginx 配置”）")
     action.add_argument("--print-csp", action="store_true", help="输出站点内联代码所需的 CSP 哈希")
     nginx = p.add_argument_group(
         "nginx 配置（--print-nginx-conf）", "谁能阅读网站：可组合使用，说明见 deploy/README.md")
