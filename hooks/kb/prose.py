@@ -20,6 +20,7 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 import markdown
 from markdown.extensions import Extension
@@ -36,6 +37,7 @@ EXTENSION_CONFIGS = {
     "pymdownx.highlight": {"use_pygments": False},  # code as text, no token classes
 }
 TOP_HEADING = 4  # h1–h3 belong to the page outline
+MARKDOWN_CACHE = 512  # rendered non-plain fields kept (a field is at most 20,000 characters)
 
 
 class _DemoteHeadings(Treeprocessor):
@@ -99,10 +101,17 @@ def to_html(text: str) -> str:
         rendered = "\n".join(f"<p>{html.escape(p, quote=False)}</p>"
                              for p in plain_paragraphs(text))
     else:
-        md = _markdown()
-        md.reset()
-        rendered = md.convert(text)
+        return _markdown_html(text)
     return clean_prose(rendered)
+
+
+@lru_cache(maxsize=MARKDOWN_CACHE)
+def _markdown_html(text: str) -> str:
+    """Safe HTML of prose that needs the parser. Cached: the report page, the print
+    bundles and the Word file each render the same field, and real prose is mostly plain."""
+    md = _markdown()
+    md.reset()
+    return clean_prose(md.convert(text))
 
 
 def with_lead(body: str, lead: str, bold: bool = False) -> str:

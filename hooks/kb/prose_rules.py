@@ -12,7 +12,11 @@ Two kinds, both in one linear pass over the text:
   deep list indentation or ``>`` quoting recurses. Bounded here: at most
   :data:`MAX_BRACKETS` brackets a field, every ``[`` closed in its paragraph, nesting at most
   :data:`MAX_NESTING`, a link target closed within :data:`MAX_TARGET` characters, line
-  indentation and quote depth bounded.
+  indentation and quote depth bounded, and at most :data:`MAX_MARKUP` Markdown marks and
+  :data:`MAX_LINES` lines a field. Parsing is linear but costs per mark and per list item or
+  table row (~20–50 µs each), so a field of 20,000 asterisks or 5,000 one-character list
+  items would cost as much as many whole reports; ordinary reports use a handful.
+  ``scripts/prose_bench.py`` measures the slowest text these rules accept.
 
 Markdown fields are those marked ``"contentMediaType": "text/markdown"`` in the schemas.
 """
@@ -30,6 +34,8 @@ MAX_NESTING = 4  # [ inside [ …
 MAX_TARGET = 1000  # characters from "](" to its ")"
 MAX_INDENT = 40  # columns of leading white space (ten list levels)
 MAX_QUOTE = 8  # ">" quoting levels
+MAX_LINES = 300  # lines per field: list items, table rows and boxes each cost parser work
+MAX_MARKUP = 2000  # Markdown marks (* _ ` \\ | & [ ] ! < > # ~) per field: each costs parser work
 LINK_SCHEMES = {"http", "https", "mailto"}
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -37,6 +43,7 @@ _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _INLINE_TARGET = re.compile(r"\]\([ \t]*(<[^>\n]*>|[^\s)]*)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)")
 _QUOTES = re.compile(r"^[ \t]*((?:>[ \t]?)+)")
+_MARKUP = re.compile(r"[*_`\\|&\[\]!<>#~]")
 
 
 class Finding(NamedTuple):
@@ -77,6 +84,14 @@ def pattern_of(path: tuple) -> tuple:
 def check(text: str) -> list[Finding]:
     """Every finding in one prose text (linear in its length)."""
     findings: list[Finding] = []
+    marks = sum(1 for _ in _MARKUP.finditer(text))
+    if marks > MAX_MARKUP:
+        findings.append(Finding(text[:10], "prose-markup",
+                                f"Markdown 标记符号（* _ ` \\ | & [ ] ! < > # ~）太多：{marks} 个，"
+                                f"一个字段最多 {MAX_MARKUP} 个。请删去不必要的符号，或把内容分成几段"))
+    if text.count("\n") >= MAX_LINES:
+        findings.append(Finding(text[:10], "prose-lines",
+                                f"这一段正文超过 {MAX_LINES} 行：请精简，或把内容分到几个小节（条目）中"))
     lines = _outside_code(text)
     findings += _layout(lines)
     plain = "\n".join(lines)
