@@ -79,6 +79,7 @@ def complete(args: argparse.Namespace, choices: scaffold.Choices, ask: Asker) ->
     if not args.campaign:
         args.campaign = ask("学习教育", [(cid, str(c.get("short_name") or c.get("name")))
                                        for cid, c in choices.campaigns.items()], choices.campaign)
+    scaffold.check_id(args.campaign, "campaign")
     campaign = choices.campaign(args.campaign)
     if not args.unit:
         args.unit = ask("单位 id（小写拼音缩写，如 shi-czj）", check=scaffold.check_id)

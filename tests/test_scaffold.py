@@ -208,3 +208,58 @@ def test_cli_without_answers_writes_nothing(data_dir):
     assert result.returncode == 2
     assert "缺少“单位名称（如 市财政局）”" in result.stdout
     assert snapshot(data_dir) == before
+
+
+# ------------------------------------------------------ ids and report paths
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "message"),
+    [("unit", "../../victim", "单位 id“../../victim”不可用"), ("unit", "/tmp/victim", "单位 id“/tmp/victim”不可用"),
+     ("unit", "C:victim", "单位 id“C:victim”不可用"), ("campaign", "../../victim", "学习教育 id“../../victim”不可用"),
+     ("campaign", "2023-Zhuti", "学习教育 id“2023-Zhuti”不可用"), ("campaign", "", "学习教育 id“”不可用")],
+    ids=["unit-dotdot", "unit-absolute", "unit-drive", "campaign-dotdot", "campaign-upper", "campaign-empty"],
+)
+def test_report_file_checks_both_ids(data_dir, kind, value, message):
+    ids = {"campaign": "2023-zhuti", "unit": "shi-czj", kind: value}
+    with pytest.raises(scaffold.ScaffoldError, match=re.escape(message)):
+        scaffold.report_file(data_dir, ids["campaign"], ids["unit"])
+
+
+@pytest.mark.parametrize("link", ["folder", "file"])
+def test_report_file_refuses_a_link_out_of_reports(data_dir, tmp_path, link):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder = data_dir / "reports" / "2023-zhuti"
+    if link == "folder":
+        folder.symlink_to(elsewhere, target_is_directory=True)
+    else:
+        folder.mkdir(parents=True)
+        (folder / "shi-czj.yml").symlink_to(elsewhere / "victim.yml")
+    with pytest.raises(scaffold.ScaffoldError, match="指向 data/reports/ 之外"):
+        scaffold.report_file(data_dir, "2023-zhuti", "shi-czj")
+    if link == "file":  # the folder itself is fine: other reports in it can still be written
+        assert scaffold.report_file(data_dir, "2023-zhuti", "shi-jyj") == folder / "shi-jyj.yml"
+
+
+def test_report_file_of_good_ids(data_dir):
+    assert scaffold.report_file(data_dir, "2023-zhuti", "shi-czj") == data_dir / "reports" / "2023-zhuti" / "shi-czj.yml"
+
+
+def test_campaign_whose_id_is_a_path_writes_nothing(data_dir, tmp_path):
+    """A campaign file (say from a pull request) whose id climbs out of data/."""
+    text = (data_dir / "campaigns" / "2023-zhuti.yml").read_text(encoding="utf-8")
+    (data_dir / "campaigns" / "evil.yml").write_text(text.replace("id: 2023-zhuti", 'id: "../../evil"', 1),
+                                                      encoding="utf-8")
+    before = snapshot(data_dir)
+    with pytest.raises(scaffold.ScaffoldError, match=re.escape("学习教育 id“../../evil”不可用")):
+        scaffold.create(data_dir, scaffold.Request(**{**NEW.__dict__, "campaign": "../../evil"}))
+    assert snapshot(data_dir) == before
+    assert not (tmp_path / "evil").exists()
+
+
+def test_cli_refuses_a_campaign_id_that_is_a_path(data_dir):
+    result = run_cli(data_dir, "--unit", "shi-sjj", "--name", "市审计局", "--party-org", "市审计局党组",
+                     "--campaign", "../2023-zhuti", "--group", "2", "--batch", "1")
+    assert result.returncode == 2
+    assert "学习教育 id“../2023-zhuti”不可用：含有路径字符" in result.stdout

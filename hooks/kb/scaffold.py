@@ -283,10 +283,40 @@ class Outcome:
     actions: list[str]
 
 
-def check_id(value: str) -> None:
+ID_KINDS = {
+    "unit": ("单位", "shi-czj（市财政局）、qu-jyj（区教育局）"),
+    "campaign": ("学习教育", "2023-zhuti、2024-dangji"),
+}
+
+
+def check_id(value: str, kind: str = "unit") -> None:
+    """Raise :class:`ScaffoldError` unless ``value`` follows the schema's id rule.
+
+    The one rule for ids typed by a contributor (``--unit``, ``--campaign``) before they
+    become part of a path, shared by ``scripts/new_unit.py`` and ``scripts/import_docx.py``.
+    """
     why = explain_id(value)
     if why:
-        raise ScaffoldError(f"单位 id“{value}”不可用：{why}。例如 shi-czj（市财政局）、qu-jyj（区教育局）")
+        what, examples = ID_KINDS[kind]
+        shown = value if len(value) <= 70 else value[:69] + "…"
+        raise ScaffoldError(f"{what} id“{shown}”不可用：{why}。例如 {examples}")
+
+
+def report_file(data_dir: Path, campaign: str, unit: str) -> Path:
+    """``data_dir/reports/<campaign>/<unit>.yml``, the only way report paths are built.
+
+    Both ids must pass :func:`check_id` (so neither can be ``..``, ``/x`` or ``C:``), and
+    the path must stay inside ``data_dir/reports`` once links are followed (a folder or
+    file that is a link to elsewhere is refused). Raises :class:`ScaffoldError`.
+    """
+    check_id(campaign, "campaign")
+    check_id(unit, "unit")
+    reports = data_dir / "reports"
+    path = reports / campaign / f"{unit}.yml"
+    if not path.resolve().is_relative_to(reports.resolve()):
+        raise ScaffoldError(f"reports/{campaign}/{unit}.yml 指向 data/reports/ 之外（其中的文件夹或文件是指向别处的链接），"
+                            "没有写入：请检查这个文件夹")
+    return path
 
 
 def plan_roster(choices: Choices, req: Request) -> tuple[dict, dict | None]:
@@ -325,7 +355,7 @@ def create(data_dir: Path, req: Request, *, force: bool = False, today: str | No
         new_unit = {"id": req.unit, "name": req.name.strip(), "party_org": req.party_org.strip()}
         unit = new_unit
     campaign, roster_item = plan_roster(choices, req)
-    report = data_dir / "reports" / str(campaign["id"]) / f"{req.unit}.yml"
+    report = report_file(data_dir, str(campaign["id"]), req.unit)
     if write_report and report.exists() and not force:
         raise ScaffoldError(f"{report.name} 已经存在（{_rel(report, data_dir)}）：直接编辑它即可；确需重新生成请加 --force")
     actions = []
