@@ -8,6 +8,16 @@ STAMP   := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 ADDR    ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
+# File names and options given on the command line (make import-docx DOCX=…) are taken
+# verbatim: `$(value …)` keeps make from expanding them (a command-line variable is
+# expanded when it is exported to recipes), and recipes read them from the environment
+# as "$$DOCX", so the shell never evaluates them either (no `…`, $(…) or ;). ARGS is a
+# list of options: split at spaces (globbing off), never evaluated.
+override DOCX := $(value DOCX)
+override UNIT := $(value UNIT)
+override ARGS := $(value ARGS)
+export DOCX UNIT ARGS
+
 .PHONY: venv serve build build-properdocs validate test lint bench new-unit import-docx preview publish clean
 
 venv: $(STAMP)
@@ -42,16 +52,16 @@ bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 new-unit: venv
-	$(BIN)/python scripts/new_unit.py $(ARGS)
+	@set -f; $(BIN)/python scripts/new_unit.py $$ARGS
 
 # A report written in Word: make import-docx DOCX=报告.docx [ARGS="--unit shi-czj --force"]
 import-docx: venv
-	@if [ -z "$(strip $(DOCX))" ]; then echo '请用 DOCX= 指定要导入的 Word 文件，例如：make import-docx DOCX=报告.docx（可加 ARGS="--unit shi-czj --force"）'; exit 2; fi
-	$(BIN)/python scripts/import_docx.py "$(DOCX)" $(ARGS)
+	@case "$$DOCX" in *[![:space:]]*) ;; *) echo '请用 DOCX= 指定要导入的 Word 文件，例如：make import-docx DOCX=报告.docx（可加 ARGS="--unit shi-czj --force"）'; exit 2;; esac
+	@set -f; $(BIN)/python scripts/import_docx.py "$$DOCX" $$ARGS
 
 preview: venv
-	@if [ -z "$(strip $(UNIT))" ]; then echo '请用 UNIT= 指定要预览的报告文件，例如：make preview UNIT=data/reports/<学习教育>/<单位>.yml（如 UNIT=data/reports/2023-zhuti/shi-czj.yml）'; exit 2; fi
-	$(BIN)/python scripts/preview.py $(UNIT)
+	@case "$$UNIT" in *[![:space:]]*) ;; *) echo '请用 UNIT= 指定要预览的报告文件，例如：make preview UNIT=data/reports/<学习教育>/<单位>.yml（如 UNIT=data/reports/2023-zhuti/shi-czj.yml）'; exit 2;; esac
+	@$(BIN)/python scripts/preview.py "$$UNIT"
 
 # Deploy site/ (from `make build`) to KB_PUBLISH_TARGET atomically; PUBLISH_ARGS=--rollback
 # goes back one release. See deploy/README.md.
