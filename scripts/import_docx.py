@@ -4,21 +4,31 @@
 Writes ``data/reports/<campaign>/<unit>.yml`` (unit and campaign are recognised from the
 document, or given with ``--unit``/``--campaign``), lists everything it could not map,
 then runs the project validator on the new file. Exit status: 0 valid, 1 written but the
-validator found errors, 2 nothing written (unreadable file, unit/campaign unknown, file
-exists without ``--force``).
+validator found errors, 2 nothing written (unreadable or refused file, unit/campaign
+unknown or not a valid id, file exists without ``--force``, result beyond the loader's
+limits).
+
+The Word file is read in a child process with size and time limits
+(:func:`kb.docx_import.import_docx_limited`); the data file is written to a temporary
+file in the target folder and renamed into place only after it passed
+:func:`kb.docx_import.output_problems`.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
+import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb import docx_import  # noqa: E402
+from kb import docx_import, scaffold  # noqa: E402
 from kb.problems import format_text, has_errors, summary  # noqa: E402
 
 
@@ -38,27 +48,75 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+Say = Callable[..., None]
+
+
+def _check_source(source: Path, say: Say) -> bool:
+    """Whether ``source`` looks like a .docx at all (says why not)."""
+    if not source.is_file():
+        say(f"错误：找不到文件 {source}")
+        return False
+    if source.suffix.lower() != ".docx":
+        say("错误：只能导入 .docx 文件。旧版 .doc 或 WPS 文件请先在 Word/WPS 中“另存为” Word 文档（*.docx）。")
+        return False
+    if not zipfile.is_zipfile(source):  # a .doc or WPS file renamed to .docx, or no document at all
+        say(f"错误：{source.name} 不是 Word 的 .docx 文件（可能是旧版 .doc 或 WPS 文件改了扩展名）。"
+            "请在 Word/WPS 中打开它，“另存为” Word 文档（*.docx）后再导入。")
+        return False
+    return True
+
+
+def _check_ids(args: argparse.Namespace, say: Say) -> bool:
+    """--unit and --campaign follow the schema's id rule (the same rule as new_unit.py)."""
+    try:
+        if args.unit is not None:
+            scaffold.check_id(args.unit, "unit")
+        if args.campaign is not None:
+            scaffold.check_id(args.campaign, "campaign")
+    except scaffold.ScaffoldError as err:
+        say(f"错误：{err}\n没有写出数据文件。")
+        return False
+    return True
+
+
+_WRITE_ERRORS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EISDIR: "同名的文件夹已经存在",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的",
+}
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``target``, then rename it into place.
+
+    A failure leaves ``target`` as it was (and no temporary file). Raises OSError.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     say = print if not args.stdout else (lambda *a: print(*a, file=sys.stderr))
     source: Path = args.docx
-    if not source.is_file():
-        say(f"错误：找不到文件 {source}")
-        return 2
-    if source.suffix.lower() != ".docx":
-        say("错误：只能导入 .docx 文件。旧版 .doc 或 WPS 文件请先在 Word/WPS 中“另存为” Word 文档（*.docx）。")
-        return 2
-    if not zipfile.is_zipfile(source):  # a .doc or WPS file renamed to .docx, or no document at all
-        say(f"错误：{source.name} 不是 Word 的 .docx 文件（可能是旧版 .doc 或 WPS 文件改了扩展名）。"
-            "请在 Word/WPS 中打开它，“另存为” Word 文档（*.docx）后再导入。")
+    if not _check_ids(args, say) or not _check_source(source, say):
         return 2
     data_dir = args.data_dir.resolve()
     try:
-        result = docx_import.import_docx(
+        result = docx_import.import_docx_limited(
             source, data_dir, campaign=args.campaign, unit=args.unit, submitted=args.submitted
         )
-    except Exception as exc:  # a damaged or non-Word file: python-docx raises many kinds
-        say(f"错误：无法读取 Word 文件 {source.name}：{exc}")
+    except docx_import.DocxError as err:
+        say(f"错误：无法导入 Word 文件 {source.name}：{err}")
         return 2
     ref = docx_import.Reference.load(data_dir)
     say(f"识别结果：{result.summary(ref)}")
@@ -68,18 +126,32 @@ def main(argv: list[str] | None = None) -> int:
         for note in notes:
             say("  " + note.format().replace("\n", "\n  "))
     text = result.to_yaml()
+    refused = docx_import.output_problems(text, result.data, data_dir / "schema")
+    if refused:
+        say("\n没有写出数据文件：导入结果超出了数据文件的限制，写出后也会被拒绝读取：")
+        for line in refused:
+            say(f"  {line}")
+        return 2
     if args.stdout:
         sys.stdout.write(text)
         return 0 if result.ok else 1
     if not (result.campaign and result.unit):
         say("\n没有写出数据文件：请按上面的提示用 --unit / --campaign 指定，或先登记单位。")
         return 2
-    target = args.output or docx_import.report_path(data_dir, result)
+    try:
+        target = args.output or docx_import.report_path(data_dir, result)
+    except scaffold.ScaffoldError as err:
+        say(f"\n没有写出数据文件：{err}")
+        return 2
     if target.exists() and not args.force:
         say(f"\n没有写出数据文件：{target} 已经存在。确认要用 Word 的内容覆盖它，请加 --force（用 make 时写 make import-docx DOCX=… ARGS=\"--force\"）。")
         return 2
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        write_atomically(target, text)
+    except OSError as exc:
+        why = _WRITE_ERRORS.get(exc.errno or 0, "操作系统拒绝写入")
+        say(f"\n没有写出数据文件：无法写入 {target}（{why}）。")
+        return 2
     say(f"\n已写出：{_display(target)}")
     inside = target.resolve().parent.parent == (data_dir / "reports")
     if not inside:

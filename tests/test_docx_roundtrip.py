@@ -32,9 +32,11 @@ def test_exported_report_imports_to_the_same_data(report_id, tmp_path, empty_dat
     original = reportyaml.load((ROOT / report.source).read_text(encoding="utf-8"))
     assert reportyaml.strip_comments(result.data) == original
     assert [n for n in result.all_notes() if n.level != di.INFO] == []
+    text = result.to_yaml()
+    assert di.output_problems(text, result.data, empty_data / "schema") == []  # within the loader's limits
     target = di.report_path(empty_data, result)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(result.to_yaml(), encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
     try:
         assert [p for p in di.validate_report(empty_data, target) if p.file.endswith(target.name)] == []
     finally:

@@ -22,18 +22,35 @@ What the parser recognises:
 
 Anything it cannot place is kept: it is reported as a :class:`Note` with the paragraph
 text and written as comments at the end of the data file. No MkDocs imports here.
+
+Word files come from untrusted contributors, so reading one is bounded (:data:`LIMITS`):
+:func:`check_package` refuses, from the zip directory alone, files that are too large, have
+too many parts or inflate too much (zip bombs), then verifies every part decompresses;
+:func:`import_docx_limited` runs the whole import in a child process that is stopped after
+a time limit (and, where the OS allows, has its memory capped). Every refusal is a
+:class:`DocxError` with a Chinese message that never quotes the refused file.
+:func:`output_problems` checks the YAML text against the loader's hard limits before it is
+written (file size, field lengths, list lengths, reads back as the same data).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import multiprocessing
+import os
 import re
-from collections.abc import Iterable, Iterator
+import signal
+import struct
+import sys
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb import reportyaml
+from kb import reportyaml, scaffold
 from kb.model import chinese_number
 from kb.schema import ledger_statuses
 
@@ -69,6 +86,16 @@ _ASCII_PUNCT_NEAR_CJK = re.compile(
 )
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9])|(?<=[0-9])[ \t]+(?=[{_CJK}])")
+
+
+_OTHER_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean_text(text: str) -> str:
+    """Word text as the data files may hold it: every kind of line break becomes ``\n``
+    and control characters the loader refuses (C0/C1 controls, U+FFFE …) are dropped."""
+    return _UNPRINTABLE.sub("", _OTHER_BREAKS.sub("\n", text))
 
 
 def half(text: str) -> str:
@@ -354,12 +381,179 @@ def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, tup
     return out
 
 
-def read_docx(path: Path) -> list[Block]:
-    """The document as non-empty paragraphs and tables, in order."""
+# -------------------------------------------------------------- package limits
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a Word file may cost to read. Real reports stay far below every number."""
+
+    file_bytes: int = 50 * MiB  # the .docx file itself
+    parts: int = 2000  # entries in the zip directory
+    directory_bytes: int = 1 * MiB  # the zip directory (about 100 bytes a part)
+    xml_bytes: int = 20 * MiB  # one XML part (document.xml …), uncompressed
+    part_bytes: int = 50 * MiB  # any one part (pictures …), uncompressed
+    total_bytes: int = 100 * MiB  # all parts, uncompressed
+    ratio: int = 200  # uncompressed / compressed size of one part …
+    ratio_from: int = 1 * MiB  # … counted for parts at least this large
+    seconds: float = 60.0  # reading and recognising, in the child process
+    memory_bytes: int = 2048 * MiB  # extra address space the child may use (where settable)
+
+
+LIMITS = Limits()
+_CORRUPT = ("Word 文件已损坏：文件内部的数据无法完整读出（可能下载或拷贝不完整）。"
+            "请在 Word/WPS 中打开它，“另存为”新的 Word 文档（*.docx）后再导入")
+
+
+class DocxError(Exception):
+    """Why a Word file cannot be imported, in Chinese (never quoting the file's content)."""
+
+
+def _mib(size: int) -> str:
+    return f"{size / MiB:.1f} MiB"
+
+
+def _directory_size(data: bytes) -> tuple[int, int] | None:
+    """(number of entries, size in bytes) of the zip directory, from its end record."""
+    tail_start = max(0, len(data) - 22 - 65535)
+    at = data.rfind(b"PK\x05\x06", tail_start)
+    if at < 0 or len(data) - at < 22:
+        return None
+    entries, size = struct.unpack("<HI", data[at + 10:at + 16])
+    if entries == 0xFFFF or size == 0xFFFFFFFF:  # zip64: the real numbers are in the zip64 end record
+        locator = data.rfind(b"PK\x06\x07", max(0, at - 20), at)
+        if locator < 0:
+            return None
+        (offset,) = struct.unpack("<Q", data[locator + 8:locator + 16])
+        record = data[offset:offset + 56]
+        if len(record) < 56 or record[:4] != b"PK\x06\x06":
+            return None
+        entries, size = struct.unpack("<QQ", record[32:48])
+    return entries, size
+
+
+def _part_problem(info: zipfile.ZipInfo, limits: Limits) -> str:
+    """Why one part is refused from its directory entry alone, or ""."""
+    if info.flag_bits & 0x1:
+        return "Word 文件设置了密码（已加密），无法读取：请在 Word 中取消密码保护后另存一份再导入"
+    is_xml = info.filename.lower().endswith((".xml", ".rels"))
+    limit = limits.xml_bytes if is_xml else limits.part_bytes
+    if info.file_size > limit:
+        what = "正文等文字部件" if is_xml else "图片等部件"
+        return (f"Word 文件中的{what}解压后过大（{_mib(info.file_size)}，最多 {_mib(limit)}），已拒绝读取："
+                "请删去不需要的内容（如图片、修订记录）后另存再导入")
+    if info.file_size >= limits.ratio_from and info.file_size > limits.ratio * max(info.compress_size, 1):
+        ratio = info.file_size // max(info.compress_size, 1)
+        return (f"Word 文件中有部件的压缩比异常（约 {ratio} 倍，正常文件不超过 {limits.ratio} 倍），"
+                "可能是恶意构造的“压缩炸弹”，已拒绝读取")
+    return ""
+
+
+def check_package(data: bytes, limits: Limits = LIMITS) -> None:
+    """Refuse a .docx by its size and zip directory, then check every part decompresses.
+
+    Raises :class:`DocxError`. Nothing is parsed before the directory passed: sizes and
+    counts come from the directory (``zipfile`` never inflates a part beyond the size the
+    directory states, so these numbers bound memory), then each part is inflated in
+    chunks and its checksum verified, so a truncated or damaged part is found here.
+    """
+    if len(data) > limits.file_bytes:
+        raise _too_large(len(data), limits)
+    directory = _directory_size(data)
+    if directory is None:
+        raise DocxError(_CORRUPT)
+    entries, size = directory
+    if entries > limits.parts:
+        raise DocxError(f"Word 文件内部的部件过多（{entries} 个，正常文件最多 {limits.parts} 个），"
+                        "不像正常的报告文件，已拒绝读取")
+    if size > limits.directory_bytes:
+        raise DocxError(f"Word 文件内部的目录异常庞大（{_mib(size)}），不像正常的报告文件，已拒绝读取")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+            if len(infos) > limits.parts:
+                raise DocxError(f"Word 文件内部的部件过多（{len(infos)} 个，正常文件最多 {limits.parts} 个），"
+                                "不像正常的报告文件，已拒绝读取")
+            for info in infos:
+                problem = _part_problem(info, limits)
+                if problem:
+                    raise DocxError(problem)
+            total = sum(info.file_size for info in infos)
+            if total > limits.total_bytes:
+                raise DocxError(f"Word 文件解压后总共 {_mib(total)}，超过上限 {_mib(limits.total_bytes)}，"
+                                "已拒绝读取：请删去不需要的图片等内容后另存再导入")
+            for info in infos:
+                with package.open(info) as part:
+                    while part.read(MiB):
+                        pass
+    except (DocxError, MemoryError):
+        raise
+    except Exception:  # BadZipFile, zlib.error, EOFError, NotImplementedError …: all mean damaged
+        raise DocxError(_CORRUPT) from None
+
+
+def _too_large(size: int, limits: Limits) -> DocxError:
+    return DocxError(f"Word 文件过大（{_mib(size)}），导入工具最多接受 {_mib(limits.file_bytes)}："
+                     "请删去或压缩其中的图片后另存，再导入")
+
+
+def _read_file(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, read only up to the size limit."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.file_bytes:
+                raise _too_large(size, limits)
+            data = handle.read(limits.file_bytes + 1)
+    except OSError:
+        raise DocxError("无法打开这个 Word 文件（没有读取权限，或它不是普通文件）") from None
+    if len(data) > limits.file_bytes:
+        raise _too_large(len(data), limits)
+    return data
+
+
+def _document(data: bytes) -> Any:
+    """python-docx's Document for checked bytes; its errors become Chinese :class:`DocxError`."""
     import docx
+    from lxml import etree
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
+    except KeyError:
+        raise DocxError("Word 文件不完整：文件内部引用的部件不存在（可能被其他软件改坏了）。"
+                        "请在 Word/WPS 中打开它，“另存为”新的 Word 文档（*.docx）后再导入") from None
+    except etree.LxmlError:
+        raise DocxError("Word 文件内部的 XML 内容已损坏，无法读取。"
+                        "请在 Word/WPS 中打开它，“另存为”新的 Word 文档（*.docx）后再导入") from None
+    except Exception:  # ValueError (not a Word document: .xlsx, .pptx …) and anything else
+        raise DocxError("这个文件不是可以读取的 Word 文档（*.docx）（可能是改了扩展名的其他文件）。"
+                        "请在 Word/WPS 中打开它，“另存为” Word 文档（*.docx）后再导入") from None
+
+
+def read_docx(path: Path | bytes, limits: Limits = LIMITS) -> list[Block]:
+    """The document as non-empty paragraphs and tables, in order.
+
+    ``path`` (or the file's bytes) passes :func:`check_package` first; a file python-docx
+    cannot read raises :class:`DocxError` with a Chinese message.
+    """
+    data = path if isinstance(path, bytes) else _read_file(path, limits)
+    check_package(data, limits)
+    document = _document(data)
+    try:
+        return _blocks(document)
+    except (DocxError, MemoryError):
+        raise
+    except Exception:  # a part the document refers to is missing or damaged (styles, numbering …)
+        raise DocxError(_CORRUPT) from None
+
+
+def _blocks(document: Any) -> list[Block]:
     from docx.table import Table as DocxTable
 
-    document = docx.Document(str(path))
     numbering = _Numbering(document)
     blocks: list[Block] = []
     count = 0
@@ -371,11 +565,11 @@ def read_docx(path: Path) -> list[Block]:
         text = ""
         spans: list[tuple[int, int]] = []
         for run in _runs(item):
-            piece = run.text
+            piece = clean_text(run.text)
             if piece and _run_bold(run, paragraph_bold):
                 spans.append((len(text), len(text) + len(piece)))
             text += piece
-        label = numbering.label(item)
+        label = clean_text(numbering.label(item))
         if label and text.strip():
             if spans and spans[0][0] == 0:
                 spans = [(0, spans[0][1] + len(label))] + [(s + len(label), e + len(label)) for s, e in spans[1:]]
@@ -398,7 +592,8 @@ def _table_rows(table: Any) -> list[list[str]]:
             if any(tc is cell._tc for tc in seen):  # a merged cell repeats
                 continue
             seen.append(cell._tc)
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            texts = (clean_text(p.text).strip() for p in cell.paragraphs)
+            text = " ".join(t for t in texts if t)
             cells.append(re.sub(r"\s*\n\s*", " ", text))
         if any(cells):
             rows.append(cells)
@@ -466,6 +661,14 @@ class Note:
         return f"[{LEVEL_ZH[self.level]}] {where}{self.message}{text}"
 
 
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` safe inside one comment line: control characters and line breaks become "?"."""
+    return _LINE_BREAKS.sub("?", text)
+
+
 def _shorten(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -529,7 +732,7 @@ class ImportResult:
         })
         header = [
             reportyaml.REPORT_MODELINE,
-            f"# 由 scripts/import_docx.py 从 Word 文件“{self.source_name}”导入，请核对后再提交。",
+            f"# 由 scripts/import_docx.py 从 Word 文件“{_one_line(self.source_name)}”导入，请核对后再提交。",
         ]
         footer = []
         if self.unmapped:
@@ -1069,8 +1272,9 @@ class _Parser:
         parts = self._parts(parts_at, end)
         data.update(parts)
         figures_decl = list(campaign.get("figures") or [])
-        for table in self.pending_figures:
-            self._figure_table(table)
+        pending, self.pending_figures = self.pending_figures, []
+        for table in pending:
+            self._figure_table(table, final=True)
         if self.table_figures:
             values = self.table_figures
             self.note(INFO, "数字取自“关键数据”表格")
@@ -1118,11 +1322,22 @@ class _Parser:
                 self.used.add(id(caption))
                 self.note(INFO, f"这一段是{TABLE_KINDS[kind]}表格的标题，已随表格导入", caption)
 
-    def _figure_table(self, table: Table) -> None:
+    def _figure_table(self, table: Table, *, final: bool = False) -> None:
+        """Key-figure rows → figures. Before the campaign is known the table waits in
+        ``pending_figures``; on the ``final`` pass rows that still cannot be mapped are kept
+        as leftovers (the table is never queued again)."""
         campaign = self.ref.campaigns.get(self.campaign_id) if self.campaign_id else None
         declared = list((campaign or {}).get("figures") or [])
-        if not declared:  # the campaign is not known yet: keep the rows for later
-            self.pending_figures.append(table)
+        if not declared:
+            if not final:  # the campaign is not known yet: keep the rows for later
+                self.pending_figures.append(table)
+                return
+            why = ("本学习教育没有声明数字项目" if campaign else
+                   f"学习教育 {self.campaign_id} 不存在，无法对应数字项目" if self.campaign_id else
+                   "学习教育未能确定，无法对应数字项目")
+            for row in table.rows[1:]:
+                self.unmapped.append(Note(WARNING, f"关键数据表中的“{row[0] if row else ''}”未导入：{why}",
+                                          " | ".join(row), table.number))
             return
         for row in table.rows[1:]:
             label, value, unit = (row + ["", "", ""])[:3]
@@ -1560,15 +1775,155 @@ def parse(blocks: list[Block], ref: Reference, *, campaign: str | None = None, u
     return result
 
 
-def import_docx(path: Path, data_dir: Path, **options: Any) -> ImportResult:
-    """Read and parse a Word report against the reference data in ``data_dir``."""
-    result = parse(read_docx(path), Reference.load(data_dir), **options)
+def import_docx(path: Path, data_dir: Path, *, limits: Limits = LIMITS, **options: Any) -> ImportResult:
+    """Read and parse a Word report against the reference data in ``data_dir`` (in this process).
+
+    The file passes :func:`check_package` first; :class:`DocxError` says why it cannot be read.
+    """
+    result = parse(read_docx(path, limits), Reference.load(data_dir), **options)
     result.source_name = path.name
     return result
 
 
+def import_docx_limited(path: Path, data_dir: Path, *, limits: Limits = LIMITS, **options: Any) -> ImportResult:
+    """:func:`import_docx` in a child process stopped after ``limits.seconds``.
+
+    Raises :class:`DocxError` for a refused file, a time-out or a child that failed.
+    """
+    return run_limited(import_docx, (path, data_dir), {"limits": limits, **options}, limits)
+
+
+_TIMEOUT = ("读取和识别这个 Word 文件超过了 {seconds:g} 秒仍未完成，已停止（没有写出任何文件）："
+            "文件可能过于复杂或是恶意构造的（如大量修订记录、超长段落）。"
+            "请在 Word/WPS 中“另存为”新的 Word 文档，删去不需要的内容后再导入")
+_NO_MEMORY = "读取这个 Word 文件所需的内存超过上限，已停止（没有写出任何文件）：文件可能是恶意构造的"
+_INTERNAL = "导入工具处理这个 Word 文件时出错，已停止（没有写出任何文件）。请把 Word 文件交给知识库管理员处理"
+
+
+def _start_method() -> str:
+    """fork where it is safe and fast (Linux, a single thread), spawn elsewhere."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _cap_memory(extra: int) -> None:
+    """Let this (child) process grow by at most ``extra`` bytes of address space, where the OS allows."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            used = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = used + extra
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):  # not Linux: the size limits still bound memory
+        pass
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict, memory: int, seconds: float) -> None:
+    # The parent stops this process after `seconds`; should the parent itself be killed
+    # first, the watchdog ends it shortly after.
+    watchdog = threading.Timer(seconds + 5, os._exit, (3,))
+    watchdog.daemon = True
+    watchdog.start()
+    _cap_memory(memory)
+    try:
+        outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
+    except DocxError as err:
+        outcome = ("error", str(err))
+    except MemoryError:
+        outcome = ("error", _NO_MEMORY)
+    except Exception:  # a bug must not show a traceback to the contributor
+        outcome = ("error", _INTERNAL)
+    try:
+        conn.send(outcome)
+    except Exception:  # the result cannot be sent (too large for the memory cap …)
+        conn.send(("error", _INTERNAL))
+    finally:
+        conn.close()
+
+
+def run_limited(func: Callable[..., Any], args: tuple, kwargs: dict, limits: Limits = LIMITS) -> Any:
+    """``func(*args, **kwargs)`` in a child process, stopped after ``limits.seconds``.
+
+    ``func`` must be a module-level function (it may be started with ``spawn``). Its
+    :class:`DocxError` is raised here; a time-out, lack of memory or any other failure
+    raises :class:`DocxError` with a Chinese message.
+    """
+    context = multiprocessing.get_context(_start_method())
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, func, args, kwargs, limits.memory_bytes, limits.seconds),
+                              daemon=True)
+    try:
+        process.start()
+    except OSError:
+        raise DocxError("无法启动导入进程（系统资源不足），请稍后重试") from None
+    send.close()
+    outcome: tuple | None = None
+    try:
+        if receive.poll(limits.seconds):
+            outcome = receive.recv()
+    except (EOFError, OSError):  # the child ended without answering
+        outcome = ()
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+    if outcome is None:
+        raise DocxError(_TIMEOUT.format(seconds=limits.seconds))
+    if not outcome:  # killed (the kernel's out-of-memory killer sends SIGKILL) or crashed
+        raise DocxError(_NO_MEMORY if process.exitcode == -getattr(signal, "SIGKILL", 9) else _INTERNAL)
+    status, value = outcome
+    if status != "ok":
+        raise DocxError(value)
+    return value
+
+
 def report_path(data_dir: Path, result: ImportResult) -> Path:
-    return data_dir / "reports" / result.campaign / f"{result.unit}.yml"
+    """Where the imported report belongs: ``data/reports/<campaign>/<unit>.yml``.
+
+    Built by :func:`kb.scaffold.report_file` (the ids must follow the schema's id rule and
+    the path must stay inside ``data_dir/reports``); raises :class:`kb.scaffold.ScaffoldError`.
+    """
+    return scaffold.report_file(data_dir, result.campaign, result.unit)
+
+
+# Validator findings that no editing of an imported file is expected to fix: the file
+# would be refused as a whole, or the field is beyond what the site accepts.
+HARD_RULES = frozenset({"schema-max-length", "schema-max-items"})
+
+
+def output_problems(text: str, data: dict[str, Any], schema_dir: Path) -> list[str]:
+    """Why the data file ``text`` must not be written (Chinese, one line each); [] when it may.
+
+    Checks the loader's hard limits on the very text: size (:data:`kb.yamlsafe.MAX_BYTES`),
+    that the safe loader reads it without complaint and back as ``data`` (comments did not
+    change it), and the schema's maximum lengths of texts and lists. Ordinary content
+    errors (a missing field, a placeholder) are not checked here: the contributor fixes
+    them in the written file.
+    """
+    from kb import schema, yamlsafe
+
+    size = len(text.encode("utf-8"))
+    if size > yamlsafe.MAX_BYTES:
+        return [f"导入结果有 {_mib(size)}，超过单个数据文件的上限 {_mib(yamlsafe.MAX_BYTES)}："
+                "报告正文过长，请在 Word 中精简后重新导入"]
+    raw, problems = yamlsafe.decode(text.encode("utf-8"), "import.yml")
+    doc = None
+    if raw is not None:
+        doc, more = yamlsafe.parse_text(raw, Path("import.yml"), "import.yml")
+        problems += more
+    if doc is None or problems or doc.data != reportyaml.strip_comments(data):
+        return ["导入结果无法被数据加载器原样读回（Word 中可能有特殊的控制字符），没有写出："
+                "请把 Word 文件交给知识库管理员处理"]
+    compiled, _ = schema.load_schemas(schema_dir)
+    if "report" not in compiled:
+        return []
+    return [f"{p.path}：{p.full_message()}" for p in schema.check(doc, compiled["report"]) if p.rule in HARD_RULES]
 
 
 def validate_report(data_dir: Path, path: Path) -> list[Any]:
