@@ -18,7 +18,7 @@ override UNIT := $(value UNIT)
 override ARGS := $(value ARGS)
 export DOCX UNIT ARGS
 
-.PHONY: venv serve build build-properdocs validate test lint bench new-unit import-docx preview publish clean
+.PHONY: venv serve build build-properdocs validate test lint bench bench-prose new-unit import-docx preview publish clean
 
 venv: $(STAMP)
 
@@ -50,6 +50,10 @@ test: venv lint
 
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# The slowest prose the validator accepts, built into the example site: ≤ 2x a clean build.
+bench-prose: venv
+	$(BIN)/python scripts/prose_bench.py
 
 new-unit: venv
 	@set -f; $(BIN)/python scripts/new_unit.py $$ARGS
