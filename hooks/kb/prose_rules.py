@@ -38,8 +38,6 @@ MAX_LINES = 300  # lines per field: list items, table rows and boxes each cost p
 MAX_MARKUP = 2000  # Markdown marks (* _ ` \\ | & [ ] ! < > # ~) per field: each costs parser work
 LINK_SCHEMES = {"http", "https", "mailto"}
 
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _INLINE_TARGET = re.compile(r"\]\([ \t]*(<[^>\n]*>|[^\s)]*)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)")
 _QUOTES = re.compile(r"^[ \t]*((?:>[ \t]?)+)")
@@ -92,29 +90,14 @@ def check(text: str) -> list[Finding]:
     if text.count("\n") >= MAX_LINES:
         findings.append(Finding(text[:10], "prose-lines",
                                 f"这一段正文超过 {MAX_LINES} 行：请精简，或把内容分到几个小节（条目）中"))
-    lines = _outside_code(text)
+    # No exemption for code spans or fences: telling code from text the way Markdown does
+    # is what a bypass exploits (an escaped backtick, an unclosed fence). Brackets and links
+    # written as code are rare in reports; they are refused too.
+    lines = text.split("\n")
     findings += _layout(lines)
-    plain = "\n".join(lines)
-    findings += _brackets(plain)
-    findings += _links(plain, lines)
+    findings += _brackets(text)
+    findings += _links(text, lines)
     return findings
-
-
-def _outside_code(text: str) -> list[str]:
-    """The lines of ``text`` with fenced blocks blanked and code spans removed."""
-    kept, fence = [], ""
-    for line in text.split("\n"):
-        marker = _FENCE.match(line)
-        if fence:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = ""
-            kept.append("")
-        elif marker:
-            fence = marker.group(1)
-            kept.append("")
-        else:
-            kept.append(_CODE_SPAN.sub("", line))
-    return kept
 
 
 def _layout(lines: list[str]) -> Iterator[Finding]:
