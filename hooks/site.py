@@ -44,7 +44,8 @@ def on_startup(command, dirty):
 def on_config(config):
     data_dir = build.resolve_data_dir(Path(config.config_file_path).parent, config.extra)
     try:
-        build.check_sources(Path(config.config_file_path).parent, Path(config.docs_dir))
+        build.check_sources(Path(config.config_file_path).parent, Path(config.docs_dir),
+                            Path(config.site_dir))
         kb, problems = build.load(data_dir, build.only_reports())
     except build.DataError as err:
         for problem in err.problems:

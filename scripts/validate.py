@@ -17,6 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+from kb import confine  # noqa: E402
 from kb.problems import format_problems, has_errors, summary  # noqa: E402
 from kb.validate import load_and_validate  # noqa: E402
 
@@ -77,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         problems += load_and_validate(data_dir, only, jobs=max(1, args.jobs), keep_docs=False)[1]
     rendered = printable(format_problems(problems, args.format))
     if args.output:
-        args.output.write_text(rendered + "\n", encoding="utf-8")
+        try:  # replaces a link at that path instead of writing through it
+            confine.write_atomically(args.output, rendered + "\n")
+        except OSError as exc:
+            print(f"validate.py: 错误：无法写入 {printable(str(args.output))}（{confine.os_error_text(exc)}）",
+                  file=sys.stderr)
+            return 2
         rendered = printable(format_problems(problems, "text"))
     if rendered:
         try:

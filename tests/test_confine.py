@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, load_script
-from kb import confine
+from kb import confine, scaffold
 from kb.validate import load_and_validate
 from kb.yamlsafe import load_yaml
 
@@ -178,3 +178,67 @@ def test_build_fails_on_a_link_and_publishes_nothing(project: Path, secret: Path
     assert not (project / "site" / "kb-build.json").exists()
     leaked = [p for p in (project / "site").rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
     assert leaked == []
+
+
+# ------------------------------------------------------------------- writes
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "reports" / "2023-zhuti" / "shi-czj.yml"
+    target.parent.mkdir(parents=True)
+    target.write_text("old: true\n", encoding="utf-8")
+
+    def refuse(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(confine.os, "replace", refuse)
+    with pytest.raises(OSError) as caught:
+        confine.write_atomically(target, "new: true\n")
+    assert confine.os_error_text(caught.value) == "磁盘空间不足"
+    assert target.read_text(encoding="utf-8") == "old: true\n"
+    assert [p.name for p in target.parent.iterdir()] == ["shi-czj.yml"]
+
+
+def test_a_write_replaces_a_link_and_leaves_its_target_alone(tmp_path: Path, secret: Path) -> None:
+    link = tmp_path / "gl-code-quality.json"
+    link.symlink_to(secret)
+    confine.write_atomically(link, "[]\n")
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "[]\n"
+    assert secret.read_text(encoding="utf-8").startswith(SECRET)
+
+
+def test_validate_output_replaces_a_link_and_reports_a_bad_path(data: Path, secret: Path, capsys) -> None:
+    validate = load_script("validate")
+    link = data.parent / "gl-code-quality.json"
+    link.symlink_to(secret)
+    assert validate.main([str(data), "--format", "gitlab", "--output", str(link)]) == 0
+    assert secret.read_text(encoding="utf-8").startswith(SECRET)
+    assert not link.is_symlink()
+    capsys.readouterr()
+    assert validate.main([str(data), "--output", str(data.parent / "new" / "dir" / "x.json")]) == 0
+    assert (data.parent / "new" / "dir" / "x.json").read_text(encoding="utf-8") == "\n"
+    missing_dir = data.parent / "file-not-dir"
+    missing_dir.write_text("x", encoding="utf-8")
+    assert validate.main([str(data), "--output", str(missing_dir / "x.json")]) == 2
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "Traceback" not in err and "Errno" not in err
+
+
+def test_new_unit_refuses_a_linked_units_file(data: Path, secret: Path) -> None:
+    (data / "units.yml").unlink()
+    (data / "units.yml").symlink_to(secret)
+    request = scaffold.Request(unit="shi-sjj", name="市审计局", party_org="市审计局党组", campaign="2023-zhuti",
+                               group="1", batch="1")
+    with pytest.raises(scaffold.ScaffoldError, match="符号链接"):
+        scaffold.create(data, request)
+    assert secret.read_text(encoding="utf-8").startswith(SECRET)
+
+
+def test_build_refuses_a_linked_site_folder(project: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "elsewhere"
+    precious.mkdir()
+    (precious / "precious.txt").write_text("keep", encoding="utf-8")
+    (project / "site").symlink_to(precious, target_is_directory=True)
+    result = _build(project)
+    assert result.returncode != 0 and "site" in result.stderr and "符号链接" in result.stderr
+    assert (precious / "precious.txt").read_text(encoding="utf-8") == "keep"

@@ -51,13 +51,17 @@ def resolve_data_dir(config_dir: Path, extra: dict[str, Any]) -> Path:
     return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
 
 
-def check_sources(config_dir: Path, docs_dir: Path) -> None:
-    """Raise :class:`DataError` for any symlink or special file in ``docs/`` or the templates.
+def check_sources(config_dir: Path, docs_dir: Path, site_dir: Path | None = None) -> None:
+    """Raise :class:`DataError` for any symlink or special file in ``docs/``, the templates
+    or the site folder (when it lies in the repository).
 
-    MkDocs would follow a link and copy its target into the site (``/etc`` included); the
-    data folder is checked by the validator itself.
+    MkDocs would follow a link in ``docs/`` and copy its target into the site (``/etc``
+    included), and would empty and fill a ``site`` that links elsewhere; the data folder is
+    checked by the validator itself.
     """
     problems = confine.scan(docs_dir, config_dir) + confine.scan(TEMPLATES_DIR, config_dir)
+    if site_dir is not None:
+        problems += confine.scan(site_dir, config_dir)
     if problems:
         raise DataError(problems)
 

@@ -7,13 +7,16 @@ read (``docs/``, ``data/``, the templates) without following links and returns a
 :class:`~kb.problems.Problem` for every symlink and every entry that is neither a plain
 file nor a folder (a FIFO would block the reader forever). Refused entries are named,
 never opened: their target is not read, resolved or shown. :func:`read_regular` is the
-second layer for single files: it opens with ``O_NOFOLLOW`` and reads only a regular file.
+second layer for single files: it opens with ``O_NOFOLLOW`` and reads only a regular file,
+and :func:`write_atomically` the one for writes: it replaces a link instead of following it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from kb.problems import Problem
@@ -137,3 +140,39 @@ def read_regular(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise ValueError(len(data))
     return data
+
+
+_OS_ERRORS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EISDIR: "同名的文件夹已经存在",
+    errno.ENOTDIR: "路径中的某一级不是文件夹",
+    errno.ENOENT: "所在的文件夹不存在",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EROFS: "磁盘是只读的",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short Chinese reason for an operating-system error (no English library text)."""
+    return _OS_ERRORS.get(exc.errno or 0, "操作系统拒绝了这次操作")
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``target``, then rename it into place.
+
+    The rename replaces ``target`` itself: a symlink there is replaced, never followed, so
+    a committed link cannot make a tool overwrite a file elsewhere. A failure leaves
+    ``target`` as it was, and no temporary file. Raises OSError.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

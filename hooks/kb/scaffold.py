@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from kb import reportyaml
+from kb import confine, reportyaml
 from kb.reportyaml import Comment
 from kb.schema import explain_id
 
@@ -343,6 +343,9 @@ def create(data_dir: Path, req: Request, *, force: bool = False, today: str | No
            write_report: bool = True) -> Outcome:
     """Register the unit where needed and write its report outline (unless ``write_report`` is off)."""
     check_id(req.unit)
+    refused = confine.scan(data_dir, data_dir.parent)  # a linked units.yml is never read or written
+    if refused:
+        raise ScaffoldError(f"{refused[0].file}：{refused[0].message}")
     choices = Choices.load(data_dir)
     unit = choices.units.get(req.unit)
     new_unit = None
@@ -375,8 +378,7 @@ def create(data_dir: Path, req: Request, *, force: bool = False, today: str | No
     if write_report:
         writes.append((report, report_outline(campaign, unit, choices.materials, today)))
     for path, text in writes:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        confine.write_atomically(path, text)
     if write_report:
         actions.append(f"已生成报告文件 {_rel(report, data_dir)}")
     elif not actions:
