@@ -17,10 +17,7 @@ file in the target folder and renamed into place only after it passed
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb import docx_import, scaffold  # noqa: E402
+from kb import confine, docx_import, scaffold  # noqa: E402
 from kb.problems import format_text, has_errors, summary  # noqa: E402
 
 
@@ -53,15 +50,23 @@ Say = Callable[..., None]
 
 def _check_source(source: Path, say: Say) -> bool:
     """Whether ``source`` looks like a .docx at all (says why not)."""
-    if not source.is_file():
+    if not source.exists():
         say(f"错误：找不到文件 {source}")
+        return False
+    if not source.is_file():
+        say(f"错误：{source.name} 不是普通文件（可能是文件夹、设备或管道），无法导入。")
         return False
     if source.suffix.lower() != ".docx":
         say("错误：只能导入 .docx 文件。旧版 .doc 或 WPS 文件请先在 Word/WPS 中“另存为” Word 文档（*.docx）。")
         return False
-    if not zipfile.is_zipfile(source):  # a .doc or WPS file renamed to .docx, or no document at all
-        say(f"错误：{source.name} 不是 Word 的 .docx 文件（可能是旧版 .doc 或 WPS 文件改了扩展名）。"
-            "请在 Word/WPS 中打开它，“另存为” Word 文档（*.docx）后再导入。")
+    if not zipfile.is_zipfile(source):  # a .doc or WPS file renamed to .docx, a cut-off file …
+        with source.open("rb") as handle:
+            head = handle.read(8)
+        if head.startswith(b"PK"):  # a zip whose end was cut off (an interrupted copy or download)
+            say(f"错误：{source.name} 不完整（文件末尾缺失，可能复制或下载中断）。请重新获取这个文件后再导入。")
+        else:
+            say(f"错误：{source.name} 不是 Word 的 .docx 文件（可能是旧版 .doc 或 WPS 文件改了扩展名）。"
+                "请在 Word/WPS 中打开它，“另存为” Word 文档（*.docx）后再导入。")
         return False
     return True
 
@@ -77,31 +82,6 @@ def _check_ids(args: argparse.Namespace, say: Say) -> bool:
         say(f"错误：{err}\n没有写出数据文件。")
         return False
     return True
-
-
-_WRITE_ERRORS = {
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EISDIR: "同名的文件夹已经存在",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "磁盘是只读的",
-}
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``target``, then rename it into place.
-
-    A failure leaves ``target`` as it was (and no temporary file). Raises OSError.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"\n没有写出数据文件：{target} 已经存在。确认要用 Word 的内容覆盖它，请加 --force（用 make 时写 make import-docx DOCX=… ARGS=\"--force\"）。")
         return 2
     try:
-        write_atomically(target, text)
+        confine.write_atomically(target, text)
     except OSError as exc:
-        why = _WRITE_ERRORS.get(exc.errno or 0, "操作系统拒绝写入")
+        why = confine.os_error_text(exc)
         say(f"\n没有写出数据文件：无法写入 {target}（{why}）。")
         return 2
     say(f"\n已写出：{_display(target)}")

@@ -54,6 +54,17 @@ PAGE_CASES = {
     "javascript link": ('<a class="md-button" href="javascript:x">y</a>', '<a class="md-button">y</a>'),
     "external image": ('<img src="//evil.example/a.png">', "<img>"),
 }
+# What a browser reads as another host (WHATWG URL parsing; found by review of issue 13).
+HOSTILE_SOURCES = ["/\\evil.example/a.png", "\\\\evil.example/a.png", "\\/evil.example/a.png",
+                   " //evil.example/a.png", "/\t/evil.example/a.png", "/\n/evil.example/a.png",
+                   "\x01//evil.example", "HTTPS://evil.example/a.png", "java\tscript:alert(1)"]
+
+
+@pytest.mark.parametrize("source", HOSTILE_SOURCES)
+@pytest.mark.parametrize("clean", [clean_prose, sanitize_html])
+def test_no_image_from_another_host(source: str, clean) -> None:
+    html = clean(f'<img src="{source}" alt="a">')
+    assert "evil" not in html and "script" not in html and "src" not in html, html
 
 
 @pytest.mark.parametrize(("html", "expected"), PAGE_CASES.values(), ids=PAGE_CASES.keys())

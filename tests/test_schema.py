@@ -514,3 +514,18 @@ def test_build_refuses_huge_figures(tmp_path: Path, value: str, message: str) ->
     assert "数据校验未通过，未生成网站" in result.stderr
     assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
     assert not (site / "index.html").exists() and not (site / "views").exists()
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("a\n::warning file=README.md,line=1::INJECTED", "控制字符"),
+    ("../x", "路径字符"),
+    ("c:x", "冒号"),
+    ("Shi-czj", "大写字母"),
+    ("", "为空"),
+    ("a" * 65, "太长"),
+    ("shi_czj", "只能用小写"),
+])
+def test_explain_id_names_the_real_reason(value: str, reason: str) -> None:
+    from kb.schema import explain_id
+
+    assert reason in explain_id(value)

@@ -43,14 +43,28 @@ ALIGN = {"left", "right", "center"}
 # Table cells of prose align with the align attribute (no style attribute from prose).
 ALLOWED_ATTR_VALUES = {"td": {"align": ALIGN}, "th": {"align": ALIGN}}
 URL_SCHEMES = {"http", "https", "mailto"}
-_EXTERNAL_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+
+
+def _external(url: str) -> bool:
+    """Whether a browser would fetch ``url`` from another host (or by another scheme).
+
+    Read as the WHATWG URL parser does: leading C0 controls and spaces are dropped, tabs and
+    line breaks are removed anywhere, and a backslash counts as a slash (``/\\evil`` is
+    ``//evil``).
+    """
+    normal = _URL_IGNORED.sub("", url).lstrip("".join(map(chr, range(0x21)))).replace("\\", "/")
+    return bool(_SCHEME.match(normal)) or normal.startswith("//")
+
+
 _SAFE_STYLE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
         return value if _SAFE_STYLE.match(value) else None
-    if tag == "img" and attr == "src" and _EXTERNAL_URL.match(value):
+    if tag == "img" and attr == "src" and _external(value):
         return None  # images only from the site itself: no request to another host
     return value
 
@@ -97,7 +111,7 @@ PROSE_CLASSES = {
 
 
 def _prose_attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    if tag == "img" and attr == "src" and _EXTERNAL_URL.match(value):
+    if tag == "img" and attr == "src" and _external(value):
         return None
     return value
 

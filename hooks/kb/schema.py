@@ -63,6 +63,8 @@ def explain_id(value: str) -> str:
         return "为空"
     if len(value) > 64:
         return f"太长（{len(value)} 个字符，最多 64 个）"
+    if any(not c.isprintable() for c in value):
+        return "含有换行符或其他看不见的控制字符"
     if ".." in value or "/" in value or "\\" in value:
         return "含有路径字符（/、\\ 或 ..），会指向别的目录"
     if ":" in value:
