@@ -125,8 +125,7 @@ def run(args: argparse.Namespace) -> str:
     if args.print_nginx_conf:
         options = nginx_options(args)
         text = nginxconf.render_nginx_conf(NGINX_TEMPLATE.read_text(encoding="utf-8"), options)
-        warning = nginxconf.open_to_all_warning(options)
-        if warning:
+        for warning in nginxconf.warnings(options):
             print(warning, file=sys.stderr)
         return text
     if args.print_csp:

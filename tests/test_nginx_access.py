@@ -2,9 +2,10 @@
 a real nginx on loopback (marker ``nginx``).
 
 Without credentials every path — pages, ``/pagefind/*``, a ``.docx``, ``release.txt``,
-the 404 page, hidden files — is turned away (401/403, or the login redirect of single
-sign-on) and shows nothing of the site; with them it is served. The security headers
-are on both. Basic auth is checked with each htpasswd hash an office may create, the
+the 404 page, hidden files, the error pages' own locations — is turned away (401/403, or
+the login redirect of single sign-on) with a short Chinese page that shows nothing of the
+site (``WWW-Authenticate`` kept for basic auth); with them it is served. The security
+headers are on both. Basic auth is checked with each htpasswd hash an office may create, the
 allow-list with two loopback source addresses, ``auth_request`` with a tiny gateway in
 this process, TLS with a self-signed certificate made by ``openssl``. The audit log
 records who read what and when. Every combination of switches passes ``nginx -t``.
@@ -69,7 +70,12 @@ SERVED = {
     "/404.html": (200, SITE["404.html"]),
     "/missing/": (404, SITE["404.html"]),
     "/.git/HEAD": (404, SITE["404.html"]),
+    # the refusal pages' internal locations: never reachable from outside
+    "/_kb_errors/401": (404, SITE["404.html"]),
+    "/_kb_errors/403": (404, SITE["404.html"]),
 }
+# status -> the title of the Chinese page a refused reader sees
+REFUSAL_TITLES = {401: "需要登录", 403: "无权阅读"}
 USERS = {"alice": "plain", "bob": "sha", "carol": "ssha", "dave": "apr1", "eve": "sha512",
          "frank": "bcrypt"}
 PASSWORD = "正确的马电池 staple"
@@ -92,6 +98,19 @@ def assert_refused(resp: Response, statuses: set[int], *, hsts: bool = False) ->
     assert resp.status in statuses, resp.status
     assert MARK.encode() not in resp.body
     assert_headers(resp, hsts=hsts)
+    if resp.status in REFUSAL_TITLES:
+        assert_refusal_page(resp)
+
+
+def assert_refusal_page(resp: Response) -> None:
+    """nginx's English page replaced by a short Chinese one, UTF-8, private."""
+    assert resp.headers["content-type"] == "text/html; charset=utf-8", resp.status
+    page = resp.body.decode("utf-8")
+    title = REFUSAL_TITLES[resp.status]
+    assert page.startswith("<!doctype html><html lang=zh-CN>"), page
+    assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page, page
+    assert "nginx" not in page.lower() and "Authorization Required" not in page, page
+    assert resp.headers["cache-control"].startswith("private, "), resp.headers
 
 
 def assert_served(server: Server, path: str, headers: dict[str, str] | None = None, *,
@@ -307,8 +326,11 @@ def test_sso_sends_readers_without_a_session_to_the_login_page(sso_server, path)
 
 
 def test_sso_hidden_paths_show_nothing_without_a_session(sso_server):
-    # The hidden-path 404 leads to the 404 page, which the gateway refuses too.
-    assert_refused(sso_server.get("/.git/HEAD"), {302, 401, 404})
+    # The hidden-path 404 leads to the 404 page, which the gateway refuses too: the
+    # refusal of the error page is handled in turn (recursive_error_pages), to the login.
+    resp = sso_server.get("/.git/HEAD")
+    assert_refused(resp, {302})
+    assert resp.headers["location"] == "https://sso.example.internal/login?rd=http://kb.test/.git/HEAD"
 
 
 def test_sso_refused_reader_gets_403(sso_server):

@@ -116,7 +116,79 @@ def test_auth_request_with_login_redirect():
 
 def test_auth_request_without_login_url_keeps_the_401():
     block = server_block(render(auth_request="http://127.0.0.1:9091/auth"))
-    assert "error_page 401" not in block and "@kb_login" not in block
+    assert "@kb_login" not in block and "return 302" not in block
+    assert "error_page 401 /_kb_errors/401;" in block  # the 401 with a Chinese page
+
+
+BASIC = {"basic_auth": "/etc/nginx/kb.htpasswd"}
+SSO = {"auth_request": "http://127.0.0.1:9091/auth"}
+SSO_LOGIN = {**SSO, "login_url": "https://sso.example.internal/login"}
+ALLOW = {"allow": ("10.0.0.0/8",)}
+
+
+@pytest.mark.parametrize(("options", "pages", "exempt"), [
+    (ALLOW, [403], ["allow all;"]),
+    (BASIC, [401, 403], ["auth_basic off;"]),
+    (SSO, [401, 403], ["auth_request off;"]),
+    (SSO_LOGIN, [403], ["auth_request off;"]),  # the 401 goes to the login page
+    ({**ALLOW, **BASIC}, [401, 403], ["allow all;", "auth_basic off;"]),
+    ({**ALLOW, **SSO_LOGIN, **CERT}, [403], ["allow all;", "auth_request off;"]),
+])
+def test_refused_readers_get_chinese_pages_from_exempt_internal_locations(options, pages,
+                                                                          exempt):
+    block = server_block(render(**options))
+    assert re.findall(r"error_page (40[13]) /_kb_errors/\1;", block) == [str(p) for p in pages]
+    assert "recursive_error_pages on;" in block  # a hidden path's 404 page refused in turn
+    assert ("error_page 401 = @kb_login;" in block) is ("login_url" in options)
+    for status in pages:
+        location = block[block.index(f"location = /_kb_errors/{status} {{"):]
+        location = location[:location.index("\n    }")]
+        html = nginxconf.error_page_html(status, NginxOptions(**options))
+        assert location.split("\n")[1:] == [
+            "        internal;", *(f"        {line}" for line in exempt),
+            "        default_type text/html;", f'        return {status} "{html}";']
+        assert "add_header" not in location  # the server's security headers stay
+
+
+@pytest.mark.parametrize(("status", "options", "words"), [
+    (401, BASIC, ["需要登录", "用户名和密码", "网站管理员"]),
+    (401, SSO, ["需要登录", "统一身份认证", "网站管理员"]),
+    (403, ALLOW, ["无权阅读", "网络", "网站管理员"]),
+    (403, SSO_LOGIN, ["无权阅读", "账号", "网站管理员"]),
+])
+def test_refusal_pages_are_chinese_and_safe_as_nginx_strings(status, options, words):
+    html = nginxconf.error_page_html(status, NginxOptions(**options))
+    assert html.startswith("<!doctype html><html lang=zh-CN><head><meta charset=utf-8>")
+    for word in words:
+        assert word in html
+    assert not set(html) & {'"', "\\", "$"}  # would end or interpolate the string
+    assert html.isprintable()  # one line, no control character
+    assert "<script" not in html and "style" not in html and "http" not in html
+
+
+def test_open_site_has_no_refusal_pages():
+    text = render()
+    assert "_kb_errors" not in text and "recursive_error_pages" not in text
+
+
+@pytest.mark.parametrize(("options", "words"), [
+    (BASIC, ["--basic-auth", "用户名和密码", "明文", "反向代理"]),
+    (SSO, ["--auth-request", "Cookie", "明文", "反向代理"]),
+    (SSO_LOGIN, ["--auth-request", "Cookie"]),
+    ({**ALLOW, **BASIC}, ["--basic-auth"]),
+])
+def test_login_without_tls_warns_of_cleartext(options, words):
+    warning = nginxconf.cleartext_login_warning(NginxOptions(**options))
+    assert warning is not None and warning.startswith("提示：")
+    for word in words:
+        assert word in warning
+    assert warning in nginxconf.warnings(NginxOptions(**options))
+    assert nginxconf.cleartext_login_warning(NginxOptions(**options, **CERT)) is None
+
+
+@pytest.mark.parametrize("options", [{}, ALLOW, {"access_log": "/var/log/kb/a.log"}, CERT])
+def test_no_cleartext_warning_without_a_login(options):
+    assert nginxconf.cleartext_login_warning(NginxOptions(**options)) is None
 
 
 @pytest.mark.parametrize(("options", "private"), [

@@ -610,6 +610,20 @@ def test_cli_print_nginx_conf_with_access_control():
         assert line in result.stdout, line
 
 
+@pytest.mark.parametrize(("login", "secret"), [
+    (["--basic-auth", "/etc/nginx/kb-reports.htpasswd"], "用户名和密码"),
+    (["--auth-request", "http://127.0.0.1:9091/auth"], "Cookie"),
+])
+def test_cli_print_nginx_conf_warns_of_a_login_without_https(login, secret):
+    """Not refused (a front proxy may terminate TLS), but said on stderr, in Chinese."""
+    result = cli("--print-nginx-conf", "--allow", "10.0.0.0/8", *login)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("}\n") and "提示" not in result.stdout
+    warning, = result.stderr.splitlines()
+    assert warning.startswith("提示：") and secret in warning and "明文" in warning
+    assert "--tls-cert" in warning and "反向代理" in warning
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--allow", "10.0.0.0/33"], "--allow 的值不是网段"),
     (["--basic-auth", "/etc/x", "--auth-request", "http://127.0.0.1:9091/auth"], "只能选一个"),

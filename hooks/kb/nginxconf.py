@@ -10,6 +10,11 @@ The reports are internal. An office chooses from documented switches
 * HTTPS (certificate paths), plain HTTP redirected to it, HSTS;
 * an access log that records who read what and when (JSON lines, for the 等级保护 audit).
 
+With access control, a refused reader gets a short Chinese page for 401 and 403 (not
+nginx's English one), served inline from internal locations that are exempt from access
+control: the status, ``WWW-Authenticate``, the login redirect and the security headers
+stay as they are, and the page holds nothing of the site.
+
 :func:`render_nginx_conf` fills the placeholders of deploy/nginx/kb-reports.conf.template:
 inline values (``@KB_BASE@`` …) and whole lines (``@KB_HTTP@``, ``@KB_SERVER@``,
 ``@KB_LOCATIONS@``) that become generated directives, or disappear when empty. Every value
@@ -36,6 +41,7 @@ _LINE_PLACEHOLDER_RE = re.compile(r"^([ \t]*)(@KB_(?:HTTP|SERVER|LOCATIONS)@)[ \
 
 AUTH_LOCATION = "/_kb_auth"
 LOGIN_LOCATION = "@kb_login"
+ERRORS_LOCATION = "/_kb_errors/"  # no dot segment: the hidden-path rule lets it through
 SSO_USER_VARIABLE = "$kb_sso_user"
 LOG_FORMAT = "kb_audit"
 DEFAULT_USER_HEADER = "X-Remote-User"
@@ -208,16 +214,86 @@ def server_lines(options: NginxOptions) -> list[str]:
             f"auth_request_set {SSO_USER_VARIABLE} $upstream_http_{header};",
             *([f"error_page 401 = {LOGIN_LOCATION};"] if options.login_url else []),
         ])
+    if options.restricted:
+        groups.append(_error_page_lines(options))
     if options.access_log:
         groups.append([f"access_log {options.access_log} {LOG_FORMAT};"])
     return [line for n, group in enumerate(groups) for line in ([""] if n else []) + group]
 
 
+# --------------------------------------------------------------------------- error pages
+
+# Status -> (title, text) of the page a refused reader sees. Plain text only: no quote,
+# backslash or "$" (the page is an nginx string; a test checks), no other markup.
+_ERROR_TEXTS: dict[int, tuple[str, str]] = {
+    401: ("需要登录", "本网站的报告是内部资料，请先登录再阅读。"),
+    403: ("无权阅读", "你当前所在的网络或使用的账号没有阅读本网站的权限。"),
+}
+_LOGIN_HINTS = {
+    "basic": "浏览器会弹出登录框，请输入本单位分配的用户名和密码；没有弹出时请刷新本页。",
+    "sso": "请先在本单位的统一身份认证（单点登录）中登录，再刷新本页。",
+}
+_CONTACT = "如有疑问，请联系网站管理员。"
+
+
+def _error_statuses(options: NginxOptions) -> list[int]:
+    """The refusals that get a Chinese page: 401 only when no login page takes it."""
+    refusals = [403]
+    if (options.basic_auth or options.auth_request) and not options.login_url:
+        refusals.insert(0, 401)
+    return refusals
+
+
+def error_page_html(status: int, options: NginxOptions) -> str:
+    """The page a reader refused with ``status`` sees: Chinese, UTF-8, nothing of the site."""
+    title, text = _ERROR_TEXTS[status]
+    if status == 401:
+        text += _LOGIN_HINTS["basic" if options.basic_auth else "sso"]
+    return ("<!doctype html><html lang=zh-CN><head><meta charset=utf-8>"
+            "<meta name=viewport content=width=device-width>"
+            f"<title>{title}</title></head><body><h1>{title}</h1>"
+            f"<p>{text}</p><p>{_CONTACT}</p></body></html>")
+
+
+def _error_page_lines(options: NginxOptions) -> list[str]:
+    return [
+        "# Refused readers get a short Chinese page (nothing of the site) from the internal",
+        "# locations below, which are exempt from access control. Recursive: the 404 page",
+        "# that a hidden path leads to is refused in turn, and that refusal gets its page.",
+        *(f"error_page {status} {ERRORS_LOCATION}{status};"
+          for status in _error_statuses(options)),
+        "recursive_error_pages on;",
+    ]
+
+
+def _error_location_lines(options: NginxOptions) -> list[str]:
+    """One internal location a page; ``return`` with a text keeps the status (and the
+    ``WWW-Authenticate`` header already set), adds no header of its own."""
+    exempt = ((["allow all;"] if options.allow else [])
+              + (["auth_basic off;"] if options.basic_auth else [])
+              + (["auth_request off;"] if options.auth_request else []))
+    lines: list[str] = []
+    for status in _error_statuses(options):
+        lines += [
+            *([""] if lines else []),
+            f"location = {ERRORS_LOCATION}{status} {{",
+            "    internal;",
+            *(f"    {line}" for line in exempt),
+            "    default_type text/html;",
+            f'    return {status} "{error_page_html(status, options)}";',
+            "}",
+        ]
+    return lines
+
+
 def location_lines(options: NginxOptions) -> list[str]:
-    """The gateway's check (an internal subrequest) and the login redirect."""
+    """The pages for refused readers, the gateway's check (an internal subrequest) and
+    the login redirect."""
+    lines = _error_location_lines(options) if options.restricted else []
     if not options.auth_request:
-        return []
-    lines = [
+        return lines
+    lines += [""] if lines else []
+    lines += [
         f"location = {AUTH_LOCATION} {{",
         "    internal;",
         f"    proxy_pass {options.auth_request};",
@@ -305,3 +381,20 @@ def open_to_all_warning(options: NginxOptions) -> str | None:
         return None
     return ("提示：未设置访问控制（--allow / --basic-auth / --auth-request），"
             "能连到这台主机的人都能阅读全部报告；内部资料请至少选一种，见 deploy/README.md。")
+
+
+def cleartext_login_warning(options: NginxOptions) -> str | None:
+    """A reminder that a login without HTTPS crosses the network in clear (stderr)."""
+    if options.tls or not (options.basic_auth or options.auth_request):
+        return None
+    secret = "用户名和密码" if options.basic_auth else "登录会话（Cookie）"
+    switch = "--basic-auth" if options.basic_auth else "--auth-request"
+    return (f"提示：{switch} 未与 HTTPS（--tls-cert / --tls-key）一起使用，读者的{secret}"
+            "将以明文在网络上传输，可能被截获冒用。请启用 HTTPS；如果 HTTPS 已由前面的反向代理"
+            "或负载均衡终止、代理到本机的连接只经过可信网络，可忽略本提示（见 deploy/README.md）。")
+
+
+def warnings(options: NginxOptions) -> list[str]:
+    """The reminders to print with a rendered configuration (never part of it)."""
+    found = (open_to_all_warning(options), cleartext_login_warning(options))
+    return [text for text in found if text]
