@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, load_script
 from kb import publish
 from kb.publish import LocalTarget, PublishError
-from test_publish import live, make_site, rid
+from test_publish import emulated_ssh, live, make_site, rid
 
 SCRIPT = ROOT / "scripts" / "publish.py"
 ENGLISH = ("Traceback", "Errno", "No space left", "Read-only file system", "Permission denied",
@@ -303,10 +303,67 @@ def test_every_file_and_the_switch_reach_the_disk_before_success(tmp_path, monke
 
 def test_ssh_release_and_switch_are_synced_on_the_host():
     script = publish.finalize_script("/srv/kb", rid(1), 3)
-    sync_release = script.index('sync -f -- "releases/$id/release.txt"')
-    assert script.index('mv -- "releases/.partial-$id"') < sync_release
-    assert sync_release < script.index("mv -T --") < script.index("sync -f -- .\n")
-    assert "sync -f -- .\n" in publish.rollback_script("/srv/kb", None)
+    sync_release = script.index('kb_sync "releases/$id/release.txt"')
+    assert script.index('mv -- "releases/.partial-$id"') < script.index("kb_sync()")
+    assert script.index("kb_sync()") < sync_release
+    assert sync_release < script.index("mv -T --") < script.index("kb_sync .\n")
+    rollback = publish.rollback_script("/srv/kb", None)
+    assert rollback.index("mv -T --") < rollback.index("kb_sync .\n")
+
+
+# A host's sync(1), logging each call with where `current` points at that moment.
+LOG_SYNC = 'echo "sync $* current=$(readlink current)" >> "$KB_SYNC_LOG"\n'
+OLD_SYNC = ("#!/bin/sh\n"  # GNU coreutils < 8.24 (Debian 8, CentOS 7): no -f
+            + LOG_SYNC
+            + "case \"${1-}\" in -*) echo \"sync: invalid option -- 'f'\" >&2; exit 1;; esac\n")
+FAILING_SYNC = ("#!/bin/sh\n"  # has -f; the disk of the release fails
+                + LOG_SYNC
+                + 'case "$*" in *release.txt*) echo "sync: error syncing \'$3\': '
+                  'Input/output error" >&2; exit 1;; esac\n')
+
+
+def host_with_sync(tmp_path: Path, sync: str) -> tuple[publish.SshTarget, Path]:
+    """An SSH target whose host runs ``sync`` as its sync(1); the log of its calls."""
+    bin_dir, log = tmp_path / "host-bin", tmp_path / "sync.log"
+    bin_dir.mkdir()
+    (bin_dir / "sync").write_text(sync, encoding="utf-8")
+    (bin_dir / "sync").chmod(0o755)
+    copy = emulated_ssh([])
+
+    def run(argv: list[str], stdin: str | None) -> str:
+        if argv[0] != "ssh":
+            return copy(argv, stdin)
+        env = ["env", f"PATH={bin_dir}:{os.environ['PATH']}", f"KB_SYNC_LOG={log}"]
+        return publish.run_command([*env, "sh", "-s"], stdin)
+
+    return publish.SshTarget("web1", str(tmp_path / "kb"), runner=run), log
+
+
+def test_ssh_host_with_an_old_sync_publishes_and_rolls_back(tmp_path):
+    """coreutils < 8.24 has no ``sync -f``: plain sync, before and after the switch."""
+    target, log = host_with_sync(tmp_path, OLD_SYNC)
+    target.publish(make_site(tmp_path / "s1", "v1"), rid(1))
+    target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
+    assert live(target)[0] == rid(2)
+    plain = [line for line in log.read_text().splitlines() if not line.startswith("sync -f")]
+    assert plain[-2:] == [f"sync  current=releases/{rid(1)}",  # the release, before the switch
+                          f"sync  current=releases/{rid(2)}"]  # the switch itself
+    log.write_text("")
+    assert target.rollback().current == rid(1)
+    assert live(target)[0] == rid(1)
+    assert f"sync  current=releases/{rid(1)}" in log.read_text().splitlines()
+
+
+def test_ssh_sync_error_of_the_release_still_stops_the_publish(tmp_path):
+    """Only a sync without -f falls back: an I/O error of ``sync -f`` is not hidden by a
+    plain sync, and the live release stays."""
+    target, log = host_with_sync(tmp_path, FAILING_SYNC)
+    publish.LocalTarget(tmp_path / "kb").publish(make_site(tmp_path / "s1", "v1"), rid(1))  # live
+    with pytest.raises(PublishError) as caught:
+        target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
+    assert "磁盘读写错误" in str(caught.value).splitlines()[0]
+    assert live(target)[0] == rid(1)
+    assert not [line for line in log.read_text().splitlines() if line.startswith("sync  ")]
 
 
 @pytest.mark.parametrize(("stderr", "words"), [

@@ -17,7 +17,8 @@ failed and what to do (:func:`describe_os_error`). Old releases beyond the newes
 are pruned, never the live one.
 
 The local target is Python (``os.replace``); the SSH target runs small POSIX ``sh``
-scripts on the host (GNU ``mv -T`` does the rename) and uploads with rsync. This module
+scripts on the host (GNU ``mv -T`` does the rename, ``sync -f`` flushes, or plain
+``sync`` on coreutils older than 8.24) and uploads with rsync. This module
 only builds those command lines; :class:`SshTarget` runs them through an injectable runner.
 
 It also checks a site against the Content-Security-Policy of the shipped nginx
@@ -597,6 +598,17 @@ def _switch_lines(release_var: str) -> str:
     )
 
 
+# Flush to disk on the host. `sync -f` (syncfs(2): the file system holding the path) needs
+# GNU coreutils >= 8.24; an older sync(1) refuses -f, and then plain `sync` (sync(2): every
+# file system) does it. The probe syncs /dev/null's file system (devtmpfs: nothing to
+# write), so only a sync without -f falls back: a failing `sync -f` of the release itself
+# (an I/O error) still stops the script before the switch.
+_SYNC_FUNCTION = (
+    "if sync -f -- /dev/null 2>/dev/null; then kb_sync() { sync -f -- \"$1\"; }\n"
+    "else kb_sync() { sync; }; fi\n"
+)
+
+
 def prepare_script(path: str) -> str:
     """Create the layout, drop uploads left by interrupted runs, print the live link."""
     return _script(path, (
@@ -630,10 +642,11 @@ def finalize_script(path: str, release_id: str, keep: int) -> str:
         f"printf '%s\\n' \"$id\" > {stage}/{RELEASE_FILE}\n"
         f"chmod 644 {stage}/{RELEASE_FILE}\n"
         f'mv -- {stage} "{RELEASES}/$id"\n'
-        # syncfs(2): every file of the release and the rename on disk before the switch
-        f'sync -f -- "{RELEASES}/$id/{RELEASE_FILE}"\n'
+        + _SYNC_FUNCTION
+        # every file of the release and the rename on disk before the switch
+        + f'kb_sync "{RELEASES}/$id/{RELEASE_FILE}"\n'
         + _switch_lines("id")
-        + "sync -f -- .\n"  # the rename of current on disk
+        + "kb_sync .\n"  # the rename of current on disk
         + _prune_lines(keep)
     ))
 
@@ -663,7 +676,8 @@ def rollback_script(path: str, to: str | None) -> str:
         f" || {broken}\n"
         f"for f in {required}; do [ -f \"$f\" ] || {broken}; done\n"
         + _switch_lines("target")
-        + "sync -f -- .\n"
+        + _SYNC_FUNCTION
+        + "kb_sync .\n"
         + 'echo "$cur $target"\n'
     ))
 
