@@ -1,7 +1,9 @@
 """Static checks of the CI pipelines (.gitlab-ci.yml, .github/workflows/*.yml).
 
 Both run the same make targets; deploy credentials are reachable only from jobs that run
-for the main branch, never for merge/pull requests; no ``pull_request_target``.
+for the main branch, never for merge/pull requests; no ``pull_request_target``. A fork's
+merge request that changes anything outside data/ waits for a maintainer (GitLab's
+``rules: changes`` globs are checked with an emulation of Ruby's ``File.fnmatch``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ GITLAB = ROOT / ".gitlab-ci.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 MAKE_TARGET = re.compile(r"\bmake (\w[\w-]*)")
 SECRET_NAMES = ("KB_DEPLOY_SSH_KEY", "KB_DEPLOY_KNOWN_HOSTS")
+GATE = "fork-code-review"
 
 
 def load(path) -> dict:
@@ -178,3 +181,129 @@ def test_gitlab_pages_job_publishes_the_built_site():
     assert pages["artifacts"]["paths"] == ["public"]
     assert "cp -r site public" in " ".join(pages["script"])
     assert "build" in pages["needs"]
+
+
+# --------------------------------------------------------------------------- fork merge requests
+
+
+def gitlab_glob(glob: str, path: str) -> bool:
+    """``File.fnmatch?(glob, path, FNM_PATHNAME | FNM_DOTMATCH | FNM_EXTGLOB)``, as GitLab
+    matches ``rules: changes``, for the subset used: ``*``, ``?``, ``[!…]``, ``**/``."""
+    assert re.fullmatch(r"[\w.*?/\[\]!-]+", glob), glob  # nothing outside the subset
+    regex, i = "", 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            regex, i = regex + "(?:[^/]*/)*", i + 3
+            continue
+        char = glob[i]
+        if char == "[":
+            end = glob.index("]", i)
+            body = glob[i + 1:end]
+            negated = body.startswith("!")
+            regex += "[" + ("^/" if negated else "") + re.escape(body.removeprefix("!")) + "]"
+            i = end + 1
+            continue
+        regex += {"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char))
+        i += 1
+    return re.fullmatch(regex, path) is not None
+
+
+def gitlab_if(expression: str, variables: dict[str, str]) -> bool:
+    """A rules ``if`` of the form used here: ``$A == "x" && $B != $C`` (undefined: null)."""
+    clause = re.compile(r'\s*\$(\w+)\s*(==|!=)\s*(?:"([^"]*)"|\$(\w+))\s*')
+    results = []
+    for part in expression.split("&&"):
+        match = clause.fullmatch(part)
+        assert match, part
+        left = variables.get(match[1])
+        right = match[3] if match[3] is not None else variables.get(match[4])
+        results.append((left == right) is (match[2] == "=="))
+    return all(results)
+
+
+def gate_when(variables: dict[str, str], changed: list[str]) -> str:
+    """What GitLab makes of the gate job: the ``when`` of its first matching rule."""
+    for rule in gitlab_jobs()[GATE]["rules"]:
+        if "if" in rule and not gitlab_if(rule["if"], variables):
+            continue
+        paths = rule.get("changes", {}).get("paths")
+        if paths is not None and not any(gitlab_glob(g, f) for g in paths for f in changed):
+            continue
+        return rule.get("when", "on_success")
+    return "never"
+
+
+# Checked with Ruby 3.1's File.fnmatch? and the flags above: True = outside data/.
+OUTSIDE_DATA = {
+    "data/reports/2024-zt/unit-a.yml": False, "data/units.yml": False,
+    "data/schema/report.schema.json": False, "data/.hidden": False, "data/a/.b/c": False,
+    "scripts/publish.py": True, "hooks/kb/x.py": True, "tests/conftest.py": True,
+    "Makefile": True, "requirements.txt": True, ".gitlab-ci.yml": True, ".ci/run": True,
+    ".github/workflows/ci.yml": True, "docs/assets/kb.js": True, "a/b/c/d/e": True,
+    "data": True, "data.yml": True, "database/x.yml": True, "data2/x": True,
+    "datas/x/y": True, "d/x": True, "da/x": True, "dat/x": True, "dx/y": True,
+    ".data/x": True, "Data/x": True,
+}
+
+
+@pytest.mark.parametrize(("path", "outside"), OUTSIDE_DATA.items())
+def test_gitlab_gate_globs_are_every_path_outside_data(path, outside):
+    paths = gitlab_jobs()[GATE]["rules"][0]["changes"]["paths"]
+    assert any(gitlab_glob(glob, path) for glob in paths) is outside
+
+
+FORK_MR = {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_PROJECT_ID": "7",
+           "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "42"}
+SAME_PROJECT_MR = {**FORK_MR, "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "7"}
+MAIN_PUSH = {"CI_PIPELINE_SOURCE": "push", "CI_PROJECT_ID": "7", "CI_COMMIT_BRANCH": "main"}
+
+
+@pytest.mark.parametrize(("variables", "changed", "when"), [
+    (FORK_MR, ["data/reports/2024-zt/unit-a.yml", "data/units.yml"], "never"),  # automatic
+    (FORK_MR, ["data/reports/2024-zt/unit-a.yml", "scripts/validate.py"], "manual"),
+    (FORK_MR, [".gitlab-ci.yml"], "manual"),
+    (FORK_MR, ["tests/conftest.py"], "manual"),
+    (FORK_MR, ["requirements.txt"], "manual"),
+    (SAME_PROJECT_MR, ["scripts/validate.py"], "never"),  # members' branches: trusted
+    (MAIN_PUSH, ["scripts/validate.py"], "never"),
+], ids=["fork-data", "fork-code", "fork-pipeline", "fork-tests", "fork-deps", "member",
+        "main"])
+def test_gitlab_fork_code_changes_wait_for_a_maintainer(variables, changed, when):
+    assert gate_when(variables, changed) == when
+
+
+def test_gitlab_gate_blocks_the_checks_and_runs_nothing_of_the_merge_request():
+    jobs = gitlab_jobs()
+    gate = jobs[GATE]
+    first = gate["rules"][0]
+    assert first["when"] == "manual" and first["allow_failure"] is False  # blocked, not passed
+    assert "compare_to" not in first["changes"]  # the merge request's own changes
+    assert gate["stage"] == ".pre" and gate["variables"] == {"GIT_STRATEGY": "none"}
+    assert gate["cache"] == [] and make_targets(gitlab_text(gate)) == set()
+    assert not re.search(r"\b(make|python|sh|bash)\b|\.ci/|scripts/", " ".join(gate["script"]))
+    for name in ("validate", "build", "test"):
+        assert jobs[name]["needs"] == [{"job": GATE, "optional": True}], name
+
+
+def test_gitlab_deploy_jobs_use_no_cache():
+    for name in ("deploy", "rollback"):
+        assert yaml.safe_load(gitlab_text(gitlab_jobs()[name]))["cache"] == [], name
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_github_checks_out_no_pull_request_head(path):
+    """``pull_request`` checks out the merge commit without secrets; nothing picks the
+    head of a pull request (the pattern of privileged pull_request_target workflows)."""
+    for job in load(path)["jobs"].values():
+        for step in job["steps"]:
+            text = yaml.safe_dump(step.get("with", {}))
+            assert "github.event.pull_request" not in text and "head_ref" not in text, step
+
+
+def test_merge_request_pipeline_safety_is_documented_in_chinese():
+    doc = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## 合并请求流水线的安全"):]
+    section = section[:section.index("\n## ")]
+    for needed in (GATE, "data/", "受保护", "pull_request_target", "预览产物", "审查",
+                   "Require approval", "CI/CD 配置文件", ".gitlab-ci.yml", "单独的缓存"):
+        assert needed in section, needed
