@@ -17,10 +17,10 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils.meta import get_data  # noqa: E402
 
-from kb import build, incremental, pages, postbuild, timings  # noqa: E402
-from kb.problems import format_text, summary  # noqa: E402
-from kb.render import expand_fragments  # noqa: E402
-from kb.safety import sanitize_html  # noqa: E402
+from kb.data.problems import format_text, summary  # noqa: E402
+from kb.markup.render import expand_fragments  # noqa: E402
+from kb.markup.safety import sanitize_html  # noqa: E402
+from kb.site import build, incremental, pages, postbuild, timings  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 _state: dict = {}

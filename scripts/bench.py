@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb import bench, benchweb, synth  # noqa: E402
+from benchkit import bench, benchweb, synth  # noqa: E402
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

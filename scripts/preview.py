@@ -3,7 +3,7 @@
 
 Serves the site with only the given report(s) plus the shared pages (home, materials,
 contributing …), so it starts in seconds however many reports the repository holds:
-the build reads ``KB_ONLY`` (see ``kb.build.only_reports``) and the validator then loads
+the build reads ``KB_ONLY`` (see ``kb.site.build.only_reports``) and the validator then loads
 just these report files. Reports may be given as file paths, folders, or
 ``<campaign>/<unit>`` ids. The files are checked first; with errors nothing is served.
 
@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb.build import DATA_DIR_ENV, ONLY_ENV  # noqa: E402
-from kb.problems import format_text, has_errors, summary  # noqa: E402
-from kb.validate import load_and_validate  # noqa: E402
+from kb.data.problems import format_text, has_errors, summary  # noqa: E402
+from kb.data.validate import load_and_validate  # noqa: E402
+from kb.site.build import DATA_DIR_ENV, ONLY_ENV  # noqa: E402
 
 
 class UsageError(Exception):

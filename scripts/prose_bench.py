@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Worst accepted prose: ``scripts/prose_bench.py [--repeat K]`` (``make bench-prose``).
 
-The validator bounds contributor Markdown (``kb.prose_rules``) so that no text it accepts
+The validator bounds contributor Markdown (``kb.data.prose_rules``) so that no text it accepts
 makes the build slow. This measures that promise:
 
 1. Families of texts at the limits (brackets, link targets, emphasis, code spans,
    escapes, tables, lists; each as long as a prose field may be) are checked to be
-   accepted, rendered as the site renders prose (``kb.prose.to_html``) and timed against plain text of
+   accepted, rendered as the site renders prose (``kb.markup.prose.to_html``) and timed against plain text of
    the same length; the slowest family is the *worst accepted prose*.
 2. The example site is built (fastest of K) as it is, then with one report whose every
    prose field holds the worst text, up to the 1 MiB file limit.
@@ -32,9 +32,10 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb import prose, prose_rules  # noqa: E402
-from kb.validate import load_and_validate  # noqa: E402
-from kb.yamlsafe import MAX_BYTES  # noqa: E402
+from kb.data import prose_rules  # noqa: E402
+from kb.data.validate import load_and_validate  # noqa: E402
+from kb.data.yamlsafe import MAX_BYTES  # noqa: E402
+from kb.markup import prose  # noqa: E402
 
 FIELD_LIMIT = 20000  # maxLength of every prose field in data/schema/report.schema.json
 REPORT = Path("reports") / "2023-zhuti" / "shi-czj.yml"

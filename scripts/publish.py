@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from kb import nginxconf, publish  # noqa: E402
+from kb.deploy import nginxconf, publish  # noqa: E402
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 TARGET_ENV = "KB_PUBLISH_TARGET"
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"生成 nginx 配置失败：{err}")
     except publish.PublishError as err:
         return fail(f"发布失败：{err}")
-    except OSError as err:  # a step not covered by kb.publish: still no traceback
+    except OSError as err:  # a step not covered by kb.deploy.publish: still no traceback
         return fail("发布失败：" + publish.describe_os_error("读写文件", err, AFTERWARDS))
     except KeyboardInterrupt:
         return fail(f"发布被中断（Ctrl+C）：未完成的上传不会上线；{AFTERWARDS}", 130)

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/search_bench.py -n 1000 --work /tmp/search-bench \\
         [--jieba-path DIR] [--query 调查研究 --query 财政局 …]
 
-Steps: generate N reports with the scale benchmark's generator (kb.synth) unless
+Steps: generate N reports with the scale benchmark's generator (benchkit.synth) unless
 ``WORK/data`` exists; build the site twice without post-build steps — as the project
 builds it, and with Material's built-in search plugin (lang zh; with jieba when
 ``--jieba-path`` points at a folder where ``import jieba`` works, as the issue's
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 
-from kb import search_bench  # noqa: E402
+from benchkit import search_bench  # noqa: E402
 
 MB = 1_000_000
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     data = work / "data"
     if not data.is_dir():
-        from kb.synth import generate
+        from benchkit.synth import generate
 
         generate(data, args.n)
     out: dict = {"n": args.n, "machine": f"{platform.machine()}, {os.cpu_count()} CPU",

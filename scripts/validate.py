@@ -17,9 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb import confine  # noqa: E402
-from kb.problems import format_problems, has_errors, summary  # noqa: E402
-from kb.validate import load_and_validate  # noqa: E402
+from kb.data import confine  # noqa: E402
+from kb.data.problems import format_problems, has_errors, summary  # noqa: E402
+from kb.data.validate import load_and_validate  # noqa: E402
 
 
 def find_data_dir(path: Path) -> Path | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, require_tool
-from kb import nginxconf
+from kb.deploy import nginxconf
 
 NGINX = "/usr/sbin/nginx"
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from benchkit import bench, synth
 from conftest import ROOT, load_script
-from kb import bench, incremental, synth, timings
-from kb.validate import load_and_validate
+from kb.data.validate import load_and_validate
+from kb.site import incremental, timings
 from test_incremental import touch_report
 
 N = 40
@@ -80,7 +81,7 @@ def test_generate_refuses_a_non_empty_folder(tmp_path):
 
 def test_synthetic_reports_are_not_near_copies(tmp_path):
     """Copy detection must not see the generated reports as copies of one another."""
-    from kb import build
+    from kb.site import build
     from kb.views import copies
 
     made = synth.generate(tmp_path / "data", 200, seed=3)
@@ -126,7 +127,7 @@ def test_growth_against_the_linear_target(small, large, linear):
 def test_phases_split_the_wall_time():
     spans = [
         {"name": "on_config", "start": 100.0, "end": 102.0},
-        {"name": "producer:kb.pages.core_pages", "start": 102.5, "end": 104.0},
+        {"name": "producer:kb.site.pages.core_pages", "start": 102.5, "end": 104.0},
         {"name": "on_files", "start": 102.5, "end": 105.0},
         {"name": "on_nav", "start": 105.1, "end": 105.2},
         {"name": "step:kb.search.postbuild_step", "start": 115.0, "end": 119.0},
@@ -430,7 +431,7 @@ def test_background_runs_the_latest_job_and_survives_errors():
 
 
 def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monkeypatch):
-    from kb import build, pages
+    from kb.site import build, pages
 
     made = synth.generate(tmp_path / "data", 12, seed=5)
     monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True))

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, load_script
-from kb import confine, scaffold
-from kb.validate import load_and_validate
-from kb.yamlsafe import load_yaml
+from kb.contrib import scaffold
+from kb.data import confine
+from kb.data.validate import load_and_validate
+from kb.data.yamlsafe import load_yaml
 
 SECRET = "root:x:0:0:SECRET-FIRST-LINE"  # the first line of the file a link points at
 

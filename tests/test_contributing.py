@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import DATA, ROOT
-from kb import scaffold
+from kb.contrib import scaffold
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 SITE_PAGE = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")

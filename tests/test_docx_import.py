@@ -17,8 +17,8 @@ from tests.fixtures.docx import builders as B
 
 from conftest import ROOT, run_make, run_mkdocs
 from datacopy import copy_data
-from kb import docx_import as di
-from kb import reportyaml
+from kb.contrib import docx_import as di
+from kb.contrib import reportyaml
 
 SCRIPT = ROOT / "scripts" / "import_docx.py"
 

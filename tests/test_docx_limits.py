@@ -29,9 +29,10 @@ from tests.fixtures.docx import builders as B
 
 from conftest import DATA, ROOT
 from datacopy import copy_data
-from kb import build, reportyaml, scaffold
-from kb import docx_import as di
+from kb.contrib import docx_import as di
+from kb.contrib import reportyaml, scaffold
 from kb.official.word import export_report
+from kb.site import build
 
 SCRIPT = ROOT / "scripts" / "import_docx.py"
 NEW_UNIT = ROOT / "scripts" / "new_unit.py"

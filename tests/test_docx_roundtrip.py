@@ -9,9 +9,10 @@ import shutil
 import pytest
 
 from conftest import DATA, ROOT
-from kb import build, reportyaml
-from kb import docx_import as di
+from kb.contrib import docx_import as di
+from kb.contrib import reportyaml
 from kb.official.word import export_report
+from kb.site import build
 
 KB, _ = build.load(DATA)
 REPORTS = {r.id: r for r in KB.reports}

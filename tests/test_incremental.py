@@ -1,4 +1,4 @@
-"""kb.incremental: quick serve rebuilds show an edit at once; the complete build that
+"""kb.site.incremental: quick serve rebuilds show an edit at once; the complete build that
 follows produces exactly the pages of a plain build."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kb import build, incremental, pages, synth
+from benchkit import synth
 from kb.official.bundle import bundle_src
+from kb.site import build, incremental, pages
 
 
 def touch_report(path: Path, marker: str) -> None:

@@ -1,4 +1,4 @@
-"""kb.memory: freed memory really goes back to the system (the build's peak depends on it)."""
+"""kb.site.memory: freed memory really goes back to the system (the build's peak depends on it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kb import memory
+from kb.site import memory
 
 MB = 1 << 20
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from conftest import DATA
-from kb import model
-from kb.model import chinese_number
-from kb.validate import load_and_validate
+from kb.data import model
+from kb.data.model import chinese_number
+from kb.data.validate import load_and_validate
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM_ARGS, ROOT
-from kb import nginxconf, publish
+from kb.deploy import nginxconf, publish
 from nginx_server import TEMPLATE, Server, running_nginx
 
 pytestmark = pytest.mark.nginx

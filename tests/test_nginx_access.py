@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from conftest import require_tool
-from kb import nginxconf, publish
-from kb.nginxconf import NginxOptions
+from kb.deploy import nginxconf, publish
+from kb.deploy.nginxconf import NginxOptions
 from nginx_server import TEMPLATE, Response, Server, check_conf, running_nginx
 
 pytestmark = pytest.mark.nginx

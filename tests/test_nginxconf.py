@@ -1,4 +1,4 @@
-"""Tests of kb.nginxconf: the rendered nginx configuration (no nginx needed; the real
+"""Tests of kb.deploy.nginxconf: the rendered nginx configuration (no nginx needed; the real
 server runs in test_nginx.py and test_nginx_access.py)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import ROOT
-from kb import nginxconf, publish
-from kb.nginxconf import NginxConfigError, NginxOptions
+from kb.deploy import nginxconf, publish
+from kb.deploy.nginxconf import NginxConfigError, NginxOptions
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 TEXT = TEMPLATE.read_text(encoding="utf-8")

@@ -17,10 +17,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import DATA, read_data
-from kb import build, incremental
+from kb.markup.render import SiteSettings, expand_fragments
 from kb.official import bundle, downloads, prose, word
 from kb.official.document import official_document
-from kb.render import SiteSettings, expand_fragments
+from kb.site import build, incremental
 
 CN = "一二三四五六七八九十"
 SETTINGS = SiteSettings(build_date="2026-01-01")

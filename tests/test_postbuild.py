@@ -1,4 +1,4 @@
-"""kb.postbuild: the steps run side by side, and any failure fails the build."""
+"""kb.site.postbuild: the steps run side by side, and any failure fails the build."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from kb import incremental, postbuild
+from kb.site import incremental, postbuild
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from yamllint.config import YamlLintConfig
 
 from conftest import DATA, ROOT
 from datacopy import copy_data
-from kb import reportyaml, scaffold
-from kb.validate import MODELINE
+from kb.contrib import reportyaml, scaffold
+from kb.data.validate import MODELINE
 
 YAMLLINT = YamlLintConfig(file=str(ROOT / ".yamllint"))
 DATA_FILES = sorted(DATA.rglob("*.yml"))

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kb.problems import (
+from kb.data.problems import (
     ERROR,
     WARNING,
     Problem,

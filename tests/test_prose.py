@@ -1,4 +1,4 @@
-"""Contributor prose makes markup only through Markdown syntax (kb.prose), and a page takes
+"""Contributor prose makes markup only through Markdown syntax (kb.markup.prose), and a page takes
 it as fragments of cleaned HTML: hostile payloads, alone and in seeded random combinations,
 go through the prose renderer and through a page rendered like the site renders it."""
 
@@ -15,9 +15,10 @@ import pytest
 from mkdocs.config import load_config
 
 from conftest import DATA, ROOT
-from kb import build, pages, prose
-from kb.render import SiteSettings, environment, expand_fragments, md_prose, page_fragments
-from kb.safety import ADMONITION_KINDS, clean_prose, sanitize_html
+from kb.markup import prose
+from kb.markup.render import SiteSettings, environment, expand_fragments, md_prose, page_fragments
+from kb.markup.safety import ADMONITION_KINDS, clean_prose, sanitize_html
+from kb.site import build, pages
 
 FAKE_BUTTON = ('<a class="md-button md-button--primary" href="https://phish.example/login">'
                "下载Word版（新）</a>")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import DATA, load_script
-from kb import prose_rules
+from kb.data import prose_rules
 
 SCHEMAS = DATA / "schema"
 

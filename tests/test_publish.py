@@ -1,4 +1,4 @@
-"""Tests of kb.publish and scripts/publish.py: site checks, release ids, the atomic switch,
+"""Tests of kb.deploy.publish and scripts/publish.py: site checks, release ids, the atomic switch,
 pruning, rollback, interrupted uploads, the SSH/rsync command lines and the CSP check.
 
 The SSH target's shell scripts run for real with the local ``sh`` (the runner replaces
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, load_script
-from kb import nginxconf, publish
-from kb.publish import LocalTarget, PublishError, SshTarget
+from kb.deploy import nginxconf, publish
+from kb.deploy.publish import LocalTarget, PublishError, SshTarget
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 SCRIPT = ROOT / "scripts" / "publish.py"

@@ -1,4 +1,4 @@
-"""Operator errors while publishing (kb.publish, scripts/publish.py): a full disk, a
+"""Operator errors while publishing (kb.deploy.publish, scripts/publish.py): a full disk, a
 read-only target, damaged files, power cuts.
 
 Each ends in one Chinese line saying what failed and what to do, a non-zero exit and no
@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, load_script
-from kb import publish
-from kb.publish import LocalTarget, PublishError
+from kb.deploy import publish
+from kb.deploy.publish import LocalTarget, PublishError
 from test_publish import emulated_ssh, live, make_site, rid
 
 SCRIPT = ROOT / "scripts" / "publish.py"
@@ -182,7 +182,7 @@ def test_page_that_is_not_utf8_is_refused_without_echoing_it(tmp_path):
 
 
 def test_cli_turns_any_failure_into_one_line(tmp_path, monkeypatch, capsys):
-    """Whatever escapes kb.publish (an OSError of an unforeseen step, a bug, Ctrl+C)."""
+    """Whatever escapes kb.deploy.publish (an OSError of an unforeseen step, a bug, Ctrl+C)."""
     script = load_script("publish")
     site = make_site(tmp_path / "s")
     args = ["--site", str(site), "--target", str(tmp_path / "kb"), "--no-csp-check"]

@@ -7,7 +7,7 @@ orders. The builds also differ in PYTHONHASHSEED, TZ, locale, source and output 
 both take SOURCE_DATE_EPOCH from the last commit, as CI does. Every output file must
 have the same bytes.
 
-Pagefind writes its filter indexes in a random order; kb.reproducible rewrites them in a
+Pagefind writes its filter indexes in a random order; kb.search.reproducible rewrites them in a
 canonical one (tested here on Pagefind's real output).
 """
 
@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, require_tool
-from kb import reproducible
-from kb.reproducible import PagefindFormatError, cbor_decode, cbor_encode
+from kb.search import reproducible
+from kb.search.reproducible import PagefindFormatError, cbor_decode, cbor_encode
 
 SHM = Path("/dev/shm")
 BUILD_A = {"PYTHONHASHSEED": "1", "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
@@ -112,7 +112,7 @@ def explain(a: dict[str, bytes], b: dict[str, bytes], limit: int = 8) -> str:
         lines += [line[:300] for line in list(diff)[:12]]
     if changed and all(n.startswith("pagefind/") for n in changed):
         lines.append("hint: Pagefind writes filter indexes in random order; the search step must "
-                     "call kb.reproducible.stabilize_pagefind(<site>/pagefind) after Pagefind ran")
+                     "call kb.search.reproducible.stabilize_pagefind(<site>/pagefind) after Pagefind ran")
     return "\n".join(lines)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.render import md_text
-from kb.safety import clean_prose, sanitize_html
+from kb.markup.render import md_text
+from kb.markup.safety import clean_prose, sanitize_html
 
 PROSE_CASES = {
     "class of a fake button": ('<a class="md-button md-button--primary" href="https://phish.example/login">'

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import ROOT
 from datacopy import copy_data
-from kb import reportyaml, scaffold
-from kb.validate import load_and_validate
+from kb.contrib import reportyaml, scaffold
+from kb.data.validate import load_and_validate
 
 SCRIPT = ROOT / "scripts" / "new_unit.py"
 NEW = scaffold.Request(unit="shi-sjj", campaign="2023-zhuti", group="g2", batch="1",

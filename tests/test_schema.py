@@ -18,8 +18,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from kb import schema as schemas
-from kb.yamlsafe import load_yaml, parse_text
+from kb.data import schema as schemas
+from kb.data.yamlsafe import load_yaml, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "data" / "schema"
@@ -526,6 +526,6 @@ def test_build_refuses_huge_figures(tmp_path: Path, value: str, message: str) ->
     ("shi_czj", "只能用小写"),
 ])
 def test_explain_id_names_the_real_reason(value: str, reason: str) -> None:
-    from kb.schema import explain_id
+    from kb.data.schema import explain_id
 
     assert reason in explain_id(value)

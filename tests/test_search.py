@@ -19,7 +19,6 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT
-from kb import build
 from kb.search import (
     SECONDARY_WEIGHT,
     SECONDARY_WORDS,
@@ -30,8 +29,9 @@ from kb.search import (
     record_html,
     site_records,
 )
-from kb.search_extract import Block, read_page
-from kb.search_tokens import decode, tokenize
+from kb.search.search_extract import Block, read_page
+from kb.search.search_tokens import decode, tokenize
+from kb.site import build
 from search_http import browser, serve
 
 # -- tokens -------------------------------------------------------------------------
@@ -447,7 +447,7 @@ QUERY_TERMS = [
 @pytest.mark.browser
 @pytest.mark.parametrize(("text", "terms"), QUERY_TERMS, ids=[t for t, _ in QUERY_TERMS])
 def test_query_terms_are_index_words(site_search: SiteSearch, text: str, terms: list[str]) -> None:
-    """search.js turns a query into the words kb.search_tokens puts in the index."""
+    """search.js turns a query into the words kb.search.search_tokens puts in the index."""
     got = site_search.page.evaluate("t => window.kbSearch.queryTerms(t)", text)
     assert got == terms
     assert set(got) <= set(tokenize(text))

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from benchkit import synth
 from conftest import ROOT
-from kb import build, synth
 from kb.official.bundle import bundle_src
+from kb.site import build
 from test_incremental import touch_report
 
 pytestmark = pytest.mark.slow

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, load_script
-from kb.problems import ERROR, Problem, format_problems, has_errors
-from kb.validate import find_placeholders, load_and_validate
+from kb.data.problems import ERROR, Problem, format_problems, has_errors
+from kb.data.validate import find_placeholders, load_and_validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
@@ -345,7 +345,7 @@ def many_reports(tmp_path: Path, n: int) -> Path:
 
 
 def test_parallel_workers_find_the_same_problems(tmp_path: Path) -> None:
-    from kb import validate
+    from kb.data import validate
 
     data = many_reports(tmp_path, validate.PARALLEL_MIN_REPORTS + 50)
     serial_raw, serial = load_and_validate(data)
@@ -418,7 +418,7 @@ def mutate(data: Any, rng: random.Random) -> Any:
 def test_fuzzed_data_never_raises(tmp_path: Path) -> None:
     """200 seeded random mutations of the good tree: problems are reported, nothing raises,
     and what the validator passes can be built into the model."""
-    from kb import model
+    from kb.data import model
 
     data = make_tree(tmp_path)
     originals = {p: p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.yml"))}

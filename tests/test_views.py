@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, read_data
-from kb import yamlsafe
+from kb.data import yamlsafe
 from kb.views import charts
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import DATA
-from kb import build
-from kb.render import SiteSettings
+from kb.markup.render import SiteSettings
+from kb.site import build
 from kb.views import charts, copies, view_pages
 from kb.views.ledger import ledger_rows
 from kb.views.producer import href

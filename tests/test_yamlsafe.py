@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb import yamlsafe
-from kb.yamlsafe import MAX_BYTES, decode, load_yaml, parse_text
+from kb.data import yamlsafe
+from kb.data.yamlsafe import MAX_BYTES, decode, load_yaml, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -12,11 +12,11 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kb import incremental
-from kb.model import Campaign, Group, KnowledgeBase, Report
+from kb.data.model import Campaign, Group, KnowledgeBase, Report
+from kb.markup.render import GeneratedPage, SiteSettings, fragment_marker, render
 from kb.official import prose
 from kb.official.document import Body, Heading, OfficialDocument, official_document
-from kb.render import GeneratedPage, SiteSettings, fragment_marker, render
+from kb.site import incremental
 
 INDEX = "print/index.md"
 BUNDLE_KEY = "bundle"  # report_key salt: a report's bundle part, not its page

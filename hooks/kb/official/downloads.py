@@ -16,12 +16,12 @@ import hashlib
 import re
 from pathlib import Path
 
-from kb import incremental
-from kb.model import KnowledgeBase, Report
+from kb.data.model import KnowledgeBase, Report
+from kb.markup.render import SiteSettings
 from kb.official import word
 from kb.official.bundle import bundle_src
 from kb.official.document import official_document
-from kb.render import SiteSettings
+from kb.site import incremental
 
 # Bump when the export changes in a way the cache key does not see (layout, styles).
 EXPORT_VERSION = "1"

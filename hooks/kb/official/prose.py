@@ -1,6 +1,6 @@
 """Contributor prose (Markdown) as plain blocks for documents that are not HTML (Word).
 
-The prose is rendered to HTML by the site's own prose renderer (:func:`kb.prose.to_html`:
+The prose is rendered to HTML by the site's own prose renderer (:func:`kb.markup.prose.to_html`:
 no raw HTML, the strict prose allow-list), then the HTML is walked into :class:`Paragraph`
 and :class:`Table` blocks made of :class:`Run` pieces of text with bold/italic flags.
 Nothing of the text is dropped: unknown tags contribute their text.
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from kb import prose as site_prose
+from kb.markup import prose as site_prose
 
 _VOID = {"br", "hr", "img", "input", "col", "wbr"}
 _BLOCK_CONTAINERS = {"div", "details", "blockquote", "section", "article", "aside", "figure"}

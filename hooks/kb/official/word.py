@@ -43,7 +43,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from kb.model import Report
+from kb.data.model import Report
 from kb.official import prose
 from kb.official.document import Attachment, Body, Heading, OfficialDocument, official_document
 

@@ -1,5 +1,5 @@
 """Views for the guidance groups (指导组视图): dashboards, submission status, ledger,
-comparison table and copy detection. Registered in :mod:`kb.pages`.
+comparison table and copy detection. Registered in :mod:`kb.site.pages`.
 
 - :func:`view_pages` (PRODUCERS): overview, per-campaign dashboard and comparison table,
   the ledger of every unit;

@@ -8,7 +8,7 @@ Numbers: a report's figure is at most 10,000,000 (the schema) and a group total 
 thousand times that; drawn labels shorten large numbers with 万 / 亿 / 万亿 so they fit,
 tooltips and ``data-value`` keep them exact. Positions are ratios of integers, computed
 without converting large integers to float, so any integer the YAML loader can read
-(under 10**121, ``kb.yamlsafe.MAX_NUMBER_CHARS``) draws inside the chart.
+(under 10**121, ``kb.data.yamlsafe.MAX_NUMBER_CHARS``) draws inside the chart.
 """
 
 from __future__ import annotations

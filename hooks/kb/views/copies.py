@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.model import KnowledgeBase, Report, Section
+from kb.data.model import KnowledgeBase, Report, Section
 from kb.views.originality import FIXED_TERMS, TEMPLATE, Document, Result, analyse
 
 TEMPLATE_FILE = Path("template") / "report-template-2023.txt"

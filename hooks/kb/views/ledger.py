@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kb.model import KnowledgeBase, LedgerItem, Report
-from kb.schema import ledger_statuses
+from kb.data.model import KnowledgeBase, LedgerItem, Report
+from kb.data.schema import ledger_statuses
 from kb.views.submission import days_between
 
 STATUSES = ledger_statuses()  # in order of progress

@@ -13,8 +13,8 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb.model import Campaign, KnowledgeBase
-from kb.render import GeneratedPage, SiteSettings, render
+from kb.data.model import Campaign, KnowledgeBase
+from kb.markup.render import GeneratedPage, SiteSettings, render
 from kb.views import charts
 from kb.views.copies import ranking, source_ref
 from kb.views.ledger import LedgerRow, LedgerSummary, ledger_rows, statuses, summarise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from kb.model import Batch, Campaign, Figure, Group, KnowledgeBase, Report
+from kb.data.model import Batch, Campaign, Figure, Group, KnowledgeBase, Report
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kb.model import Batch, Campaign, Group, KnowledgeBase, Report, Unit
+from kb.data.model import Batch, Campaign, Group, KnowledgeBase, Report, Unit
 from kb.views.stats import campaign_groups
 
 

@@ -22,7 +22,7 @@ scripts on the host (GNU ``mv -T`` does the rename, ``sync -f`` flushes, or plai
 only builds those command lines; :class:`SshTarget` runs them through an injectable runner.
 
 It also checks a site against the Content-Security-Policy of the shipped nginx
-configuration (every inline script/style must be allowed by a hash); kb.nginxconf renders
+configuration (every inline script/style must be allowed by a hash); kb.deploy.nginxconf renders
 that configuration. It imports nothing from MkDocs.
 """
 
@@ -47,7 +47,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.build import BUILD_MARKER
+from kb.site.build import BUILD_MARKER
 
 RELEASES = "releases"
 CURRENT = "current"

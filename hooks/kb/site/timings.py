@@ -8,7 +8,7 @@ peak resident set of the build process so far). Under ``mkdocs serve``
 every rebuild appends one build. Without the variable nothing is wrapped and nothing
 is written, so the normal build pays nothing.
 
-The phases the benchmark reports come from these spans (see :mod:`kb.bench`):
+The phases the benchmark reports come from these spans (see :mod:`benchkit.bench`):
 load + validate = ``on_config``; page generation = ``on_files``; MkDocs rendering =
 from the end of ``on_files`` to the start of ``on_post_build``; each post-build step
 as ``step:<module.function>`` (``step:kb.search.postbuild_step``); page producers and
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kb import memory
+from kb.site import memory
 
 ENV = "KB_TIMINGS"
 FIRST_EVENT = "on_config"

@@ -4,7 +4,7 @@ Contributors are untrusted and git keeps symlinks, so a pull request can add
 ``docs/assets/leak.txt -> /etc/passwd`` or ``data/reports/x/y.yml -> /etc/shadow``.
 Before a build or a validation reads anything, :func:`scan` walks the folders it will
 read (``docs/``, ``data/``, the templates) without following links and returns a
-:class:`~kb.problems.Problem` for every symlink and every entry that is neither a plain
+:class:`~kb.data.problems.Problem` for every symlink and every entry that is neither a plain
 file nor a folder (a FIFO would block the reader forever). Refused entries are named,
 never opened: their target is not read, resolved or shown. :func:`read_regular` is the
 second layer for single files: it opens with ``O_NOFOLLOW`` and reads only a regular file,
@@ -19,7 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from kb.problems import Problem
+from kb.data.problems import Problem
 
 SYMLINK_RULE = "symlink"
 SPECIAL_RULE = "special-file"

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from kb import concurrency, incremental, memory, search
-from kb.model import KnowledgeBase
+from kb import concurrency, search
+from kb.data.model import KnowledgeBase
+from kb.markup.render import SiteSettings
 from kb.official import downloads as official_downloads
-from kb.render import SiteSettings
+from kb.site import incremental, memory
 
 Step = Callable[[KnowledgeBase, SiteSettings, Path], None]
 STEPS: list[Step] = [search.postbuild_step, official_downloads.write_word_files]

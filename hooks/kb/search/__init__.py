@@ -1,16 +1,16 @@
 """Full-text search: a Pagefind index of the built site, written into ``<site>/pagefind/``.
 
-Runs after MkDocs wrote the site (registered in :mod:`kb.postbuild`, so ``mkdocs build``
+Runs after MkDocs wrote the site (registered in :mod:`kb.site.postbuild`, so ``mkdocs build``
 and ``mkdocs serve`` both rebuild it). Records, not whole pages, are indexed:
 
-- every built page is read (:mod:`kb.search_extract`) and cut into its head and one
+- every built page is read (:mod:`kb.search.search_extract`) and cut into its head and one
   record per ``<h2 id>`` section, so a report gives one record per part (亮点做法, 存在的问题,
   下步打算, 整改台账) with the URL of that part (``…/#problems``) and the 报告部分 filter;
 - every study material is a record of its own (``materials/#<id>``) with the 材料类别
   filter; the materials page itself is not indexed twice.
 
 Records are handed to Pagefind as small HTML documents whose text is in the bigram
-encoding of :mod:`kb.search_tokens` (language ``und``: Pagefind's own segmenter stays
+encoding of :mod:`kb.search.search_tokens` (language ``und``: Pagefind's own segmenter stays
 out), with the readable title, section and filter values as metadata. Headings keep
 their ids, so Pagefind's sub-results point at the matching （一）（二） subsection.
 Pages that declare no filter (home, campaign tables, data views) are weighted low and
@@ -42,11 +42,12 @@ from pathlib import Path
 import markdown
 from pagefind.service import get_executable
 
-from kb import concurrency, reproducible
-from kb.model import KnowledgeBase
-from kb.render import SiteSettings
-from kb.search_extract import Block, PageText, read_page
-from kb.search_tokens import tokenize
+from kb import concurrency
+from kb.data.model import KnowledgeBase
+from kb.markup.render import SiteSettings
+from kb.search import reproducible
+from kb.search.search_extract import Block, PageText, read_page
+from kb.search.search_tokens import tokenize
 
 LANGUAGE = "und"  # no stemming, no segmentation: the text is already in search tokens
 OUTPUT_DIR = "pagefind"

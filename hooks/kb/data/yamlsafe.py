@@ -33,8 +33,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from kb.confine import Refused, read_regular, refused_problem
-from kb.problems import ERROR, Problem
+from kb.data.confine import Refused, read_regular, refused_problem
+from kb.data.problems import ERROR, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -761,7 +761,7 @@ def load_yaml(path: Path, rel: str, *, pure: bool = False) -> tuple[SourceDoc | 
     """
     try:
         raw = read_regular(path, MAX_BYTES)
-    except Refused as exc:  # a symlink or a FIFO: named, never followed (kb.confine)
+    except Refused as exc:  # a symlink or a FIFO: named, never followed (kb.data.confine)
         return None, [refused_problem(rel, str(exc))]
     except ValueError as exc:
         size = exc.args[0]

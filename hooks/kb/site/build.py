@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kb import confine, incremental, model
-from kb.problems import Problem, has_errors
-from kb.render import TEMPLATES_DIR, SiteSettings
-from kb.validate import load_and_validate
+from kb.data import confine, model
+from kb.data.problems import Problem, has_errors
+from kb.data.validate import load_and_validate
+from kb.markup.render import TEMPLATES_DIR, SiteSettings
+from kb.site import incremental
 
 BUILD_MARKER = "kb-build.json"  # written last: a site without it is incomplete (publish refuses it)
 DATA_DIR_ENV = "KB_DATA_DIR"
@@ -47,7 +48,7 @@ def resolve_data_dir(config_dir: Path, extra: dict[str, Any]) -> Path:
     """``KB_DATA_DIR`` if set, else ``extra.kb.data_dir`` relative to mkdocs.yml."""
     configured = os.environ.get(DATA_DIR_ENV) or (extra.get("kb") or {}).get("data_dir", "data")
     path = Path(configured)
-    # Lexical, not resolve(): a data/ that is a symlink must stay visible to kb.confine.
+    # Lexical, not resolve(): a data/ that is a symlink must stay visible to kb.data.confine.
     return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
 
 

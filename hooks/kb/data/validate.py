@@ -1,10 +1,10 @@
 """The validator shared by the build, ``scripts/validate.py``, previews and tests.
 
-:func:`load_and_validate` loads every data file safely (:mod:`kb.yamlsafe`), checks it
-against its JSON Schema (:mod:`kb.schema`), then checks what a schema cannot see: file
+:func:`load_and_validate` loads every data file safely (:mod:`kb.data.yamlsafe`), checks it
+against its JSON Schema (:mod:`kb.data.schema`), then checks what a schema cannot see: file
 names and layout, references between files (campaign, unit, group, batch, material
 ids), duplicates, the figures a campaign declares, template placeholders left in the
-text, and consistency warnings. Every finding is a :class:`~kb.problems.Problem` with
+text, and consistency warnings. Every finding is a :class:`~kb.data.problems.Problem` with
 file, line, column and a Chinese message; nothing raises on bad data.
 """
 
@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kb import confine, prose_rules
-from kb import schema as schemas
-from kb.model import chinese_number
-from kb.problems import ERROR, WARNING, Problem, sort_problems
-from kb.schema import ID_RE, explain_id
-from kb.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, resolve_scalar
+from kb.data import confine, prose_rules
+from kb.data import schema as schemas
+from kb.data.model import chinese_number
+from kb.data.problems import ERROR, WARNING, Problem, sort_problems
+from kb.data.schema import ID_RE, explain_id
+from kb.data.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, resolve_scalar
 
 MODELINE = "# yaml-language-server: $schema="
 SHARED = {"groups": "groups.yml", "units": "units.yml", "materials": "materials.yml"}
@@ -209,7 +209,7 @@ class _Validator:
         return doc
 
     def _prose(self, doc: SourceDoc, kind: str) -> None:
-        """Links and pathological Markdown in the prose fields (:mod:`kb.prose_rules`)."""
+        """Links and pathological Markdown in the prose fields (:mod:`kb.data.prose_rules`)."""
         if kind not in self.markdown:
             compiled = self.compiled.get(kind)
             self.markdown[kind] = prose_rules.markdown_paths(compiled.schema) if compiled else set()
@@ -816,7 +816,7 @@ def load_and_validate(
     """
     data_dir = Path(os.path.abspath(data_dir))
     refused = _refused(data_dir, only, schema_dir)
-    if refused:  # nothing is read while a link or a special file is there (kb.confine)
+    if refused:  # nothing is read while a link or a special file is there (kb.data.confine)
         return RawData(data_dir, None, None, None, [], []), sort_problems(refused)
     run = _Validator(data_dir, Path(os.path.abspath(schema_dir)) if schema_dir else None)
     out = run.out

@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.model import Campaign, Report
-from kb.problems import Problem, sort_problems
-from kb.render import TEMPLATES_DIR
+from kb.data.model import Campaign, Report
+from kb.data.problems import Problem, sort_problems
+from kb.markup.render import TEMPLATES_DIR
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -70,7 +70,7 @@ class ServeState:
 
 
 state = ServeState()
-log = logging.getLogger("kb.incremental")  # not under "mkdocs": never fails a strict build
+log = logging.getLogger("kb.site.incremental")  # not under "mkdocs": never fails a strict build
 
 
 def start(command: str, dirty: bool) -> None:

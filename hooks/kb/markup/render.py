@@ -3,7 +3,7 @@
 Templates produce Markdown (with small HTML blocks for cards); this module only
 provides the environment, the filters that make data safe inside Markdown, and
 site settings such as repository links. Contributor prose never enters a page's
-Markdown: the ``prose`` filter renders it to HTML on its own (:mod:`kb.prose`) and leaves
+Markdown: the ``prose`` filter renders it to HTML on its own (:mod:`kb.markup.prose`) and leaves
 a fragment marker that the hooks replace after Markdown (:func:`render_page`).
 """
 
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import jinja2
 
-from kb import prose
-from kb.model import chinese_number
+from kb.data.model import chinese_number
+from kb.markup import prose
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|])")
 
@@ -112,7 +112,7 @@ def page_fragments() -> Iterator[list[str]]:
 
 
 def md_prose(value: object, lead: str = "", bold: bool = False) -> str:
-    """Contributor Markdown as a fragment of finished, cleaned HTML (:mod:`kb.prose`); the
+    """Contributor Markdown as a fragment of finished, cleaned HTML (:mod:`kb.markup.prose`); the
     page's Markdown gets only its marker. ``lead``: plain text starting the first paragraph
     (一是…。), in bold with ``bold``."""
     fragments = _PAGE_FRAGMENTS.get()

@@ -1,6 +1,6 @@
 """Make contributor prose safe to publish.
 
-Two layers. Contributor prose is rendered on its own (:mod:`kb.prose`: Markdown without
+Two layers. Contributor prose is rendered on its own (:mod:`kb.markup.prose`: Markdown without
 raw HTML) and cleaned with the strict prose allow-list of :func:`clean_prose`: only the
 elements Markdown syntax makes, no ``class`` (except the closed set of admonition kinds),
 ``style``, ``id`` or ``data-*`` attribute, links only to http/https/mailto or this site,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HOOKS = Path(__file__).resolve().parent.parent
+HOOKS = Path(__file__).resolve().parent.parent.parent / "hooks"
 REPO = HOOKS.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 _BUILD = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {hooks!r})
-    from kb import postbuild
+    from kb.site import postbuild
     postbuild.STEPS.clear()  # only MkDocs' own work is timed
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -55,7 +55,7 @@ _INDEX = textwrap.dedent("""
     from dataclasses import asdict
     from pathlib import Path
     sys.path.insert(0, {hooks!r})
-    from kb import build
+    from kb.site import build
     from kb.search import index_site
     kb, _ = build.load(Path({data!r}))
     stats = index_site(Path({site!r}), kb)

@@ -13,7 +13,7 @@ per schema directory and compiled twice:
   to jsonschema, which produces the errors. Valid files, the common case, are checked
   about ten times faster.
 
-jsonschema errors become :class:`~kb.problems.Problem` records with the Chinese field
+jsonschema errors become :class:`~kb.data.problems.Problem` records with the Chinese field
 title from the schema, the expected and found values, and the line/column of the
 offending value (or of the unknown key, or of the parent mapping for a missing field).
 """
@@ -31,11 +31,19 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.problems import ERROR, Problem
-from kb.yamlsafe import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, ScalarInfo, SourceDoc, format_path
+from kb.data.problems import ERROR, Problem
+from kb.data.yamlsafe import (
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    NULL_TAG,
+    ScalarInfo,
+    SourceDoc,
+    format_path,
+)
 
 KINDS = ("groups", "units", "materials", "campaign", "report")
-SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "data" / "schema"
 
 TYPE_NAMES = {
     "string": "文本",
@@ -451,7 +459,7 @@ def non_finite(value: float) -> str:
 
 
 def too_long_integer(raw: str) -> str:
-    """"N 位的整数" for an integer written too long to read (see ``kb.yamlsafe``)."""
+    """"N 位的整数" for an integer written too long to read (see ``kb.data.yamlsafe``)."""
     body = raw.lstrip("+-").replace("_", "")
     if body.isdigit():
         return f"{len(body.lstrip('0'))} 位的整数"
@@ -471,7 +479,7 @@ def coercion(info: ScalarInfo | None, value: Any, *, text_wanted: bool = True) -
         return "" if raw in ("", "~") else f"{raw} 被 YAML 1.1 读成了空值"
     if info.tag == BOOL_TAG:
         return f"{how}逻辑值 {'true' if value else 'false'}"
-    if info.tag == INT_TAG and type(value) is float:  # too long to read (kb.yamlsafe)
+    if info.tag == INT_TAG and type(value) is float:  # too long to read (kb.data.yamlsafe)
         return f"{how} {too_long_integer(info.raw)}，太大，无法使用"
     if info.tag == INT_TAG:
         return f"{how}{int_reading(info.raw)} {number_text(value)}"
@@ -606,7 +614,7 @@ def _found(value: Any, info: ScalarInfo | None) -> str:
 
 
 def _non_finite_message(name: str, expected: str, schema: Any, info: ScalarInfo | None, value: float) -> str:
-    """Infinity or NaN where a number is wanted: an integer too long to read (kb.yamlsafe
+    """Infinity or NaN where a number is wanted: an integer too long to read (kb.data.yamlsafe
     reads it as infinity), or ``.inf``, ``.nan``, ``1.0e+400``."""
     if info is not None and info.tag == INT_TAG:
         keyword, what, relation = ("maximum", "太大", "大于") if value > 0 else ("minimum", "太小", "小于")

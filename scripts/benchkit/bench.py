@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from kb import timings
+from kb.site import timings
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -147,7 +147,7 @@ PHASE_ZH = {
 
 
 def phases(spans: list[dict[str, Any]], wall: float) -> dict[str, float]:
-    """Split a build's wall time by the spans of :mod:`kb.timings` (one build).
+    """Split a build's wall time by the spans of :mod:`kb.site.timings` (one build).
 
     ``render`` is MkDocs' own work between our page generation and the post-build
     steps (nav, Markdown → HTML, theme templates, writing files). The post-build steps
@@ -356,11 +356,11 @@ def write_floor_project(data_dir: Path, folder: Path, *, subprocess_: bool = Tru
     process stays small and does not lend its memory to the builds it measures.
     """
     if subprocess_:
-        env = {**os.environ, "PYTHONPATH": str(REPO / "hooks")}
-        subprocess.run([sys.executable, "-m", "kb.bench", "floor", str(data_dir), str(folder)],
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "hooks"), str(REPO / "scripts")])}
+        subprocess.run([sys.executable, "-m", "benchkit.bench", "floor", str(data_dir), str(folder)],
                        cwd=REPO, env=env, check=True)
         return folder / "mkdocs.yml"
-    from kb import build, pages
+    from kb.site import build, pages
 
     kb, _problems = build.load(data_dir)
     settings = build.settings_from_extra({}, "")
@@ -599,7 +599,7 @@ COMMAND = "scripts/bench.py"
 
 def results_page(result: dict[str, Any]) -> str:
     """The 性能 page (docs/performance.md) of one benchmark run, from its JSON."""
-    from kb.render import render
+    from kb.markup.render import render
 
     runs = {int(k): v for k, v in result["runs"].items()}
     command = result["command"]
@@ -669,8 +669,8 @@ def machine() -> dict[str, Any]:
     }
 
 
-if __name__ == "__main__":  # python -m kb.bench floor DATA_DIR FOLDER (used by the bench)
+if __name__ == "__main__":  # python -m benchkit.bench floor DATA_DIR FOLDER (used by the bench)
     if len(sys.argv) == 4 and sys.argv[1] == "floor":
         write_floor_project(Path(sys.argv[2]), Path(sys.argv[3]), subprocess_=False)
     else:
-        sys.exit("usage: python -m kb.bench floor DATA_DIR FOLDER")
+        sys.exit("usage: python -m benchkit.bench floor DATA_DIR FOLDER")

@@ -1,7 +1,7 @@
 """Browser measurements of the scale benchmark (headless Chromium through Playwright).
 
 * :func:`search_payload` measures one query on a cold page of the built site with the
-  search feature's own measurement (:mod:`kb.search_bench`): bytes fetched for it and
+  search feature's own measurement (:mod:`benchkit.search_bench`): bytes fetched for it and
   the time from input to the first result;
 * :func:`serve_edit_latency` starts ``make serve`` on a loopback port over a data folder,
   opens one report page, edits that report's data file and measures how long it takes
@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kb import timings
+from kb.site import timings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -65,11 +65,11 @@ def browser():
 
 def search_payload(site_dir: Path, query: str) -> dict[str, Any]:
     """One query on a cold page of the built site, measured the way the search feature
-    measures itself (:func:`kb.search_bench.measure_query`): bytes fetched for the search
+    measures itself (:func:`benchkit.search_bench.measure_query`): bytes fetched for the search
     (Pagefind index, WebAssembly, fragments) and the time from input to the first result."""
     if not Path(CHROMIUM).is_file():
         raise BrowserUnavailable(f"{CHROMIUM} not found")
-    from kb import search_bench
+    from benchkit import search_bench
 
     out = search_bench.measure_query(site_dir, query, search_bench.KB, chromium=CHROMIUM)
     return {

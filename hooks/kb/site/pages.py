@@ -1,7 +1,7 @@
 """Assemble every generated page of the site from the knowledge base.
 
 Each producer takes the model and the site settings and returns
-:class:`kb.render.GeneratedPage` objects; feature packages (views, search, print…)
+:class:`kb.markup.render.GeneratedPage` objects; feature packages (views, search, print…)
 register their producer in :data:`PRODUCERS`. Work is linear in the number of reports.
 """
 
@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb import incremental, views
-from kb.model import Campaign, KnowledgeBase, Material, Report
+from kb import views
+from kb.data.model import Campaign, KnowledgeBase, Material, Report
+from kb.data.schema import material_categories
+from kb.markup.render import GeneratedPage, SiteSettings, render, render_page
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
-from kb.render import GeneratedPage, SiteSettings, render, render_page
-from kb.schema import material_categories
+from kb.site import incremental
 
 Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
 
@@ -164,7 +165,7 @@ def campaign_nav(kb: KnowledgeBase) -> list[str]:
 
 def generate_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
     """Every generated page; under ``make serve`` an edit of reports alone first gets a
-    quick build (:class:`kb.incremental.QuickRebuild`)."""
+    quick build (:class:`kb.site.incremental.QuickRebuild`)."""
     quick = incremental.QUICK.quick_pages(kb.reports, lambda r, x: report_page(r, settings, x))
     if quick is not None:
         return quick

@@ -50,9 +50,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb import reportyaml, scaffold
-from kb.model import chinese_number
-from kb.schema import ledger_statuses
+from kb.contrib import reportyaml, scaffold
+from kb.data.model import chinese_number
+from kb.data.schema import ledger_statuses
 
 ERROR = "error"
 WARNING = "warning"
@@ -1886,8 +1886,8 @@ def run_limited(func: Callable[..., Any], args: tuple, kwargs: dict, limits: Lim
 def report_path(data_dir: Path, result: ImportResult) -> Path:
     """Where the imported report belongs: ``data/reports/<campaign>/<unit>.yml``.
 
-    Built by :func:`kb.scaffold.report_file` (the ids must follow the schema's id rule and
-    the path must stay inside ``data_dir/reports``); raises :class:`kb.scaffold.ScaffoldError`.
+    Built by :func:`kb.contrib.scaffold.report_file` (the ids must follow the schema's id rule and
+    the path must stay inside ``data_dir/reports``); raises :class:`kb.contrib.scaffold.ScaffoldError`.
     """
     return scaffold.report_file(data_dir, result.campaign, result.unit)
 
@@ -1900,13 +1900,13 @@ HARD_RULES = frozenset({"schema-max-length", "schema-max-items"})
 def output_problems(text: str, data: dict[str, Any], schema_dir: Path) -> list[str]:
     """Why the data file ``text`` must not be written (Chinese, one line each); [] when it may.
 
-    Checks the loader's hard limits on the very text: size (:data:`kb.yamlsafe.MAX_BYTES`),
+    Checks the loader's hard limits on the very text: size (:data:`kb.data.yamlsafe.MAX_BYTES`),
     that the safe loader reads it without complaint and back as ``data`` (comments did not
     change it), and the schema's maximum lengths of texts and lists. Ordinary content
     errors (a missing field, a placeholder) are not checked here: the contributor fixes
     them in the written file.
     """
-    from kb import schema, yamlsafe
+    from kb.data import schema, yamlsafe
 
     size = len(text.encode("utf-8"))
     if size > yamlsafe.MAX_BYTES:
@@ -1927,8 +1927,8 @@ def output_problems(text: str, data: dict[str, Any], schema_dir: Path) -> list[s
 
 
 def validate_report(data_dir: Path, path: Path) -> list[Any]:
-    """Problems the project validator finds in one report file (``kb.validate``)."""
-    from kb.validate import load_and_validate
+    """Problems the project validator finds in one report file (``kb.data.validate``)."""
+    from kb.data.validate import load_and_validate
 
     _, problems = load_and_validate(data_dir, only=[path.resolve()])
     return list(problems)

@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml
 
-from kb import confine, reportyaml
-from kb.reportyaml import Comment
-from kb.schema import explain_id
+from kb.contrib import reportyaml
+from kb.contrib.reportyaml import Comment
+from kb.data import confine
+from kb.data.schema import explain_id
 
 PLACEHOLDER = "【请填写"
 SECTIONS = 3

@@ -7,9 +7,9 @@ always text, whatever backslashes, backticks or indentation surround it. Its ext
 add plain content (tables, lists, definition lists, abbreviations, fenced code, admonition
 and details boxes); none reads attributes from the text (no attr_list, no md_in_html).
 Headings sit below the report outline (h4 or lower). The HTML is then cleaned with the
-strict prose allow-list (:func:`kb.safety.clean_prose`).
+strict prose allow-list (:func:`kb.markup.safety.clean_prose`).
 
-Pages hold the result as fragments (:func:`kb.render.md_prose`): the page's own Markdown,
+Pages hold the result as fragments (:func:`kb.markup.render.md_prose`): the page's own Markdown,
 with its attr_list and md_in_html, never reads contributor text. Word and print use the
 same HTML (:mod:`kb.official.prose`).
 """
@@ -26,7 +26,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kb.safety import clean_prose
+from kb.markup.safety import clean_prose
 
 EXTENSIONS = [
     "abbr", "admonition", "def_list", "sane_lists", "tables",

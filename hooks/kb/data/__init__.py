@@ -1,0 +1,1 @@
+"""Data: load, check and model the YAML data files."""

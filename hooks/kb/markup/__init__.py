@@ -1,0 +1,1 @@
+"""Markup: what every page producer uses."""
