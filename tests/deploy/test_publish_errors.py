@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_publish import emulated_ssh, live, make_site, rid
 
 from conftest import ROOT, load_script
 from kb.deploy import publish
 from kb.deploy.publish import LocalTarget, PublishError
-from test_publish import emulated_ssh, live, make_site, rid
 
 SCRIPT = ROOT / "scripts" / "publish.py"
 ENGLISH = ("Traceback", "Errno", "No space left", "Read-only file system", "Permission denied",

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from datacopy import copy_data
 
 from conftest import ROOT
-from datacopy import copy_data
 from kb.contrib import reportyaml, scaffold
 from kb.data.validate import load_and_validate
 

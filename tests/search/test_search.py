@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from search_http import browser, serve
 
 from conftest import DATA, ROOT
 from kb.search import (
@@ -32,7 +33,6 @@ from kb.search import (
 from kb.search.search_extract import Block, read_page
 from kb.search.search_tokens import decode, tokenize
 from kb.site import build
-from search_http import browser, serve
 
 # -- tokens -------------------------------------------------------------------------
 

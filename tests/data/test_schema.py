@@ -21,9 +21,9 @@ from jsonschema import Draft202012Validator
 from kb.data import schema as schemas
 from kb.data.yamlsafe import load_yaml, parse_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "data" / "schema"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 README_KINDS = ["groups", "units", "materials", "campaign", "report"]  # order of the examples
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MAPS = {("report", "figures")}  # objects whose keys are data, not fields

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from datacopy import copy_data
 from tests.fixtures.docx import builders as B
 
 from conftest import ROOT, run_make, run_mkdocs
-from datacopy import copy_data
 from kb.contrib import docx_import as di
 from kb.contrib import reportyaml
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from datacopy import copy_data
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
 from conftest import DATA, ROOT
-from datacopy import copy_data
 from kb.contrib import reportyaml, scaffold
 from kb.data.validate import MODELINE
 

@@ -25,11 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from nginx_server import TEMPLATE, Response, Server, check_conf, running_nginx
 
 from conftest import require_tool
 from kb.deploy import nginxconf, publish
 from kb.deploy.nginxconf import NginxOptions
-from nginx_server import TEMPLATE, Response, Server, check_conf, running_nginx
 
 pytestmark = pytest.mark.nginx
 

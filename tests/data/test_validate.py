@@ -22,7 +22,7 @@ from conftest import ROOT, load_script
 from kb.data.problems import ERROR, Problem, format_problems, has_errors
 from kb.data.validate import find_placeholders, load_and_validate
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
 ENGLISH = re.compile(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}")  # e.g. "mapping values are"
 PYTHON_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4})")  # repr() notation such as 'intro\xa0'

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from nginx_server import TEMPLATE, Server, running_nginx
 
 from conftest import CHROMIUM_ARGS, ROOT
 from kb.deploy import nginxconf, publish
-from nginx_server import TEMPLATE, Server, running_nginx
 
 pytestmark = pytest.mark.nginx
 

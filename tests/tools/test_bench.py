@@ -8,12 +8,12 @@ import statistics
 from pathlib import Path
 
 import pytest
+from test_incremental import touch_report
 
 from benchkit import bench, synth
 from conftest import ROOT, load_script
 from kb.data.validate import load_and_validate
 from kb.site import incremental, timings
-from test_incremental import touch_report
 
 N = 40
 
@@ -261,7 +261,7 @@ def test_performance_page_is_the_one_its_json_gives():
 
 
 def test_floor_nav_lists_the_campaign_pages():
-    config = (Path(__file__).resolve().parent.parent / "mkdocs.yml").read_text("utf-8")
+    config = (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text("utf-8")
     nav = bench.floor_nav(config, ["reports/a/index.md", "reports/b/index.md"])
     flat = json.dumps(nav, ensure_ascii=False)
     assert flat.index("reports/index.md") < flat.index("reports/a/index.md") \

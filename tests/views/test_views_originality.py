@@ -1,6 +1,6 @@
 """Copy detection (原创度): constructed reports with known copied shares, the rules (source
 order, own earlier texts, fixed terms, punctuation), determinism across processes, the
-vectorised module against the sequential oracle (tests/originality_reference.py) on many
+vectorised module against the sequential oracle (tests/support/originality_reference.py.py) on many
 random corpora, the shingle hash against its formula, and the example site's numbers
 against an independent brute-force count over the data files."""
 
@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import originality_reference
 import pytest
 import yaml
 
-import originality_reference
 from conftest import DATA, HOOKS
 from kb.views.originality import (
     FIXED_TERMS,

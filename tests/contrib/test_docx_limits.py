@@ -25,10 +25,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from datacopy import copy_data
 from tests.fixtures.docx import builders as B
 
 from conftest import DATA, ROOT
-from datacopy import copy_data
 from kb.contrib import docx_import as di
 from kb.contrib import reportyaml, scaffold
 from kb.official.word import export_report

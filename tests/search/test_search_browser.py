@@ -9,9 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from search_http import browser, serve
 
 from kb.search import FILTERS
-from search_http import browser, serve
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ import yaml
 from kb.data import yamlsafe
 from kb.data.yamlsafe import MAX_BYTES, decode, load_yaml, parse_text
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PARSERS = [pytest.param(False, id="libyaml"), pytest.param(True, id="pure")]
 
 SAMPLE = """\

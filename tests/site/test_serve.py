@@ -12,12 +12,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_incremental import touch_report
 
 from benchkit import synth
 from conftest import ROOT
 from kb.official.bundle import bundle_src
 from kb.site import build
-from test_incremental import touch_report
 
 pytestmark = pytest.mark.slow
 

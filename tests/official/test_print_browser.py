@@ -14,9 +14,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from test_official import expected, squash
 
 from conftest import CHROMIUM_ARGS, DATA, require_tool
-from test_official import expected, squash
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
