@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.data.model import chinese_number
+from kb.text import chinese_number
 
 FIGURE_ORDER = [("problems_solved", "problems_collected"), ("problems_rectified", "problems_found")]  # (≤, ≥)
 REPO_DATA = Path(__file__).resolve().parent.parent.parent / "data"

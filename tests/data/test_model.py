@@ -11,8 +11,8 @@ import yaml
 
 from conftest import DATA
 from kb.data import model
-from kb.data.model import chinese_number
 from kb.data.validate import load_and_validate
+from kb.text import chinese_number
 
 
 @pytest.mark.parametrize(

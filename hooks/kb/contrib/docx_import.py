@@ -51,8 +51,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.contrib import reportyaml, scaffold
-from kb.data.model import chinese_number
 from kb.data.schema import ledger_statuses
+from kb.text import chinese_number
 
 ERROR = "error"
 WARNING = "warning"

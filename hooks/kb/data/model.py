@@ -13,19 +13,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (enough for outline numbering)."""
-    if n <= 0:
-        raise ValueError(n)
-    if n <= 10:
-        return CHINESE_NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
-    return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
-
 
 @dataclass(frozen=True)
 class Group:

@@ -22,10 +22,10 @@ from typing import Any, NamedTuple
 
 from kb.data import confine, prose_rules
 from kb.data import schema as schemas
-from kb.data.model import chinese_number
 from kb.data.problems import ERROR, WARNING, Problem, sort_problems
 from kb.data.schema import ID_RE, explain_id
 from kb.data.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, resolve_scalar
+from kb.text import chinese_number
 
 MODELINE = "# yaml-language-server: $schema="
 SHARED = {"groups": "groups.yml", "units": "units.yml", "materials": "materials.yml"}

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import jinja2
 
-from kb.data.model import chinese_number
 from kb.markup import prose
+from kb.text import chinese_number
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 

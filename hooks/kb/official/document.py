@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.data.model import Report, chinese_number
+from kb.data.model import Report
+from kb.text import chinese_number
 
 HIGHLIGHTS = "工作开展情况及创新亮点做法"
 PROBLEMS = "存在的问题和不足之处"

@@ -14,7 +14,7 @@ characters, whatever a segmenter would have made of it.
 The encoding is reversible: the first character of every Han word, in order, gives the
 text back (:func:`decode`), which is how the browser shows excerpts and headings.
 The JavaScript twin of this module lives in ``docs/assets/search.js``; keep the
-character class :data:`HAN` identical in both.
+character class :data:`kb.text.HAN` identical in both.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from __future__ import annotations
 import operator
 import re
 
-# Han characters: CJK Unified Ideographs, extension A, compatibility ideographs,
-# 〇, and the supplementary planes (extensions B and later).
-HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+from kb.text import HAN  # keep identical to the class in docs/assets/search.js
+
 _RUN = re.compile(f"[{HAN}]+|[^\\s{HAN}]+")
 _IS_HAN = re.compile(f"[{HAN}]")
 # Pagefind takes U+200B in a record's content as its word separator.
