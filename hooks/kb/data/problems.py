@@ -21,10 +21,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# One vocabulary for validation, import and build: an error stops the build (or the
+# import's write), a warning should be fixed but does not stop anything, a note (提示) is
+# information for the reader of the output.
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
 
-LEVEL_ZH = {ERROR: "错误", WARNING: "警告"}
+LEVEL_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
 @dataclass(frozen=True, order=True)
@@ -111,7 +115,7 @@ def _gh_property(text: str) -> str:
 
 def format_github(p: Problem) -> str:
     """``::error file=…,line=…,col=…,title=…::message``, one line whatever the data holds."""
-    kind = "error" if p.is_error else "warning"
+    kind = {ERROR: "error", WARNING: "warning"}.get(p.level, "notice")
     loc = f"file={_gh_property(p.file)}"
     if p.line:
         loc += f",line={p.line},col={p.column or 1}"
@@ -129,7 +133,7 @@ def gitlab_record(p: Problem) -> dict:
         "description": visible(description),
         "check_name": p.rule or "kb-validate",
         "fingerprint": digest,
-        "severity": "major" if p.is_error else "minor",
+        "severity": {ERROR: "major", WARNING: "minor"}.get(p.level, "info"),
         "location": {"path": _SURROGATE.sub("\ufffd", p.file), "lines": {"begin": max(p.line, 1)}},
     }
 
