@@ -63,6 +63,15 @@ ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN[1:-1])
 
 
+MODELINE_PREFIX = "# yaml-language-server: $schema="
+
+
+def modeline(kind: str, depth: int) -> str:
+    """The first line of a data file of ``kind`` that lies ``depth`` folders below ``data/``
+    (0: groups.yml …, 1: campaigns/x.yml, 2: reports/c/u.yml): the editor's JSON Schema link."""
+    return f"{MODELINE_PREFIX}{'../' * depth}schema/{kind}.schema.json"
+
+
 def explain_id(value: str) -> str:
     """Why ``value`` is not a safe id (Chinese), or "" when it is one."""
     if ID_RE.fullmatch(value):
