@@ -9,9 +9,9 @@ unknown or not a valid id, file exists without ``--force``, result beyond the lo
 limits).
 
 The Word file is read in a child process with size and time limits
-(:func:`kb.contrib.docx_import.import_docx_limited`); the data file is written to a temporary
+(:func:`kb.contrib.docx.import_docx_limited`); the data file is written to a temporary
 file in the target folder and renamed into place only after it passed
-:func:`kb.contrib.docx_import.output_problems`.
+:func:`kb.contrib.docx.output_problems`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb.contrib import docx_import, scaffold  # noqa: E402
+from kb.contrib import docx as docx_import  # noqa: E402
+from kb.contrib import scaffold  # noqa: E402
 from kb.data import confine  # noqa: E402
 from kb.data.problems import format_text, has_errors, summary  # noqa: E402
 

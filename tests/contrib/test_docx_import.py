@@ -17,7 +17,7 @@ from datacopy import copy_data
 from tests.fixtures.docx import builders as B
 
 from conftest import ROOT, run_make, run_mkdocs
-from kb.contrib import docx_import as di
+from kb.contrib import docx as di
 from kb.contrib import reportyaml
 
 SCRIPT = ROOT / "scripts" / "import_docx.py"

@@ -29,7 +29,7 @@ from datacopy import copy_data
 from tests.fixtures.docx import builders as B
 
 from conftest import DATA, ROOT
-from kb.contrib import docx_import as di
+from kb.contrib import docx as di
 from kb.contrib import reportyaml, scaffold
 from kb.official.word import export_report
 from kb.site import build

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from conftest import DATA, ROOT
-from kb.contrib import docx_import as di
+from kb.contrib import docx as di
 from kb.contrib import reportyaml
 from kb.official.word import export_report
 from kb.site import build

@@ -3,7 +3,7 @@
 Report files are read and edited by people, so they are written the way the examples
 are: prose in ``|-`` block scalars, short texts plain, comments where they help.
 PyYAML's dumper cannot write comments and folds Chinese prose awkwardly, so the
-importer (:mod:`kb.contrib.docx_import`) and the scaffold (:mod:`kb.contrib.scaffold`) use this
+importer (:mod:`kb.contrib.docx`) and the scaffold (:mod:`kb.contrib.scaffold`) use this
 small emitter. :func:`scalar` is also used to append entries to ``units.yml`` and to
 campaign rosters without re-dumping those files.
 """
