@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kb.data import confine, prose_rules
+from kb.data import confine
 from kb.data import schema as schemas
+from kb.data.checks import prose as prose_rules
 from kb.data.problems import ERROR, WARNING, Problem, sort_problems
 from kb.data.schema import ID_RE, explain_id
 from kb.data.yamlsafe import INT_TAG, STR_TAG, SourceDoc, format_path, load_yaml, resolve_scalar
@@ -209,7 +210,7 @@ class _Validator:
         return doc
 
     def _prose(self, doc: SourceDoc, kind: str) -> None:
-        """Links and pathological Markdown in the prose fields (:mod:`kb.data.prose_rules`)."""
+        """Links and pathological Markdown in the prose fields (:mod:`kb.data.checks.prose`)."""
         if kind not in self.markdown:
             compiled = self.compiled.get(kind)
             self.markdown[kind] = prose_rules.markdown_paths(compiled.schema) if compiled else set()

@@ -1,4 +1,4 @@
-"""Prose rules (hooks/kb/prose_rules.py): which fields are Markdown, what is accepted and
+"""Prose rules (hooks/kb/data/checks/prose.py): which fields are Markdown, what is accepted and
 what is refused (the fixture cases in tests/fixtures/bad/ cover file:line reporting)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import DATA, load_script
-from kb.data import prose_rules
+from kb.data.checks import prose as prose_rules
 
 SCHEMAS = DATA / "schema"
 

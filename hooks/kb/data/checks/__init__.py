@@ -1,0 +1,1 @@
+"""Checks of the data that a JSON Schema cannot express, one module per concern."""
