@@ -594,13 +594,22 @@ def format_targets(targets: list[Target]) -> str:
 
 
 PAGE_TEMPLATE = "performance.md.j2"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 COMMAND = "scripts/bench.py"
+
+
+def render(template: str, **context: object) -> str:
+    """``template`` of the kit's ``templates/`` (Jinja, set up as the site's templates are)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template(template).render(**context)
 
 
 def results_page(result: dict[str, Any]) -> str:
     """The 性能 page (docs/performance.md) of one benchmark run, from its JSON."""
-    from kb.markup.render import render
-
     runs = {int(k): v for k, v in result["runs"].items()}
     command = result["command"]
     floors = [(runs.get(n) or {}).get("floor", {}).get("wall") for n in (1000, 5000)]
