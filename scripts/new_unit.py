@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.register_only:
         print("现在可以导入 Word 报告：make import-docx DOCX=<报告文件.docx>")
         return 0
-    from kb.data.validate import load_and_validate
+    from kb.data.load import load_and_validate
 
     _, problems = load_and_validate(data_dir, only=[outcome.report])
     placeholders = [p for p in problems if p.rule == "placeholder"]

@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+from kb.data.load import load_and_validate  # noqa: E402
 from kb.data.problems import format_text, has_errors, summary  # noqa: E402
-from kb.data.validate import load_and_validate  # noqa: E402
 from kb.site.build import DATA_DIR_ENV, ONLY_ENV  # noqa: E402
 
 

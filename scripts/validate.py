@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
 from kb.data import confine  # noqa: E402
+from kb.data.load import load_and_validate  # noqa: E402
 from kb.data.problems import format_problems, has_errors, summary  # noqa: E402
-from kb.data.validate import load_and_validate  # noqa: E402
 
 
 def find_data_dir(path: Path) -> Path | None:

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from kb.data.checks import prose as prose_rules
-from kb.data.validate import load_and_validate
+from kb.data.load import load_and_validate
 from kb.data.yamlsafe import MAX_BYTES
 from kb.markup import prose
 

@@ -14,7 +14,7 @@ from datacopy import copy_data
 
 from conftest import ROOT
 from kb.contrib import reportyaml, scaffold
-from kb.data.validate import load_and_validate
+from kb.data.load import load_and_validate
 
 SCRIPT = ROOT / "scripts" / "new_unit.py"
 NEW = scaffold.Request(unit="shi-sjj", campaign="2023-zhuti", group="g2", batch="1",

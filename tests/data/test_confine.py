@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA, ROOT, load_script
 from kb.contrib import scaffold
 from kb.data import confine
-from kb.data.validate import load_and_validate
+from kb.data.load import load_and_validate
 from kb.data.yamlsafe import load_yaml
 
 SECRET = "root:x:0:0:SECRET-FIRST-LINE"  # the first line of the file a link points at

@@ -11,7 +11,7 @@ import yaml
 
 from conftest import DATA
 from kb.data import model
-from kb.data.validate import load_and_validate
+from kb.data.load import load_and_validate
 from kb.text import chinese_number
 
 

@@ -18,7 +18,7 @@ from yamllint.config import YamlLintConfig
 
 from conftest import DATA, ROOT
 from kb.contrib import reportyaml, scaffold
-from kb.data.validate import MODELINE
+from kb.data.load import MODELINE
 
 YAMLLINT = YamlLintConfig(file=str(ROOT / ".yamllint"))
 DATA_FILES = sorted(DATA.rglob("*.yml"))

@@ -1,6 +1,6 @@
 """The knowledge-base model: typed records built from validated data files.
 
-:func:`build` turns the validated :class:`kb.data.validate.RawData` into a
+:func:`build` turns the validated :class:`kb.data.load.RawData` into a
 :class:`KnowledgeBase` with every cross reference resolved (report → unit, campaign,
 group, batch, materials). It assumes validation found no errors.
 """
@@ -307,7 +307,7 @@ def _report(doc: Any, kb: KnowledgeBase) -> Report:
 
 
 def build(raw: Any) -> KnowledgeBase:
-    """Build the model from validated raw documents (a ``kb.data.validate.RawData``)."""
+    """Build the model from validated raw documents (a ``kb.data.load.RawData``)."""
     kb = KnowledgeBase(
         groups={
             g["id"]: Group(g["id"], g["name"], g["number"], g.get("note", ""))

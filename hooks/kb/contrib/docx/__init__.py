@@ -1927,8 +1927,8 @@ def output_problems(text: str, data: dict[str, Any], schema_dir: Path) -> list[s
 
 
 def validate_report(data_dir: Path, path: Path) -> list[Any]:
-    """Problems the project validator finds in one report file (``kb.data.validate``)."""
-    from kb.data.validate import load_and_validate
+    """Problems the project validator finds in one report file (``kb.data.load``)."""
+    from kb.data.load import load_and_validate
 
     _, problems = load_and_validate(data_dir, only=[path.resolve()])
     return list(problems)

@@ -1,4 +1,4 @@
-"""The validator shared by the build, ``scripts/validate.py``, previews and tests.
+"""The validator (load and check the data tree) shared by the build, ``scripts/validate.py``, previews and tests.
 
 :func:`load_and_validate` loads every data file safely (:mod:`kb.data.yamlsafe`), checks it
 against its JSON Schema (:mod:`kb.data.schema`), then checks what a schema cannot see: file

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, load_script
+from kb.data.load import find_placeholders, load_and_validate
 from kb.data.problems import ERROR, Problem, format_problems, has_errors
-from kb.data.validate import find_placeholders, load_and_validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
@@ -345,9 +345,9 @@ def many_reports(tmp_path: Path, n: int) -> Path:
 
 
 def test_parallel_workers_find_the_same_problems(tmp_path: Path) -> None:
-    from kb.data import validate
+    from kb.data import load
 
-    data = many_reports(tmp_path, validate.PARALLEL_MIN_REPORTS + 50)
+    data = many_reports(tmp_path, load.PARALLEL_MIN_REPORTS + 50)
     serial_raw, serial = load_and_validate(data)
     parallel_raw, parallel = load_and_validate(data, jobs=2)
     checking_raw, checking = load_and_validate(data, jobs=2, keep_docs=False)
