@@ -8,8 +8,8 @@
         --allow 10.0.0.0/8 --basic-auth /etc/nginx/kb-reports.htpasswd --access-log /var/log/kb/a.log
     python scripts/publish.py --print-csp --site site                        # hashes for the CSP
 
-The target defaults to the environment variable KB_PUBLISH_TARGET. Logic: hooks/kb/publish.py
-(publishing) and hooks/kb/nginxconf.py (the nginx configuration: who may read, TLS, audit log).
+The target defaults to the environment variable KB_PUBLISH_TARGET. Logic: hooks/kb/deploy/
+(release, remote, targets, csp, errors: publishing; nginxconf: who may read, TLS, audit log).
 Every failure ends in one Chinese line on stderr and a non-zero exit, never a traceback.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from kb.deploy import nginxconf, publish  # noqa: E402
+from kb.deploy import csp, errors, nginxconf, release, remote, targets  # noqa: E402
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 TARGET_ENV = "KB_PUBLISH_TARGET"
@@ -38,8 +38,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default=os.environ.get(TARGET_ENV, ""),
                    help="发布目标：本地路径、[用户@]主机:路径 或 ssh://用户@主机[:端口]/路径"
                         f"（默认取环境变量 {TARGET_ENV}）")
-    p.add_argument("--keep", type=int, default=publish.DEFAULT_KEEP,
-                   help=f"保留最近几个版本（默认 {publish.DEFAULT_KEEP}）")
+    p.add_argument("--keep", type=int, default=release.DEFAULT_KEEP,
+                   help=f"保留最近几个版本（默认 {release.DEFAULT_KEEP}）")
     p.add_argument("--label", help="版本号中的标签（默认：当前提交的短哈希）")
     p.add_argument("--release-id", help="直接指定版本号（形如 20250101T120000Z-1a2b3c4d）")
     p.add_argument("--ssh-port", type=int, help="SSH 端口")
@@ -82,9 +82,9 @@ def parser() -> argparse.ArgumentParser:
 
 def release_id(args: argparse.Namespace) -> str:
     if args.release_id:
-        return publish.check_release_id(args.release_id)
-    label = args.label or publish.default_label(dict(os.environ), ROOT)
-    return publish.make_release_id(dt.datetime.now(dt.UTC), label)
+        return release.check_release_id(args.release_id)
+    label = args.label or release.default_label(dict(os.environ), ROOT)
+    return release.make_release_id(dt.datetime.now(dt.UTC), label)
 
 
 def nginx_options(args: argparse.Namespace) -> nginxconf.NginxOptions:
@@ -99,9 +99,9 @@ def nginx_options(args: argparse.Namespace) -> nginxconf.NginxOptions:
 
 def check_csp(site: Path) -> None:
     policy = nginxconf.nginx_csp(NGINX_TEMPLATE.read_text(encoding="utf-8"))
-    problems = publish.csp_problems(publish.inline_code(site), policy)
+    problems = csp.csp_problems(csp.inline_code(site), policy)
     if problems:
-        raise publish.PublishError(
+        raise errors.PublishError(
             "站点中有 nginx 配置的 CSP 不允许的内联代码，发布后这些功能会失效：\n  "
             + "\n  ".join(problems)
             + f"\n请改用外部脚本/样式，或更新 {NGINX_TEMPLATE.relative_to(ROOT)} 中的哈希"
@@ -109,15 +109,15 @@ def check_csp(site: Path) -> None:
         )
 
 
-def dry_run(target: publish.Target, site: Path, rid: str, keep: int) -> str:
-    if isinstance(target, publish.LocalTarget):
+def dry_run(target: targets.Target, site: Path, rid: str, keep: int) -> str:
+    if isinstance(target, release.LocalTarget):
         return f"将复制 {site} 到 {target.base}/releases/{rid}，切换 current，保留 {keep} 个版本"
     return "\n".join([
         "$ " + shlex.join(target.remote_argv()) + "  <<'EOF'",
-        publish.prepare_script(target.path) + "EOF",
+        remote.prepare_script(target.path) + "EOF",
         "$ " + shlex.join(target.rsync_argv(site, rid, link_dest=True)),
         "$ " + shlex.join(target.remote_argv()) + "  <<'EOF'",
-        publish.finalize_script(target.path, rid, keep) + "EOF",
+        remote.finalize_script(target.path, rid, keep) + "EOF",
     ])
 
 
@@ -129,15 +129,15 @@ def run(args: argparse.Namespace) -> str:
             print(warning, file=sys.stderr)
         return text
     if args.print_csp:
-        publish.require_site(args.site)
-        return publish.csp_suggestion(publish.inline_code(args.site))
-    target = publish.parse_target(args.target, port=args.ssh_port, identity=args.ssh_key,
+        release.require_site(args.site)
+        return csp.csp_suggestion(csp.inline_code(args.site))
+    target = targets.parse_target(args.target, port=args.ssh_port, identity=args.ssh_key,
                                   known_hosts=args.known_hosts)
     if args.status:
         return target.status().describe()
     if args.rollback is not None:
         return target.rollback(args.rollback or None).describe()
-    publish.require_site(args.site)
+    release.require_site(args.site)
     if not args.no_csp_check:
         check_csp(args.site)
     rid = release_id(args)
@@ -156,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         out = run(args)
     except nginxconf.NginxConfigError as err:
         return fail(f"生成 nginx 配置失败：{err}")
-    except publish.PublishError as err:
+    except errors.PublishError as err:
         return fail(f"发布失败：{err}")
-    except OSError as err:  # a step not covered by kb.deploy.publish: still no traceback
-        return fail("发布失败：" + publish.describe_os_error("读写文件", err, AFTERWARDS))
+    except OSError as err:  # a step not covered by kb.deploy: still no traceback
+        return fail("发布失败：" + errors.describe_os_error("读写文件", err, AFTERWARDS))
     except KeyboardInterrupt:
         return fail(f"发布被中断（Ctrl+C）：未完成的上传不会上线；{AFTERWARDS}", 130)
     except Exception as err:  # noqa: BLE001 - the reader gets one line, not a traceback

@@ -23,7 +23,7 @@ import pytest
 from nginx_server import TEMPLATE, Server, running_nginx
 
 from conftest import CHROMIUM_ARGS, ROOT
-from kb.deploy import nginxconf, publish
+from kb.deploy import nginxconf, release
 
 pytestmark = pytest.mark.nginx
 
@@ -105,7 +105,7 @@ ENCODED_DOTFILES = ["/%2egit/HEAD", "/pagefind/%2Ehidden.pf_meta", "/x/%2eenv",
 def synthetic_server(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("nginx-synthetic")
     site = write_site(tmp / "site", {**SYNTHETIC, **DOTFILES})
-    publish.LocalTarget(tmp / "kb").publish(site, rid(1))
+    release.LocalTarget(tmp / "kb").publish(site, rid(1))
     with running_nginx(tmp / "kb", tmp / "nginx") as server:
         yield server
 

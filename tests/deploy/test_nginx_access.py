@@ -28,7 +28,7 @@ import pytest
 from nginx_server import TEMPLATE, Response, Server, check_conf, running_nginx
 
 from conftest import require_tool
-from kb.deploy import nginxconf, publish
+from kb.deploy import nginxconf, release
 from kb.deploy.nginxconf import NginxOptions
 
 pytestmark = pytest.mark.nginx
@@ -134,7 +134,7 @@ def base(tmp_path_factory) -> Path:
     for rel, text in SITE.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text, encoding="utf-8")
-    publish.LocalTarget(tmp / "kb").publish(site, RELEASE)
+    release.LocalTarget(tmp / "kb").publish(site, RELEASE)
     return tmp / "kb"
 
 

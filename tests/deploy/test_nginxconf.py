@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from kb.deploy import nginxconf, publish
+from kb.deploy import csp, nginxconf
 from kb.deploy.nginxconf import NginxConfigError, NginxOptions
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
@@ -27,7 +27,7 @@ def server_block(text: str) -> str:
 
 
 def test_template_csp_has_no_external_source():
-    policy = publish.parse_csp(nginxconf.nginx_csp(TEXT))
+    policy = csp.parse_csp(nginxconf.nginx_csp(TEXT))
     assert policy["default-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert "'wasm-unsafe-eval'" in policy["script-src"]  # Pagefind compiles WebAssembly

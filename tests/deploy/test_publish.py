@@ -1,5 +1,6 @@
-"""Tests of kb.deploy.publish and scripts/publish.py: site checks, release ids, the atomic switch,
-pruning, rollback, interrupted uploads, the SSH/rsync command lines and the CSP check.
+"""Tests of kb.deploy (release, remote, targets, csp) and scripts/publish.py: site checks,
+release ids, the atomic switch, pruning, rollback, interrupted uploads, the SSH/rsync command
+lines and the CSP check.
 
 The SSH target's shell scripts run for real with the local ``sh`` (the runner replaces
 ``ssh host sh -s`` by ``sh -s`` and rsync by a copy), so both targets share one suite.
@@ -19,8 +20,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, load_script
-from kb.deploy import nginxconf, publish
-from kb.deploy.publish import LocalTarget, PublishError, SshTarget
+from kb.deploy import csp, nginxconf, release, remote, targets
+from kb.deploy.errors import PublishError
+from kb.deploy.release import LocalTarget
+from kb.deploy.remote import SshTarget
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 SCRIPT = ROOT / "scripts" / "publish.py"
@@ -105,7 +108,7 @@ def _marker(content: bytes):
     (_marker(b""), "站点的构建标记已损坏"),  # a build cut off while writing it
     (_marker(b'{"build_date": "2025-'), "站点的构建标记已损坏"),
     (_marker(b"[1, 2]"), "站点的构建标记已损坏"),
-    (_marker(b"{}" + b" " * (publish.MAX_MARKER_BYTES + 1)), "站点的构建标记已损坏"),
+    (_marker(b"{}" + b" " * (release.MAX_MARKER_BYTES + 1)), "站点的构建标记已损坏"),
     (_missing, "站点目录不存在"),
     (_empty, "站点目录为空"),
     (_no_index, "站点缺少 index.html"),
@@ -115,12 +118,12 @@ def _marker(content: bytes):
     (_fifo, "站点中有特殊文件，拒绝发布：pipe"),
 ])
 def test_check_site_refuses(tmp_path, make, expected):
-    problems = publish.check_site(make(tmp_path))
+    problems = release.check_site(make(tmp_path))
     assert len(problems) == 1 and expected in problems[0], problems
 
 
 def test_check_site_accepts_complete_site(tmp_path):
-    assert publish.check_site(make_site(tmp_path / "site")) == []
+    assert release.check_site(make_site(tmp_path / "site")) == []
 
 
 # --------------------------------------------------------------------------- release ids
@@ -135,14 +138,14 @@ def test_check_site_accepts_complete_site(tmp_path):
     ("a" * 60, "a" * 40),
 ])
 def test_sanitize_label(label, expected):
-    assert publish.sanitize_label(label) == expected
+    assert release.sanitize_label(label) == expected
 
 
 def test_make_release_id_is_utc_and_valid():
     moment = dt.datetime(2025, 1, 1, 8, 30, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    release = publish.make_release_id(moment, "ABC123")
-    assert release == "20250101T003005Z-abc123"
-    assert publish.check_release_id(release) == release
+    release_id = release.make_release_id(moment, "ABC123")
+    assert release_id == "20250101T003005Z-abc123"
+    assert release.check_release_id(release_id) == release_id
 
 
 @pytest.mark.parametrize("bad", [
@@ -151,7 +154,7 @@ def test_make_release_id_is_utc_and_valid():
 ])
 def test_check_release_id_refuses(bad):
     with pytest.raises(PublishError, match="版本号格式不对"):
-        publish.check_release_id(bad)
+        release.check_release_id(bad)
 
 
 @pytest.mark.parametrize(("environ", "expected"), [
@@ -159,12 +162,12 @@ def test_check_release_id_refuses(bad):
     ({"GITHUB_SHA": "0123456789abcdef"}, "01234567"),
 ])
 def test_default_label_from_ci(environ, expected):
-    assert publish.default_label(environ) == expected
+    assert release.default_label(environ) == expected
 
 
 def test_default_label_from_git_or_local(tmp_path):
-    assert publish.default_label({}, tmp_path) == "local"  # not a repository
-    label = publish.default_label({}, ROOT)
+    assert release.default_label({}, tmp_path) == "local"  # not a repository
+    label = release.default_label({}, ROOT)
     assert label == "local" or len(label) == 8
 
 
@@ -175,7 +178,7 @@ def test_default_label_from_git_or_local(tmp_path):
     ([rid(1), ".partial-x", "notes", rid(2)], rid(2), 1, [rid(1)]),  # foreign names ignored
 ])
 def test_releases_to_prune(ids, current, keep, pruned):
-    assert publish.releases_to_prune(ids, current, keep) == pruned
+    assert release.releases_to_prune(ids, current, keep) == pruned
 
 
 @pytest.mark.parametrize(("ids", "current", "previous"), [
@@ -185,7 +188,7 @@ def test_releases_to_prune(ids, current, keep, pruned):
     ([rid(1)], None, None),
 ])
 def test_previous_release(ids, current, previous):
-    assert publish.previous_release(ids, current) == previous
+    assert release.previous_release(ids, current) == previous
 
 
 # --------------------------------------------------------------------------- targets
@@ -201,13 +204,13 @@ def test_previous_release(ids, current, previous):
     ("ssh://web1/srv/kb", SshTarget("web1", "/srv/kb")),
 ])
 def test_parse_ssh_target(spec, expected):
-    assert publish.parse_target(spec) == expected
+    assert targets.parse_target(spec) == expected
 
 
 def test_parse_local_target(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert publish.parse_target(str(tmp_path / "kb")) == LocalTarget(tmp_path / "kb")
-    assert publish.parse_target("./a:b") == LocalTarget(tmp_path / "a:b")
+    assert targets.parse_target(str(tmp_path / "kb")) == LocalTarget(tmp_path / "kb")
+    assert targets.parse_target("./a:b") == LocalTarget(tmp_path / "a:b")
 
 
 @pytest.mark.parametrize(("spec", "message"), [
@@ -223,14 +226,14 @@ def test_parse_local_target(tmp_path, monkeypatch):
 ])
 def test_parse_target_refuses(spec, message):
     with pytest.raises(PublishError, match=message):
-        publish.parse_target(spec)
+        targets.parse_target(spec)
 
 
 SSH = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=20"]
 
 
 def test_ssh_command_lines():
-    target = publish.parse_target("ssh://deploy@web1:2222/srv/kb", identity="/run/key",
+    target = targets.parse_target("ssh://deploy@web1:2222/srv/kb", identity="/run/key",
                                   known_hosts="/run/known_hosts")
     ssh = [*SSH, "-o", "UserKnownHostsFile=/run/known_hosts", "-o", "IdentitiesOnly=yes",
            "-i", "/run/key", "-p", "2222"]
@@ -257,14 +260,14 @@ def test_ssh_key_path_with_spaces_is_quoted_for_rsync():
     assert "-i '/tmp/my key'" in target.rsync_argv(Path("s"), rid(1), False)[9]
 
 
-def emulated_ssh(calls: list[list[str]]) -> publish.Runner:
+def emulated_ssh(calls: list[list[str]]) -> remote.Runner:
     """Run what would run on the host locally: ``sh -s`` for ssh, a copy for rsync."""
 
     def run(argv: list[str], stdin: str | None) -> str:
         calls.append(argv)
         if argv[0] == "ssh":
             assert argv[-1] == "sh -s" and stdin
-            return publish.run_command(["sh", "-s"], stdin)
+            return remote.run_command(["sh", "-s"], stdin)
         assert argv[0] == "rsync" and argv[-1].startswith("web1:")
         dest = Path(argv[-1].split(":", 1)[1])
         assert dest.parent.is_dir() and not dest.exists()
@@ -302,14 +305,14 @@ def test_publish_switches_current_to_a_complete_copy(target, tmp_path):
     assert (outcome.current, outcome.previous) == (rid(1), None)
     base = base_of(target)
     assert os.readlink(base / "current") == f"releases/{rid(1)}"  # relative link
-    release, files = live(target)
-    assert release == rid(1)
+    live_id, files = live(target)
+    assert live_id == rid(1)
     assert files == {**tree(site), "release.txt": f"{rid(1)}\n".encode()}
 
     outcome = target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
     assert (outcome.current, outcome.previous) == (rid(2), rid(1))
     assert live(target)[1]["index.html"].endswith(b"<p>v2</p>")
-    assert target.status() == publish.Status(rid(2), [rid(1), rid(2)])
+    assert target.status() == release.Status(rid(2), [rid(1), rid(2)])
     assert sorted(p.name for p in base.iterdir() if p.name != ".publish.lock") == [
         "current", "releases"]  # no temporary link left behind
 
@@ -318,7 +321,7 @@ def test_publish_keeps_the_newest_releases(target, tmp_path):
     site = make_site(tmp_path / "s")
     for n in range(1, 5):
         target.publish(site, rid(n), keep=2)
-    assert target.status() == publish.Status(rid(4), [rid(3), rid(4)])
+    assert target.status() == release.Status(rid(4), [rid(3), rid(4)])
     assert sorted(p.name for p in (base_of(target) / "releases").iterdir()) == [rid(3), rid(4)]
 
 
@@ -328,7 +331,7 @@ def test_prune_never_removes_the_live_release(target, tmp_path):
     target.publish(site, rid(4))
     outcome = target.publish(site, rid(1), keep=1)  # a clock that went backwards
     assert outcome.pruned == [rid(3)]
-    assert target.status() == publish.Status(rid(1), [rid(1), rid(4)])
+    assert target.status() == release.Status(rid(1), [rid(1), rid(4)])
 
 
 def test_rollback_goes_back_one_release_at_a_time(target, tmp_path):
@@ -430,7 +433,7 @@ def test_ssh_target_uses_link_dest_only_with_a_live_release(tmp_path):
 
 def test_ssh_failure_is_reported_with_the_host_message():
     def failing(argv, stdin):
-        return publish.run_command(["sh", "-c", "echo 'Permission denied (publickey).' >&2; exit 255"])
+        return remote.run_command(["sh", "-c", "echo 'Permission denied (publickey).' >&2; exit 255"])
 
     target = SshTarget("web1", "/srv/kb", runner=failing)
     with pytest.raises(PublishError, match=r"退出码 255[\s\S]*Permission denied"):
@@ -447,7 +450,7 @@ def test_interrupted_copy_leaves_the_live_site(tmp_path, monkeypatch, error, rai
     target.publish(make_site(tmp_path / "s1", "v1"), rid(1))
     before = live(target)
     copied: list[Path] = []
-    real_copy = publish._copy_file
+    real_copy = release._copy_file
 
     def flaky(src: Path, dst: Path) -> None:
         if len(copied) == 2:
@@ -455,7 +458,7 @@ def test_interrupted_copy_leaves_the_live_site(tmp_path, monkeypatch, error, rai
         copied.append(dst)
         real_copy(src, dst)
 
-    monkeypatch.setattr(publish, "_copy_file", flaky)
+    monkeypatch.setattr(release, "_copy_file", flaky)
     with pytest.raises(raised):
         target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
     assert live(target) == before
@@ -507,30 +510,30 @@ def test_published_files_are_readable_by_the_web_server(tmp_path):
 ])
 def test_inline_code_is_found(tmp_path, html, field, value):
     (tmp_path / "p.html").write_text(f"<!doctype html><body>{html}</body>", encoding="utf-8")
-    found = getattr(publish.inline_code(tmp_path), field)
+    found = getattr(csp.inline_code(tmp_path), field)
     assert found == ({value} if value is not None else set())
 
 
-POLICY = ("default-src 'none'; script-src 'self' " + publish.csp_hash("ok()")
-          + "; style-src 'self' 'unsafe-hashes' " + publish.csp_hash("text-align: left;"))
+POLICY = ("default-src 'none'; script-src 'self' " + csp.csp_hash("ok()")
+          + "; style-src 'self' 'unsafe-hashes' " + csp.csp_hash("text-align: left;"))
 
 
 @pytest.mark.parametrize(("code", "problem"), [
-    (publish.InlineCode(scripts={"ok()"}, style_attrs={"text-align: left;"}), None),
-    (publish.InlineCode(scripts={"evil()"}), "内联脚本未被 CSP 允许"),
-    (publish.InlineCode(styles={"p{}"}), "内联 <style> 未被 CSP 允许"),
-    (publish.InlineCode(style_attrs={"color: red"}), "style 属性未被 CSP 允许"),
-    (publish.InlineCode(handlers={"a.html: <a onclick>"}), "内联事件处理"),
+    (csp.InlineCode(scripts={"ok()"}, style_attrs={"text-align: left;"}), None),
+    (csp.InlineCode(scripts={"evil()"}), "内联脚本未被 CSP 允许"),
+    (csp.InlineCode(styles={"p{}"}), "内联 <style> 未被 CSP 允许"),
+    (csp.InlineCode(style_attrs={"color: red"}), "style 属性未被 CSP 允许"),
+    (csp.InlineCode(handlers={"a.html: <a onclick>"}), "内联事件处理"),
 ])
 def test_csp_problems(code, problem):
-    problems = publish.csp_problems(code, POLICY)
+    problems = csp.csp_problems(code, POLICY)
     assert (problems == []) if problem is None else (len(problems) == 1 and problem in problems[0])
 
 
 def test_style_attribute_hash_needs_unsafe_hashes():
-    policy = "style-src 'self' " + publish.csp_hash("text-align: left;")
-    code = publish.InlineCode(style_attrs={"text-align: left;"})
-    assert publish.csp_problems(code, policy)
+    policy = "style-src 'self' " + csp.csp_hash("text-align: left;")
+    code = csp.InlineCode(style_attrs={"text-align: left;"})
+    assert csp.csp_problems(code, policy)
 
 
 # --------------------------------------------------------------------------- command line
@@ -655,14 +658,14 @@ def test_cli_print_csp(tmp_path):
     site = make_site(tmp_path / "s", extra={"a/index.html": "<script>go()</script>"})
     result = cli("--print-csp", "--site", str(site))
     assert result.returncode == 0, result.stderr
-    assert publish.csp_hash("go()") in result.stdout
+    assert csp.csp_hash("go()") in result.stdout
 
 
 @pytest.mark.slow
 def test_built_site_inline_code_is_allowed_by_the_shipped_csp(built_site):
     """Every inline script/style of the real site has its hash in deploy/nginx (else the
     browser would block it); run ``scripts/publish.py --print-csp`` to update the hashes."""
-    code = publish.inline_code(built_site)
+    code = csp.inline_code(built_site)
     assert code.scripts, "Material's inline scripts not found: is the parser broken?"
     policy = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
-    assert publish.csp_problems(code, policy) == []
+    assert csp.csp_problems(code, policy) == []

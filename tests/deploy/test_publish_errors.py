@@ -1,4 +1,4 @@
-"""Operator errors while publishing (kb.deploy.publish, scripts/publish.py): a full disk, a
+"""Operator errors while publishing (kb.deploy, scripts/publish.py): a full disk, a
 read-only target, damaged files, power cuts.
 
 Each ends in one Chinese line saying what failed and what to do, a non-zero exit and no
@@ -22,8 +22,9 @@ import pytest
 from test_publish import emulated_ssh, live, make_site, rid
 
 from conftest import ROOT, load_script
-from kb.deploy import publish
-from kb.deploy.publish import LocalTarget, PublishError
+from kb.deploy import errors, release, remote
+from kb.deploy.errors import PublishError
+from kb.deploy.release import LocalTarget
 
 SCRIPT = ROOT / "scripts" / "publish.py"
 ENGLISH = ("Traceback", "Errno", "No space left", "Read-only file system", "Permission denied",
@@ -74,8 +75,8 @@ ERRNOS = {
 
 
 def _fail_nth(name: str, n: int, err: OSError) -> Callable:
-    """A replacement of ``publish.<name>`` that fails on its n-th call."""
-    real = getattr(publish, name) if hasattr(publish, name) else getattr(os, name)
+    """A replacement of ``release.<name>`` that fails on its n-th call."""
+    real = getattr(release, name) if hasattr(release, name) else getattr(os, name)
     calls = [0]
 
     def flaky(*args, **kwargs):
@@ -89,11 +90,11 @@ def _fail_nth(name: str, n: int, err: OSError) -> Callable:
 
 # (where, object patched, name, call that fails, action named in the message)
 STEPS = [
-    ("copy", publish, "_copy_file", 3, "复制站点"),
-    ("release-file", publish, "_write_file", 1, "复制站点"),
-    ("fsync", publish, "_fsync", 2, "复制站点"),
-    ("rename", publish.os, "rename", 1, "启用版本目录"),
-    ("switch", publish.os, "replace", 1, "切换 current"),
+    ("copy", release, "_copy_file", 3, "复制站点"),
+    ("release-file", release, "_write_file", 1, "复制站点"),
+    ("fsync", release, "_fsync", 2, "复制站点"),
+    ("rename", release.os, "rename", 1, "启用版本目录"),
+    ("switch", release.os, "replace", 1, "切换 current"),
 ]
 
 
@@ -119,19 +120,19 @@ def test_system_error_at_each_step_is_one_line_and_leaves_the_live_site(
 
 def test_a_copy_names_both_files(tmp_path):
     err = OSError(errno.ENOSPC, "No space left on device", "/site/a.html", None, "/kb/a.html")
-    assert "（/site/a.html → /kb/a.html）：磁盘空间不足" in publish.describe_os_error("复制站点", err)
+    assert "（/site/a.html → /kb/a.html）：磁盘空间不足" in errors.describe_os_error("复制站点", err)
 
 
 def test_failed_prune_says_the_new_release_is_live(tmp_path, monkeypatch):
     target = published(tmp_path)
-    real = publish._remove
+    real = release._remove
 
     def remove(path: Path) -> None:
         if path.name == rid(1):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         real(path)
 
-    monkeypatch.setattr(publish, "_remove", remove)
+    monkeypatch.setattr(release, "_remove", remove)
     with pytest.raises(PublishError, match=f"清理旧版本.*没有权限；新版本 {rid(2)} 已上线"):
         target.publish(make_site(tmp_path / "s2", "v2"), rid(2), keep=1)
     assert live(target)[0] == rid(2)
@@ -182,7 +183,7 @@ def test_page_that_is_not_utf8_is_refused_without_echoing_it(tmp_path):
 
 
 def test_cli_turns_any_failure_into_one_line(tmp_path, monkeypatch, capsys):
-    """Whatever escapes kb.deploy.publish (an OSError of an unforeseen step, a bug, Ctrl+C)."""
+    """Whatever escapes kb.deploy (an OSError of an unforeseen step, a bug, Ctrl+C)."""
     script = load_script("publish")
     site = make_site(tmp_path / "s")
     args = ["--site", str(site), "--target", str(tmp_path / "kb"), "--no-csp-check"]
@@ -194,7 +195,7 @@ def test_cli_turns_any_failure_into_one_line(tmp_path, monkeypatch, capsys):
         def fail(*_args, error=error, **_kwargs):
             raise error
 
-        monkeypatch.setattr(publish.LocalTarget, "publish", fail)
+        monkeypatch.setattr(release.LocalTarget, "publish", fail)
         assert script.main(args) == code
         captured = capsys.readouterr()
         assert captured.out == ""
@@ -302,12 +303,12 @@ def test_every_file_and_the_switch_reach_the_disk_before_success(tmp_path, monke
 
 
 def test_ssh_release_and_switch_are_synced_on_the_host():
-    script = publish.finalize_script("/srv/kb", rid(1), 3)
+    script = remote.finalize_script("/srv/kb", rid(1), 3)
     sync_release = script.index('kb_sync "releases/$id/release.txt"')
     assert script.index('mv -- "releases/.partial-$id"') < script.index("kb_sync()")
     assert script.index("kb_sync()") < sync_release
     assert sync_release < script.index("mv -T --") < script.index("kb_sync .\n")
-    rollback = publish.rollback_script("/srv/kb", None)
+    rollback = remote.rollback_script("/srv/kb", None)
     assert rollback.index("mv -T --") < rollback.index("kb_sync .\n")
 
 
@@ -322,7 +323,7 @@ FAILING_SYNC = ("#!/bin/sh\n"  # has -f; the disk of the release fails
                   'Input/output error" >&2; exit 1;; esac\n')
 
 
-def host_with_sync(tmp_path: Path, sync: str) -> tuple[publish.SshTarget, Path]:
+def host_with_sync(tmp_path: Path, sync: str) -> tuple[remote.SshTarget, Path]:
     """An SSH target whose host runs ``sync`` as its sync(1); the log of its calls."""
     bin_dir, log = tmp_path / "host-bin", tmp_path / "sync.log"
     bin_dir.mkdir()
@@ -334,9 +335,9 @@ def host_with_sync(tmp_path: Path, sync: str) -> tuple[publish.SshTarget, Path]:
         if argv[0] != "ssh":
             return copy(argv, stdin)
         env = ["env", f"PATH={bin_dir}:{os.environ['PATH']}", f"KB_SYNC_LOG={log}"]
-        return publish.run_command([*env, "sh", "-s"], stdin)
+        return remote.run_command([*env, "sh", "-s"], stdin)
 
-    return publish.SshTarget("web1", str(tmp_path / "kb"), runner=run), log
+    return remote.SshTarget("web1", str(tmp_path / "kb"), runner=run), log
 
 
 def test_ssh_host_with_an_old_sync_publishes_and_rolls_back(tmp_path):
@@ -358,7 +359,7 @@ def test_ssh_sync_error_of_the_release_still_stops_the_publish(tmp_path):
     """Only a sync without -f falls back: an I/O error of ``sync -f`` is not hidden by a
     plain sync, and the live release stays."""
     target, log = host_with_sync(tmp_path, FAILING_SYNC)
-    publish.LocalTarget(tmp_path / "kb").publish(make_site(tmp_path / "s1", "v1"), rid(1))  # live
+    release.LocalTarget(tmp_path / "kb").publish(make_site(tmp_path / "s1", "v1"), rid(1))  # live
     with pytest.raises(PublishError) as caught:
         target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
     assert "磁盘读写错误" in str(caught.value).splitlines()[0]
@@ -376,7 +377,7 @@ def test_ssh_sync_error_of_the_release_still_stops_the_publish(tmp_path):
 ])
 def test_host_errors_get_a_chinese_first_line(stderr, words):
     with pytest.raises(PublishError) as caught:
-        publish.run_command(["sh", "-c", f"echo {stderr!r} >&2; exit 12"])
+        remote.run_command(["sh", "-c", f"echo {stderr!r} >&2; exit 12"])
     first, _, rest = str(caught.value).partition("\n")
     assert "退出码 12" in first and words in first and "--status" in first
     assert stderr in rest  # the host's own words, for whoever fixes it
