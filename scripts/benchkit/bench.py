@@ -1,685 +1,206 @@
-"""The scale benchmark: measure full builds against the floor, and the arithmetic on it.
+"""Scale benchmark: ``scripts/bench.py [--units N ...]`` (``make bench``, default N = 1000).
 
-``scripts/bench.py`` is the command; this module does the work and nothing here imports
-MkDocs (builds run as child processes of the venv's ``mkdocs``):
-
-* :func:`measure_process` runs one command and returns its wall time, CPU time and
-  memory (peak resident set of the whole process tree, sampled with psutil, and the
-  largest single process from ``wait4``'s rusage);
-* :func:`full_build` builds the site from a synthetic data folder (``KB_DATA_DIR``) with
-  ``KB_TIMINGS`` set, so :func:`phases` can split the time into load + validate, page
-  generation, MkDocs rendering, search indexing, other post-build steps and the rest;
-* :func:`floor_build` writes the same generated pages as plain Markdown files into a
-  scratch ``docs/`` and builds them with MkDocs + Material alone (no hooks, no search,
-  the same nav and theme) — the floor every time is compared with;
-* the pure functions (:func:`ratio`, :func:`page_stats`, :func:`growth`,
-  :func:`evaluate`, :func:`format_table` …) are what tests pin down.
+For each N: generate N synthetic valid reports into a scratch data folder, time
+``scripts/validate.py`` on it, build the site (``mkdocs build --strict`` with per-phase
+timings), build the floor (the same pages as plain Markdown with MkDocs + Material, no
+hooks, no search), measure one search in headless Chromium and, at --serve-at N, the
+time from editing a report under ``make serve`` to the change showing in the browser.
+With ``--repeat K`` the builds run in K rounds over all sizes and the fastest counts.
+Every timed build starts from a deleted site folder and a flushed disk, as in CI.
+Prints a table and the targets of issues 8 and 3, and writes JSON to bench-results/.
 """
 
 from __future__ import annotations
 
-import contextlib
+import argparse
 import json
-import os
-import platform
+import shlex
 import shutil
-import statistics
-import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from kb.site import timings
-
-REPO = Path(__file__).resolve().parent.parent.parent
-BIN = Path(sys.executable).parent
-KB = 1000
-MB = 1000 * 1000
-GB = 1000 * MB
-
-# Targets of the scale issue (8) and the search issue (3).
-MAX_FULL_OVER_FLOOR = 2.5  # N = 1,000
-MAX_AVG_REPORT_PAGE = 40 * KB
-MAX_REPORT_PAGE = 100 * KB
-MAX_VALIDATE_SECONDS = 2.0
-MAX_PEAK_MEMORY = 1.5 * GB  # N = 5,000
-MAX_GROWTH_5000_OVER_1000 = 5.5
-MAX_SERVE_SECONDS = 3.0
-MAX_SEARCH_BYTES = 1 * MB
-MAX_FIRST_RESULT_SECONDS = 1.5
-MAX_INDEX_OVER_RENDER = 1.0
-
-SEARCH_STEP = "search"  # post-build steps whose qualified name contains this are search indexing
+from benchkit import benchweb, builds, floor, results, synth
+from benchkit.paths import REPO
+from benchkit.targets import evaluate
 
 
-# ---------------------------------------------------------------------------------------
-# Processes
-# ---------------------------------------------------------------------------------------
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench.py", description="规模基准：生成 N 份合成报告，测量构建、地板、搜索和 serve 下的修改生效时间。")
+    parser.add_argument("--units", type=int, nargs="+", default=[1000], metavar="N",
+                        help="报告份数，可给多个（默认 1000）")
+    parser.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
+    parser.add_argument("--query", default="调查研究", help="测量搜索时输入的查询（默认：调查研究）")
+    parser.add_argument("--serve-at", type=int, default=1000, metavar="N",
+                        help="在哪个 N 上测量 make serve 下的修改生效时间（默认 1000；0 表示不测）")
+    parser.add_argument("--edits", type=int, default=3, help="serve 测量中修改的次数（默认 3）")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K",
+                        help="做 K 轮，每轮依次构建所有规模的地板和完整构建，各取最快的一次（默认 1）")
+    parser.add_argument("--no-browser", action="store_true", help="不做浏览器测量（搜索、serve）")
+    parser.add_argument("--no-floor", action="store_true", help="不构建地板")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="JSON 输出目录")
+    parser.add_argument("--work", type=Path, help="临时目录（默认系统临时目录，结束后删除）")
+    parser.add_argument("--keep", action="store_true", help="保留生成的数据和网站")
+    parser.add_argument("--from-json", type=Path, metavar="JSON",
+                        help="不测量，只从以前某次运行的 JSON 重新输出表格和性能页")
+    parser.add_argument("--page", type=Path, metavar="PATH",
+                        help="把结果写成网站的性能页（如 docs/performance.md），原始数据写在旁边的 .json")
+    return parser.parse_args(argv)
 
 
-@dataclass
-class ProcessRun:
-    """One measured child process (with everything it started).
-
-    Memory is sampled with psutil (``wait4``'s ``ru_maxrss`` would count the pages a
-    child shares with this process right after the fork).
-    """
-
-    wall: float
-    cpu: float
-    peak_tree_rss: int
-    max_process_rss: int
-    returncode: int
-    started: float
-    ended: float
-    log_tail: str = ""
-
-
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, largest) resident set size of a process and its descendants, in bytes."""
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0, 0
-    sizes = []
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            sizes.append(proc.memory_info().rss)
-    return sum(sizes), max(sizes, default=0)
-
-
-def measure_process(cmd: Sequence[str], *, env: dict[str, str] | None = None,
-                    cwd: Path = REPO, log: Path | None = None,
-                    interval: float = 0.05) -> ProcessRun:
-    """Run ``cmd`` to completion, sampling the memory of its process tree."""
-    log = log or Path(os.devnull)
-    full_env = {**os.environ, **(env or {})}
-    with open(log, "wb") as out:
-        started = time.time()
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=full_env, stdout=out, stderr=out)
-        peak = largest = 0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak, largest
-            while not done.is_set():
-                total, single = _tree_rss(proc.pid)
-                peak, largest = max(peak, total), max(largest, single)
-                done.wait(interval)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        ended = time.time()
-        done.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    tail = ""
-    if log != Path(os.devnull) and log.exists():
-        tail = log.read_text("utf-8", errors="replace")[-3000:]
-    return ProcessRun(
-        wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_tree_rss=peak,
-        max_process_rss=largest, returncode=proc.returncode,
-        started=started, ended=ended, log_tail=tail,
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# Phases
-# ---------------------------------------------------------------------------------------
-
-PHASES = ["load", "generate", "render", "search", "postbuild_other", "rest"]
-PHASE_ZH = {
-    "load": "加载+校验", "generate": "生成页面", "render": "MkDocs 渲染",
-    "search": "搜索索引（Word 文件同时生成）", "postbuild_other": "其他后处理（搜索之外）", "rest": "其余",
-}
-
-
-def phases(spans: list[dict[str, Any]], wall: float) -> dict[str, float]:
-    """Split a build's wall time by the spans of :mod:`kb.site.timings` (one build).
-
-    ``render`` is MkDocs' own work between our page generation and the post-build
-    steps (nav, Markdown → HTML, theme templates, writing files). The post-build steps
-    run side by side: ``search`` is the search step's wall time (the Word files are
-    written meanwhile), ``postbuild_other`` what the post-build took beyond it; ``rest`` is what no
-    span covers (interpreter start, imports, config, copying theme assets) and is the
-    wall time minus the other phases, so the phases add up to the wall time.
-    """
-    last = {s["name"]: s for s in spans}
-
-    def length(name: str) -> float:
-        s = last.get(name)
-        return max(0.0, s["end"] - s["start"]) if s else 0.0
-
-    out = {name: 0.0 for name in PHASES}
-    out["load"] = length("on_config")
-    out["generate"] = length("on_files")
-    if "on_files" in last and "on_post_build" in last:
-        out["render"] = max(0.0, last["on_post_build"]["start"] - last["on_files"]["end"])
-    steps = {n: length(n) for n in last if n.startswith("step:")}
-    out["search"] = sum(v for n, v in steps.items() if SEARCH_STEP in n)
-    post_total = length("on_post_build")
-    out["postbuild_other"] = max(0.0, post_total - out["search"])
-    out["rest"] = max(0.0, wall - sum(out[n] for n in PHASES if n != "rest"))
-    return out
-
-
-def span_summary(spans: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    """Seconds and peak memory of the build process (so far) at the end of each span."""
-    return {s["name"]: {"seconds": round(s["end"] - s["start"], 3),
-                        "maxrss": s.get("maxrss", 0)} for s in spans}
-
-
-def read_spans(path: Path) -> list[dict[str, Any]]:
-    """Spans of the last build recorded in a ``KB_TIMINGS`` file (empty if none)."""
-    if not path.exists():
-        return []
-    builds = json.loads(path.read_text("utf-8"))
-    return builds[-1] if builds else []
-
-
-# ---------------------------------------------------------------------------------------
-# Site measurements (pure functions over files and numbers)
-# ---------------------------------------------------------------------------------------
-
-
-def ratio(value: float, floor: float) -> float | None:
-    """value / floor, or None when the floor is not positive."""
-    return value / floor if floor > 0 else None
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass
-class PageStats:
-    count: int
-    average: float
-    largest: int
-    largest_path: str
-    over_limit: int
+class Size:
+    """One N under measurement: its scratch folder, generated data and results so far."""
 
-
-def page_stats(sizes: dict[str, int], limit: int = MAX_REPORT_PAGE) -> PageStats:
-    """Average and largest of page sizes ({path: bytes}); how many exceed ``limit``."""
-    if not sizes:
-        return PageStats(0, 0.0, 0, "", 0)
-    largest_path = max(sizes, key=lambda p: (sizes[p], p))
-    return PageStats(
-        count=len(sizes),
-        average=statistics.fmean(sizes.values()),
-        largest=sizes[largest_path],
-        largest_path=largest_path,
-        over_limit=sum(1 for s in sizes.values() if s > limit),
-    )
-
-
-def report_page_sizes(site_dir: Path, report_ids: Iterable[str]) -> dict[str, int]:
-    """Bytes of each report page ``reports/<campaign>/<unit>/index.html``."""
-    sizes = {}
-    for rid in report_ids:
-        page = site_dir / "reports" / rid / "index.html"
-        if page.is_file():
-            sizes[f"reports/{rid}/"] = page.stat().st_size
-    return sizes
-
-
-def tree_size(folder: Path) -> tuple[int, int]:
-    """(bytes, files) under ``folder``."""
-    total = count = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            total += os.path.getsize(os.path.join(root, name))
-            count += 1
-    return total, count
-
-
-def growth(time_small: float, time_large: float) -> float | None:
-    """time(large) / time(small): 5.0 is perfectly linear from 1,000 to 5,000."""
-    return ratio(time_large, time_small)
-
-
-# ---------------------------------------------------------------------------------------
-# Builds
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class BuildResult:
-    kind: str  # "full" | "floor"
     n: int
-    run: ProcessRun
-    phases: dict[str, float] = field(default_factory=dict)
-    site_bytes: int = 0
-    site_files: int = 0
-    pages: PageStats | None = None
-    spans: dict[str, dict[str, float]] = field(default_factory=dict)
+    folder: Path
+    made: synth.SynthResult
+    out: dict
+    floor_config: Path | None
+    floors: list = field(default_factory=list)
+    fulls: list = field(default_factory=list)
 
 
-def fastest(runs: list[ProcessRun]) -> ProcessRun:
-    """The fastest successful run of several (the least disturbed on a shared machine);
-    a failed run counts only when every run failed."""
-    ok = [r for r in runs if r.returncode == 0] or runs
-    return min(ok, key=lambda r: r.wall)
-
-
-def best(results: list[BuildResult]) -> BuildResult:
-    """The build whose run is :func:`fastest`."""
-    run = fastest([r.run for r in results])
-    return next(r for r in results if r.run is run)
-
-
-def summarize(results: list[BuildResult]) -> dict[str, Any]:
-    """The fastest build as a dict, with every wall time and the highest memory of all."""
-    out = run_to_dict(best(results))
-    out["walls"] = [r.run.wall for r in results]
-    out["returncodes"] = [r.run.returncode for r in results]
-    out["peak_tree_rss"] = max(r.run.peak_tree_rss for r in results)
-    out["max_process_rss"] = max(r.run.max_process_rss for r in results)
-    return out
-
-
-def _mkdocs() -> str:
-    return str(BIN / "mkdocs")
-
-
-def fresh_site(site_dir: Path) -> None:
-    """Start a timed build as CI does: no site folder from an earlier run, disk flushed.
-
-    Without this a repeated build pays for deleting the previous site (37,000 files at
-    5,000 reports) and for the kernel writing back the previous build's output."""
-    shutil.rmtree(site_dir, ignore_errors=True)
-    os.sync()
-
-
-def full_build(data_dir: Path, site_dir: Path, n: int, report_ids: list[str], work: Path,
-               strict: bool = True) -> BuildResult:
-    """``mkdocs build`` of the project over ``data_dir`` with per-phase timings."""
-    fresh_site(site_dir)
-    timings_file = work / f"timings-full-{n}.json"
-    timings_file.unlink(missing_ok=True)
-    cmd = [_mkdocs(), "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site_dir)]
-    cmd += ["--strict"] if strict else []
-    env = {"KB_DATA_DIR": str(data_dir), timings.ENV: str(timings_file),
-           "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
-    run = measure_process(cmd, env=env, log=work / f"build-full-{n}.log")
-    result = BuildResult("full", n, run)
-    spans = read_spans(timings_file)
-    result.phases = phases(spans, run.wall)
-    result.spans = span_summary(spans)
-    result.site_bytes, result.site_files = tree_size(site_dir) if site_dir.exists() else (0, 0)
-    result.pages = page_stats(report_page_sizes(site_dir, report_ids))
-    return result
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without constructing its ``!!python`` / ``!ENV`` objects."""
-
-
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-_TolerantLoader.add_multi_constructor("!", lambda *_: None)
-
-
-def floor_nav(config_text: str, campaign_pages: list[str]) -> list:
-    """The project's nav with the campaign pages the hook adds (``on_nav``) written in."""
-    config = yaml.load(config_text, Loader=_TolerantLoader) or {}
-    nav = json.loads(json.dumps(config.get("nav") or []))
-
-    def visit(items: list) -> bool:
-        for item in items:
-            if isinstance(item, dict):
-                for children in item.values():
-                    if isinstance(children, list) and (
-                        "reports/index.md" in children or visit(children)
-                    ):
-                        if "reports/index.md" in children:
-                            children.extend(campaign_pages)
-                        return True
-        return False
-
-    visit(nav)
-    return nav
-
-
-def write_floor_project(data_dir: Path, folder: Path, *, subprocess_: bool = True) -> Path:
-    """A plain MkDocs project with the generated pages as files; returns its config path.
-
-    The pages are generated in a child process (not part of the floor's time), so this
-    process stays small and does not lend its memory to the builds it measures.
-    """
-    if subprocess_:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "hooks"), str(REPO / "scripts")])}
-        subprocess.run([sys.executable, "-m", "benchkit.bench", "floor", str(data_dir), str(folder)],
-                       cwd=REPO, env=env, check=True)
-        return folder / "mkdocs.yml"
-    from kb.site import build, pages
-
-    kb, _problems = build.load(data_dir)
-    settings = build.settings_from_extra({}, "")
-    docs = folder / "docs"
+def prepare(n: int, args: argparse.Namespace, work: Path) -> Size:
+    """Generate the data for N, time validate.py on it and write the floor project."""
+    folder = work / f"n{n}"
     if folder.exists():
         shutil.rmtree(folder)
-    shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("overrides"))
-    for page in pages.generate_pages(kb, settings):
-        target = docs / page.src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.inline(), encoding="utf-8")  # the same page, all in Markdown
-    config_text = (REPO / "mkdocs.yml").read_text("utf-8")
-    floor = {
-        "INHERIT": str(REPO / "mkdocs.yml"),
-        "docs_dir": str(docs),
-        "strict": False,
-        "hooks": [],
-        "plugins": [],
-        "theme": {"custom_dir": str(REPO / "docs" / "overrides")},
-        "nav": floor_nav(config_text, pages.campaign_nav(kb)),
-    }
-    config = folder / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(floor, allow_unicode=True, sort_keys=False), "utf-8")
-    return config
+    folder.mkdir(parents=True)
+    out: dict = {"n": n}
+
+    log(f"N={n}: 生成合成数据")
+    t0 = time.perf_counter()
+    made = synth.generate(folder / "data", n, seed=args.seed)
+    out["generate"] = {"seconds": time.perf_counter() - t0, "reports": len(made.reports),
+                       "prose_chars_average": made.prose_chars / len(made.reports)}
+
+    log(f"N={n}: scripts/validate.py")
+    out["validate"] = builds.validate_summary(builds.validate_run(made.data_dir, folder, n))
+    config = None if args.no_floor else floor.write_floor_project(made.data_dir, folder / "floor")
+    return Size(n, folder, made, out, config)
 
 
-def floor_build(config: Path, site_dir: Path, n: int, report_ids: list[str],
-                work: Path) -> BuildResult:
-    fresh_site(site_dir)
-    cmd = [_mkdocs(), "build", "-f", str(config), "-d", str(site_dir)]
-    env = {"SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
-    run = measure_process(cmd, env=env, cwd=config.parent, log=work / f"build-floor-{n}.log")
-    result = BuildResult("floor", n, run)
-    result.site_bytes, result.site_files = tree_size(site_dir) if site_dir.exists() else (0, 0)
-    result.pages = page_stats(report_page_sizes(site_dir, report_ids))
-    return result
+def build_round(size: Size, turn: str) -> None:
+    """One floor build and one full build of ``size`` (the floor first, so both see the
+    same spell of the machine); its summary so far goes into ``size.out``."""
+    n, folder, made = size.n, size.folder, size.made
+    if size.floor_config is not None:
+        log(f"N={n}: 地板（纯 Markdown + Material）{turn}")
+        size.floors.append(builds.floor_build(size.floor_config, folder / "floor-site", n,
+                                             made.report_ids, folder))
+        if size.floors[-1].run.returncode:
+            log(f"地板构建失败：\n{size.floors[-1].run.log_tail}")
+        size.out["floor"] = builds.summarize(size.floors)
+    log(f"N={n}: 完整构建{turn}")
+    size.fulls.append(builds.full_build(made.data_dir, folder / "site", n, made.report_ids, folder))
+    if size.fulls[-1].run.returncode:
+        log(f"完整构建失败：\n{size.fulls[-1].run.log_tail}")
+    size.out["full"] = builds.summarize(size.fulls)
 
 
-VALIDATE_RUNS = 3  # a 2-second command on a shared machine: the fastest of three counts
-
-
-def validate_run(data_dir: Path, work: Path, n: int, runs: int = VALIDATE_RUNS) -> list[ProcessRun]:
-    """``scripts/validate.py`` on the whole data folder (interpreter start included),
-    ``runs`` times after the freshly generated files are flushed to disk."""
-    os.sync()  # the generator's writes would otherwise be flushed during the first run
-    cmd = [sys.executable, str(REPO / "scripts" / "validate.py"), str(data_dir)]
-    return [measure_process(cmd, log=work / f"validate-{n}-{i + 1}.log") for i in range(runs)]
-
-
-def validate_summary(runs: list[ProcessRun]) -> dict[str, Any]:
-    """The :func:`fastest` run, with every wall time and the first failure's code."""
-    run = fastest(runs)
-    return {"wall": run.wall, "cpu": run.cpu,
-            "returncode": next((r.returncode for r in runs if r.returncode), 0),
-            "walls": [r.wall for r in runs]}
-
-
-# ---------------------------------------------------------------------------------------
-# Targets
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Target:
-    key: str
-    label: str  # Chinese description of the target
-    limit: str  # Chinese, e.g. "≤ 2.5 × 地板"
-    value: float | None
-    shown: str  # the measured value, formatted
-    ok: bool | None  # None: not measured
-
-    @property
-    def verdict(self) -> str:
-        return {True: "达到", False: "未达到", None: "未测"}[self.ok]
-
-
-def _check(value: float | None, limit: float) -> bool | None:
-    return None if value is None else value <= limit
-
-
-def _fmt(value: float | None, fmt: str) -> str:
-    return "—" if value is None else fmt.format(value)
-
-
-def _run_of(runs: dict[int, dict], n: int) -> dict:
-    return runs.get(n) or {}
-
-
-def evaluate(runs: dict[int, dict]) -> list[Target]:
-    """The targets of issues 8 and 3 from the per-N results of one benchmark run.
-
-    ``runs`` maps N to the JSON-able dict made by :func:`run_to_dict`; values that were not
-    measured (a size not in the run, a browser step skipped) give ``ok = None``.
-    """
-    r1, r5 = _run_of(runs, 1000), _run_of(runs, 5000)
-    full1 = (r1.get("full") or {}).get("wall")
-    floor1 = (r1.get("floor") or {}).get("wall")
-    over = ratio(full1, floor1) if full1 is not None and floor1 is not None else None
-    pages1 = (r1.get("full") or {}).get("pages") or {}
-    avg = pages1.get("average") if pages1.get("count") else None
-    largest = pages1.get("largest") if pages1.get("count") else None
-    validate = (r1.get("validate") or {}).get("wall")
-    peak5 = (r5.get("full") or {}).get("peak_tree_rss")
-    full5 = (r5.get("full") or {}).get("wall")
-    grow = growth(full1, full5) if full1 and full5 else None
-    serve = (r1.get("serve") or {}).get("worst")
-    search = r1.get("search") or {}
-    payload = search.get("bytes")
-    first = search.get("first_result_seconds")
-    index_time = ((r1.get("full") or {}).get("phases") or {}).get("search")
-    render_floor = floor1
-    index_ratio = ratio(index_time, render_floor) if index_time and render_floor else None
-    return [
-        Target("full_over_floor", "N=1000 完整构建（含搜索）/ 地板", f"≤ {MAX_FULL_OVER_FLOOR}×",
-               over, _fmt(over, "{:.2f}×"), _check(over, MAX_FULL_OVER_FLOOR)),
-        Target("avg_report_page", "N=1000 报告页平均大小", f"≤ {MAX_AVG_REPORT_PAGE // KB} KB",
-               avg, _fmt(avg and avg / KB, "{:.1f} KB"), _check(avg, MAX_AVG_REPORT_PAGE)),
-        Target("largest_report_page", "N=1000 最大报告页", f"≤ {MAX_REPORT_PAGE // KB} KB",
-               largest, _fmt(largest and largest / KB, "{:.1f} KB"),
-               _check(largest, MAX_REPORT_PAGE)),
-        Target("validate", "N=1000 scripts/validate.py 校验全部文件", f"≤ {MAX_VALIDATE_SECONDS:g} 秒",
-               validate, _fmt(validate, "{:.2f} 秒"), _check(validate, MAX_VALIDATE_SECONDS)),
-        Target("peak_memory", "N=5000 构建峰值内存", f"≤ {MAX_PEAK_MEMORY / GB:g} GB",
-               peak5, _fmt(peak5 and peak5 / GB, "{:.2f} GB"), _check(peak5, MAX_PEAK_MEMORY)),
-        Target("growth", "构建时间 N=5000 / N=1000", f"≤ {MAX_GROWTH_5000_OVER_1000}×",
-               grow, _fmt(grow, "{:.2f}×"), _check(grow, MAX_GROWTH_5000_OVER_1000)),
-        Target("serve_edit", "N=1000 make serve 下修改一份报告到浏览器显示", f"≤ {MAX_SERVE_SECONDS:g} 秒",
-               serve, _fmt(serve, "{:.2f} 秒"), _check(serve, MAX_SERVE_SECONDS)),
-        Target("search_bytes", "N=1000 一次搜索传输的数据", f"≤ {MAX_SEARCH_BYTES // MB} MB",
-               payload, _fmt(payload and payload / MB, "{:.2f} MB"),
-               _check(payload, MAX_SEARCH_BYTES)),
-        Target("first_result", "N=1000 冷启动页面输入后出现首批结果", f"≤ {MAX_FIRST_RESULT_SECONDS} 秒",
-               first, _fmt(first, "{:.2f} 秒"), _check(first, MAX_FIRST_RESULT_SECONDS)),
-        Target("index_over_render", "N=1000 搜索索引耗时 / 地板（MkDocs 渲染同样页面）",
-               f"≤ {MAX_INDEX_OVER_RENDER:g}×", index_ratio, _fmt(index_ratio, "{:.2f}×"),
-               _check(index_ratio, MAX_INDEX_OVER_RENDER)),
-    ]
-
-
-# ---------------------------------------------------------------------------------------
-# Output
-# ---------------------------------------------------------------------------------------
-
-
-def run_to_dict(result: BuildResult) -> dict[str, Any]:
-    out = {
-        "kind": result.kind,
-        "n": result.n,
-        **{k: v for k, v in asdict(result.run).items() if k != "log_tail"},
-        "phases": result.phases,
-        "site_bytes": result.site_bytes,
-        "site_files": result.site_files,
-        "pages": asdict(result.pages) if result.pages else None,
-        "spans": result.spans,
-    }
-    return out
-
-
-def _mb(value: float | None) -> str:
-    return "—" if value is None else f"{value / MB:.1f} MB"
-
-
-def _s(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} s"
-
-
-def _x(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}×"
-
-
-def table_rows(runs: dict[int, dict]) -> list[tuple[str, list[str]]]:
-    """(row label, one cell per N) for the results table."""
-    ns = sorted(runs)
-
-    def cell(n: int, fn) -> str:
+def finish(size: Size, args: argparse.Namespace) -> None:
+    """Measure search and serve on the site of ``size``, then remove its sites."""
+    n, folder, made, out = size.n, size.folder, size.made, size.out
+    # The site folder holds the last full build (each build starts from a deleted site).
+    if not args.no_browser and size.fulls and size.fulls[-1].run.returncode == 0:
         try:
-            return fn(runs[n])
-        except (KeyError, TypeError, ZeroDivisionError):
-            return "—"
-
-    def full(r: dict) -> dict:
-        return r["full"]
-
-    rows: list[tuple[str, list[str]]] = [
-        ("完整构建（墙钟）", [cell(n, lambda r: _s(full(r)["wall"])) for n in ns]),
-        ("地板：纯 Markdown + Material，无搜索", [cell(n, lambda r: _s(r["floor"]["wall"])) for n in ns]),
-        ("完整构建 / 地板", [cell(n, lambda r: _x(ratio(full(r)["wall"], r["floor"]["wall"])))
-                        for n in ns]),
-    ]
-    def phase_cell(r: dict, p: str) -> str:
-        seconds = full(r)["phases"][p]
-        floor = (r.get("floor") or {}).get("wall") or 0.0
-        return f"{_s(seconds)}（{_x(ratio(seconds, floor))}）" if floor else _s(seconds)
-
-    for phase in PHASES:
-        rows.append((f"　{PHASE_ZH[phase]}",
-                     [cell(n, lambda r, p=phase: phase_cell(r, p)) for n in ns]))
-    rows += [
-        ("完整构建 CPU 时间", [cell(n, lambda r: _s(full(r)["cpu"])) for n in ns]),
-        ("峰值内存（进程树）", [cell(n, lambda r: _mb(full(r)["peak_tree_rss"])) for n in ns]),
-        ("地板峰值内存", [cell(n, lambda r: _mb(r["floor"]["peak_tree_rss"])) for n in ns]),
-        ("网站大小", [cell(n, lambda r: f"{_mb(full(r)['site_bytes'])}（{full(r)['site_files']} 个文件）")
-                   for n in ns]),
-        ("地板网站大小", [cell(n, lambda r: _mb(r["floor"]["site_bytes"])) for n in ns]),
-        ("报告页平均 / 最大", [cell(n, lambda r: f"{full(r)['pages']['average'] / KB:.1f} KB / "
-                                          f"{full(r)['pages']['largest'] / KB:.1f} KB")
-                          for n in ns]),
-        ("validate.py 全部文件", [cell(n, lambda r: _s(r["validate"]["wall"])) for n in ns]),
-        ("一次搜索传输数据", [cell(n, lambda r: f"{r['search']['bytes'] / MB:.2f} MB（{r['search']['requests']} 个请求）")
-                         for n in ns]),
-        ("输入到首批结果", [cell(n, lambda r: _s(r["search"]["first_result_seconds"])) for n in ns]),
-        ("serve 下修改到显示", [cell(n, lambda r: f"{r['serve']['worst']:.2f} s（{len(r['serve']['edits'])} 次中最慢）")
-                            for n in ns]),
-    ]
-    return rows
+            log(f"N={n}: 搜索（Chromium）")
+            out["search"] = benchweb.search_payload(folder / "site", args.query)
+        except Exception as err:  # noqa: BLE001 - report and go on
+            log(f"搜索测量失败：{err}")
+            out["search_error"] = str(err)
+        if n == args.serve_at:
+            rid = made.report_ids[len(made.report_ids) // 2]
+            path = made.reports[len(made.reports) // 2]
+            try:
+                log(f"N={n}: make serve 下修改 {rid}")
+                out["serve"] = benchweb.serve_edit_latency(
+                    made.data_dir, path, f"reports/{rid}/", folder, edits=args.edits)
+            except Exception as err:  # noqa: BLE001 - report and go on
+                log(f"serve 测量失败：{err}")
+                out["serve_error"] = str(err)
+    if not args.keep:
+        for name in ("site", "floor-site", "floor"):
+            shutil.rmtree(folder / name, ignore_errors=True)
 
 
-def format_table(runs: dict[int, dict]) -> str:
-    """A Markdown table: one column per N."""
-    ns = sorted(runs)
-    head = "| | " + " | ".join(f"N = {n:,}" for n in ns) + " |"
-    sep = "|---|" + "---:|" * len(ns)
-    body = [f"| {label} | " + " | ".join(cells) + " |" for label, cells in table_rows(runs)]
-    return "\n".join([head, sep, *body])
+def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict]], None]) -> None:
+    """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn,
+    the order reversed every other round (so a slow spell of a shared machine is less
+    likely to fall on one size only), then search and serve. ``save`` gets the results so far after every round and every size."""
+    sizes = [prepare(n, args, work) for n in args.units]
+    by_n = {size.n: size.out for size in sizes}
+    for i in range(args.repeat):
+        turn = f"（第 {i + 1}/{args.repeat} 轮）" if args.repeat > 1 else ""
+        for size in (sizes if i % 2 == 0 else sizes[::-1]):  # small to large, then back
+            build_round(size, turn)
+            save(by_n)
+    for size in sizes:
+        finish(size, args)
+        save(by_n)
 
 
-def format_targets(targets: list[Target]) -> str:
-    lines = ["| 目标 | 要求 | 结果 | 结论 |", "|---|---|---:|---|"]
-    lines += [f"| {t.label} | {t.limit} | {t.shown} | {t.verdict} |" for t in targets]
-    return "\n".join(lines)
-
-
-PAGE_TEMPLATE = "performance.md.j2"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-COMMAND = "scripts/bench.py"
-
-
-def render(template: str, **context: object) -> str:
-    """``template`` of the kit's ``templates/`` (Jinja, set up as the site's templates are)."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-    return env.get_template(template).render(**context)
-
-
-def results_page(result: dict[str, Any]) -> str:
-    """The 性能 page (docs/performance.md) of one benchmark run, from its JSON."""
+def report(result: dict) -> None:
     runs = {int(k): v for k, v in result["runs"].items()}
-    command = result["command"]
-    floors = [(runs.get(n) or {}).get("floor", {}).get("wall") for n in (1000, 5000)]
-    floor_growth = growth(*floors) if all(floors) else None
-    rounds = [_full_walls(runs.get(n) or {}) for n in (1000, 5000)]  # None: that build failed
-    walls = [[w for w in r if w is not None] for r in rounds]
-    repeated = all(len(w) > 1 for w in walls)
-    median_growth = growth(*(statistics.median(w) for w in walls)) if repeated else None
-    same_round = [growth(a, b) for a, b in zip(*rounds, strict=False)
-                  if a is not None and b is not None] if repeated else []
-    return render(
-        PAGE_TEMPLATE,
-        commit=result.get("commit", ""),
-        settings=result.get("settings", {}),
-        command=command,
-        args=command.removeprefix(COMMAND).strip(),
-        started=result["started"],
-        seed=result["seed"],
-        machine=result["machine"],
-        table=format_table(runs),
-        targets=format_targets(evaluate(runs)),
-        floor_growth=floor_growth,
-        median_growth=median_growth,
-        full_walls={n: w for n, w in zip((1000, 5000), walls, strict=True)} if repeated else {},
-        same_round=same_round,
-    )
+    print(f"命令：{result['command']}\n")
+    print(results.format_table(runs))
+    print()
+    print(results.format_targets(evaluate(runs)))
 
 
-def _full_walls(run: dict[str, Any]) -> list[float | None]:
-    """The wall time of each full build of a size in the order they ran; None if it failed."""
-    full = run.get("full") or {}
-    walls = full.get("walls") or []
-    codes = full.get("returncodes") or [0] * len(walls)
-    return [w if rc == 0 else None for w, rc in zip(walls, codes, strict=True)]
+def write_page(result: dict, page: Path) -> None:
+    """The 性能 page and its raw data (``page`` with ``.json``)."""
+    page.write_text(results.results_page(result), encoding="utf-8")
+    page.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
+                                         encoding="utf-8")
+    log(f"性能页：{page}")
 
 
-def settings() -> dict[str, Any]:
-    """What the measured numbers depend on besides the machine (shown on the 性能 page)."""
-    from kb import search
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    if args.from_json is not None:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+        report(result)
+        if args.page is not None:
+            write_page(result, args.page)
+        return 0
+    command = "scripts/bench.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    work = args.work or Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    result: dict = {"command": command.strip(), "started": stamp, "commit": results.commit(),
+                    "settings": results.settings(), "machine": results.machine(),
+                    "seed": args.seed, "runs": {}}
+    target_file = args.out / f"bench-{stamp}.json"
 
-    return {"shard_words": search.SHARD_WORDS, "validate_runs": VALIDATE_RUNS,
-            "fresh_site": True, "rounds_over_sizes": True, "size_order": "alternating"}
+    def save(runs: dict[int, dict]) -> None:
+        result["runs"] = {str(n): r for n, r in runs.items()}
+        result["targets"] = [t.__dict__ | {"verdict": t.verdict} for t in evaluate(runs)]
+        result["table"] = results.format_table(runs)
+        target_file.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
 
-
-def commit() -> str:
-    """The git commit measured ('' outside a checkout), with '+' when files were changed."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO,
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=REPO, capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-    return head + ("+" if dirty.strip() else "")
+        measure(args, work, save)
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    (args.out / "latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    if args.page is not None:
+        write_page(result, args.page)
+    report(result)
+    print(f"\nJSON：{target_file.relative_to(REPO) if target_file.is_relative_to(REPO) else target_file}")
+    failed = any(r.get("full", {}).get("returncode") for r in result["runs"].values())
+    return 1 if failed else 0
 
 
-def machine() -> dict[str, Any]:
-    import psutil
-
-    return {
-        "cpus": os.cpu_count(),
-        "memory_bytes": psutil.virtual_memory().total,
-        "load_average": os.getloadavg(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
-if __name__ == "__main__":  # python -m benchkit.bench floor DATA_DIR FOLDER (used by the bench)
-    if len(sys.argv) == 4 and sys.argv[1] == "floor":
-        write_floor_project(Path(sys.argv[2]), Path(sys.argv[3]), subprocess_=False)
-    else:
-        sys.exit("usage: python -m benchkit.bench floor DATA_DIR FOLDER")
+if __name__ == "__main__":
+    sys.exit(main())

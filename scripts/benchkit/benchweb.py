@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from benchkit.paths import REPO
 from kb.site import timings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +35,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-REPO = Path(__file__).resolve().parent.parent.parent
 
 
 class BrowserUnavailable(RuntimeError):

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from test_incremental import touch_report
 
-from benchkit import bench, synth
-from conftest import ROOT, load_script
-from kb.data.validate import load_and_validate
+from benchkit import bench, builds, floor, processes, results, synth, targets
+from benchkit import timings as bench_timings
+from conftest import ROOT
+from kb.data.load import load_and_validate
 from kb.site import incremental, timings
 
 N = 40
@@ -101,17 +102,17 @@ def test_synthetic_reports_are_not_near_copies(tmp_path):
     (50.0, 20.0, 2.5), (10.0, 40.0, 0.25), (3.0, 0.0, None), (3.0, -1.0, None),
 ])
 def test_ratio(value, floor, expected):
-    assert bench.ratio(value, floor) == expected
+    assert targets.ratio(value, floor) == expected
 
 
 def test_page_stats_average_largest_and_over_limit():
     sizes = {"reports/a/x/": 30_000, "reports/a/y/": 50_000, "reports/b/z/": 130_000}
-    stats = bench.page_stats(sizes, limit=100_000)
+    stats = builds.page_stats(sizes, limit=100_000)
     assert stats.count == 3
     assert stats.average == pytest.approx(70_000)
     assert (stats.largest, stats.largest_path) == (130_000, "reports/b/z/")
     assert stats.over_limit == 1
-    assert bench.page_stats({}).count == 0
+    assert builds.page_stats({}).count == 0
 
 
 @pytest.mark.parametrize(("small", "large", "linear"), [
@@ -121,7 +122,7 @@ def test_page_stats_average_largest_and_over_limit():
     (60.0, 240.0, True),  # sub-linear
 ])
 def test_growth_against_the_linear_target(small, large, linear):
-    assert (bench.growth(small, large) <= bench.MAX_GROWTH_5000_OVER_1000) is linear
+    assert (targets.growth(small, large) <= targets.MAX_GROWTH_5000_OVER_1000) is linear
 
 
 def test_phases_split_the_wall_time():
@@ -134,7 +135,7 @@ def test_phases_split_the_wall_time():
         {"name": "step:kb.official.downloads.write_word_files", "start": 119.0, "end": 120.0},
         {"name": "on_post_build", "start": 115.0, "end": 120.0},
     ]
-    out = bench.phases(spans, wall=25.0)
+    out = bench_timings.phases(spans, wall=25.0)
     assert out == pytest.approx({
         "load": 2.0, "generate": 2.5, "render": 10.0, "search": 4.0,
         "postbuild_other": 1.0, "rest": 5.5,
@@ -143,14 +144,14 @@ def test_phases_split_the_wall_time():
 
 
 def test_phases_without_spans_put_everything_in_rest():
-    assert bench.phases([], wall=12.0) == {
+    assert bench_timings.phases([], wall=12.0) == {
         "load": 0.0, "generate": 0.0, "render": 0.0, "search": 0.0,
         "postbuild_other": 0.0, "rest": 12.0,
     }
 
 
 def _runs(full1=50.0, floor1=25.0, avg=30_000, largest=60_000, validate=1.5,
-          peak5=900 * bench.MB, full5=260.0, serve=2.0, payload=400_000, first=0.8,
+          peak5=900 * targets.MB, full5=260.0, serve=2.0, payload=400_000, first=0.8,
           search=10.0) -> dict[int, dict]:
     return {
         1000: {
@@ -166,9 +167,9 @@ def _runs(full1=50.0, floor1=25.0, avg=30_000, largest=60_000, validate=1.5,
 
 
 def test_all_targets_met():
-    targets = bench.evaluate(_runs())
-    assert [t.ok for t in targets] == [True] * len(targets)
-    by_key = {t.key: t for t in targets}
+    found = targets.evaluate(_runs())
+    assert [t.ok for t in found] == [True] * len(found)
+    by_key = {t.key: t for t in found}
     assert by_key["full_over_floor"].value == pytest.approx(2.0)
     assert by_key["growth"].value == pytest.approx(5.2)
     assert by_key["index_over_render"].value == pytest.approx(0.4)
@@ -179,7 +180,7 @@ def test_all_targets_met():
     ({"avg": 41_000}, "avg_report_page"),
     ({"largest": 100_001}, "largest_report_page"),
     ({"validate": 2.01}, "validate"),
-    ({"peak5": 1.6 * bench.GB}, "peak_memory"),
+    ({"peak5": 1.6 * targets.GB}, "peak_memory"),
     ({"full5": 280.0}, "growth"),
     ({"serve": 3.2}, "serve_edit"),
     ({"payload": 1_200_000}, "search_bytes"),
@@ -187,24 +188,24 @@ def test_all_targets_met():
     ({"search": 26.0}, "index_over_render"),
 ])
 def test_each_missed_target_is_reported(change, key):
-    targets = {t.key: t for t in bench.evaluate(_runs(**change))}
-    assert targets[key].ok is False
-    assert targets[key].verdict == "未达到"
-    assert all(t.ok for k, t in targets.items() if k != key)
+    found = {t.key: t for t in targets.evaluate(_runs(**change))}
+    assert found[key].ok is False
+    assert found[key].verdict == "未达到"
+    assert all(t.ok for k, t in found.items() if k != key)
 
 
 def test_targets_not_measured_are_marked():
-    targets = bench.evaluate({100: {"full": {"wall": 3.0}}})
-    assert all(t.ok is None and t.verdict == "未测" and t.shown == "—" for t in targets)
+    found = targets.evaluate({100: {"full": {"wall": 3.0}}})
+    assert all(t.ok is None and t.verdict == "未测" and t.shown == "—" for t in found)
 
 
 def test_table_has_one_column_per_size():
     runs = _runs()
-    runs[1000]["full"].update(cpu=80.0, peak_tree_rss=500 * bench.MB, site_bytes=90 * bench.MB,
+    runs[1000]["full"].update(cpu=80.0, peak_tree_rss=500 * targets.MB, site_bytes=90 * targets.MB,
                               site_files=2100,
-                              phases={p: 1.0 for p in bench.PHASES})
-    runs[1000]["floor"].update(peak_tree_rss=300 * bench.MB, site_bytes=60 * bench.MB)
-    table = bench.format_table(runs)
+                              phases={p: 1.0 for p in bench_timings.PHASES})
+    runs[1000]["floor"].update(peak_tree_rss=300 * targets.MB, site_bytes=60 * targets.MB)
+    table = results.format_table(runs)
     lines = table.splitlines()
     assert lines[0] == "| | N = 1,000 | N = 5,000 |"
     assert "| 完整构建 / 地板 | 2.00× | — |" in lines
@@ -214,7 +215,7 @@ def test_table_has_one_column_per_size():
 
 def _result(runs: dict[int, dict]) -> dict:
     return {"command": "scripts/bench.py --units 1000 5000", "started": "20261128-010203",
-            "seed": 7, "machine": {"cpus": 2, "memory_bytes": 24 * bench.GB,
+            "seed": 7, "machine": {"cpus": 2, "memory_bytes": 24 * targets.GB,
                                    "load_average": [1.25, 1.0, 1.0], "python": "3.11.7"},
             "runs": {str(n): r for n, r in runs.items()}}
 
@@ -222,7 +223,7 @@ def _result(runs: dict[int, dict]) -> dict:
 def test_results_page_shows_the_command_targets_and_table():
     result = _result(_runs(serve=3.5)) | {"commit": "abc123def456",
                                           "settings": {"shard_words": 1200000, "validate_runs": 3}}
-    page = bench.results_page(result)
+    page = results.results_page(result)
     assert "随机种子 7；代码版本 `abc123def456`\n" in page
     assert "每片 1,200,000 个索引词；validate.py 运行 3 次取最快" in page
     assert page.startswith("---\ntitle: 性能\n---")
@@ -234,20 +235,20 @@ def test_results_page_shows_the_command_targets_and_table():
     assert "开始时系统负载 1.2" in page
     assert "地板（只用 MkDocs + Material 构建同样的页面）" not in page  # no floor at 5,000 here
     assert "重复与取最快" not in page  # measured before builds ran in rounds over all sizes
-    page_now = bench.results_page(result | {"settings": bench.settings()})
+    page_now = results.results_page(result | {"settings": results.settings()})
     assert "**重复与取最快**" in page_now and "规模的顺序逐轮颠倒" in page_now
     runs = _runs()
     runs[5000]["floor"] = {"wall": 130.0}
-    page = bench.results_page(_result(runs))
+    page = results.results_page(_result(runs))
     assert "从 N = 1,000 到 N = 5,000 的构建时间增长 5.20×。" in page
     assert "按中位数算" not in page  # one build per size: no median to show
     runs[1000]["full"]["walls"] = [70.0, 50.0, 60.0]
     runs[5000]["full"]["walls"] = [250.0, 330.0, 300.0]
-    page = bench.results_page(_result(runs))
+    page = results.results_page(_result(runs))
     assert ("N = 1,000 为 70.0 / 50.0 / 60.0 秒，N = 5,000 为 250.0 / 330.0 / 300.0 秒；按中位数算，"
             "增长为 5.00×；同一轮内两者之比依次为 3.57× / 6.60× / 5.00×。") in page
     runs[1000]["full"]["returncodes"] = [0, 1, 0]  # a failed build's time is left out
-    page = bench.results_page(_result(runs))
+    page = results.results_page(_result(runs))
     assert "N = 1,000 为 70.0 / 60.0 秒" in page and "增长为 4.62×" in page
     assert "之比依次为 3.57× / 5.00×。" in page  # rounds stay paired
 
@@ -256,13 +257,13 @@ def test_performance_page_is_the_one_its_json_gives():
     """docs/performance.md is generated (scripts/bench.py --page), never edited by hand."""
     page = ROOT / "docs" / "performance.md"
     result = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-    assert page.read_text(encoding="utf-8") == bench.results_page(result)
+    assert page.read_text(encoding="utf-8") == results.results_page(result)
     assert {"100", "1000", "5000"} <= set(result["runs"])
 
 
 def test_floor_nav_lists_the_campaign_pages():
     config = (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text("utf-8")
-    nav = bench.floor_nav(config, ["reports/a/index.md", "reports/b/index.md"])
+    nav = floor.floor_nav(config, ["reports/a/index.md", "reports/b/index.md"])
     flat = json.dumps(nav, ensure_ascii=False)
     assert flat.index("reports/index.md") < flat.index("reports/a/index.md") \
         < flat.index("reports/b/index.md")
@@ -440,8 +441,9 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
     settings = build.settings_from_extra({}, "")
 
     def generate() -> dict[str, str]:
-        kb, _ = build.load(made.data_dir)
-        return {p.src_uri: p.inline() for p in pages.generate_pages(kb, settings)}
+        cache = incremental.cache_for_build()
+        kb, _ = build.load(made.data_dir, cache=cache)
+        return {p.src_uri: p.inline() for p in pages.generate_pages(kb, settings, cache)}
 
     before = generate()
     incremental.RENDERED.rotate()
@@ -456,26 +458,26 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
     assert after == generate()  # the same pages as without any cache
 
 
-def _run(wall: float, rss: int = 1, rc: int = 0) -> bench.ProcessRun:
-    return bench.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=rss, max_process_rss=rss,
+def _run(wall: float, rss: int = 1, rc: int = 0) -> processes.ProcessRun:
+    return processes.ProcessRun(wall=wall, cpu=wall, peak_tree_rss=rss, max_process_rss=rss,
                             returncode=rc, started=0.0, ended=wall)
 
 
-def _build(wall: float, rss: int, rc: int = 0, kind: str = "full", n: int = 1000) -> bench.BuildResult:
-    return bench.BuildResult(kind, n, _run(wall, rss, rc))
+def _build(wall: float, rss: int, rc: int = 0, kind: str = "full", n: int = 1000) -> builds.BuildResult:
+    return builds.BuildResult(kind, n, _run(wall, rss, rc))
 
 
 def test_repeated_builds_keep_the_fastest_time_and_the_highest_memory():
     runs = [_build(90.0, 700), _build(60.0, 500), _build(50.0, 900, rc=1)]
-    assert bench.best(runs).run.wall == 60.0  # a failed build never counts as fastest
-    out = bench.summarize(runs)
+    assert builds.best(runs).run.wall == 60.0  # a failed build never counts as fastest
+    out = builds.summarize(runs)
     assert out["wall"] == 60.0 and out["walls"] == [90.0, 60.0, 50.0]
     assert out["peak_tree_rss"] == 900
 
 
 def test_validate_counts_the_fastest_successful_run():
     runs = [_run(w, rc=rc) for w, rc in ((2.4, 0), (1.2, 1), (1.7, 0))]
-    out = bench.validate_summary(runs)
+    out = builds.validate_summary(runs)
     assert out["wall"] == 1.7 and out["walls"] == [2.4, 1.2, 1.7]
     assert out["returncode"] == 1  # a failing run is still reported
 
@@ -490,15 +492,15 @@ def test_each_timed_build_starts_without_the_previous_site(tmp_path, monkeypatch
         seen.append(site.exists())
         return _run(1.0)
 
-    monkeypatch.setattr(bench, "measure_process", fake_measure)
-    bench.floor_build(tmp_path / "mkdocs.yml", site, 1, [], tmp_path)
+    monkeypatch.setattr(builds, "measure_process", fake_measure)
+    builds.floor_build(tmp_path / "mkdocs.yml", site, 1, [], tmp_path)
     site.mkdir()
-    bench.full_build(tmp_path / "data", site, 1, [], tmp_path)
+    builds.full_build(tmp_path / "data", site, 1, [], tmp_path)
     assert seen == [False, False]  # deleting the old site is not part of the timed build
 
 
 def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypatch):
-    cli = load_script("bench")
+    cli = bench
     order, saved, finished = [], [], []
     walls = iter([30.0, 10.0, 90.0, 50.0, 20.0, 8.0, 70.0, 40.0])  # floor, full per size and round
 
@@ -514,8 +516,8 @@ def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypat
 
     monkeypatch.setattr(cli, "prepare", lambda n, _args, work: cli.Size(
         n, work / f"n{n}", Made(), {"n": n}, tmp_path / "mkdocs.yml"))
-    monkeypatch.setattr(cli.bench, "floor_build", build("floor"))
-    monkeypatch.setattr(cli.bench, "full_build", build("full"))
+    monkeypatch.setattr(cli.builds, "floor_build", build("floor"))
+    monkeypatch.setattr(cli.builds, "full_build", build("full"))
     monkeypatch.setattr(cli, "finish", lambda size, _args: finished.append(size.n))
     args = cli.parse(["--units", "1000", "5000", "--repeat", "2"])
     cli.measure(args, tmp_path, lambda runs: saved.append(
@@ -530,7 +532,7 @@ def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypat
 @pytest.mark.parametrize("last_rc, measured", [(0, True), (1, False)])
 def test_search_is_measured_on_the_last_build_only_when_it_succeeded(tmp_path, monkeypatch,
                                                                      last_rc, measured):
-    cli = load_script("bench")
+    cli = bench
     seen = []
     monkeypatch.setattr(cli.benchweb, "search_payload", lambda site, query: seen.append(site) or {})
     size = cli.Size(100, tmp_path / "n100", None, {"n": 100}, None)
