@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, load_script
-from kb.data.load import find_placeholders, load_and_validate
+from kb.data.load import load_and_validate
 from kb.data.problems import ERROR, Problem, format_problems, has_errors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -173,31 +173,6 @@ def test_schema_dir_argument(tmp_path: Path) -> None:
     _raw, problems = load_and_validate(data, schema_dir=ROOT / "data" / "schema")
     assert not has_errors(problems), describe(problems)
     assert {p.rule for p in problems} == {"modeline"}  # the modelines point at data/schema
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("领导班子领题调研X个课题", ["X个"]),
-        ("主题教育第X指导组：", ["第X指导组"]),
-        ("X党组认真贯彻落实", ["X党组"]),
-        ("走访累计X次", ["X次"]),
-        ("为XX系统奠定基础", ["XX系统"]),
-        ("收集问题x个", ["x个"]),
-        ("解决信访问题Ｘ件", ["Ｘ件"]),
-        ("问题清单共X。", ["X"]),
-        ("X党工委、X局", ["X党工委", "X局"]),
-        ("【请填写单位名称】", ["【请填写单位名称】"]),
-        ("用Excel表格整理", []),
-        ("采购X光机和X射线设备", []),
-        ("Windows X 系统", []),
-        ("3x3 篮球赛", []),
-        ("XML格式", []),
-        ("Xi'an 西安", []),
-    ],
-)
-def test_find_placeholders(text: str, expected: list[str]) -> None:
-    assert [blank.quote for blank in find_placeholders(text)] == expected
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from yamllint.config import YamlLintConfig
 
 from conftest import DATA, ROOT
 from kb.contrib import reportyaml, scaffold
-from kb.data.load import MODELINE
+from kb.data.schema import MODELINE_PREFIX as MODELINE
 
 YAMLLINT = YamlLintConfig(file=str(ROOT / ".yamllint"))
 DATA_FILES = sorted(DATA.rglob("*.yml"))

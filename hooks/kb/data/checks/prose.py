@@ -18,7 +18,8 @@ Two kinds, both in one linear pass over the text:
   items would cost as much as many whole reports; ordinary reports use a handful.
   ``scripts/prose_bench.py`` measures the slowest text these rules accept.
 
-Markdown fields are those marked ``"contentMediaType": "text/markdown"`` in the schemas.
+Markdown fields are those marked ``"contentMediaType": "text/markdown"`` in the schemas;
+:func:`check_doc` applies :func:`check` to each of them in one loaded file.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
+
+from kb.data.checks.base import Collector, get_path
+from kb.data.problems import ERROR, WARNING, Problem
+from kb.data.yamlsafe import STR_TAG, SourceDoc, format_path
 
 MARKDOWN_TYPE = "text/markdown"
 MAX_BRACKETS = 64  # "[" per field (Chinese prose uses 【】; links need one each)
@@ -185,3 +190,21 @@ def _splittable(url: str) -> bool:
     except ValueError:  # e.g. an unbalanced "[" in the host part
         return False
     return True
+
+
+def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
+    """Every finding in the Markdown fields of ``doc`` (``patterns``: :func:`markdown_paths`)."""
+    if not patterns:
+        return
+    for path, info in doc.scalars.items():
+        if info.tag != STR_TAG or pattern_of(path) not in patterns:
+            continue
+        value = get_path(doc.data, path)
+        if not isinstance(value, str):
+            continue
+        for finding in check(value):
+            line, col = doc.find(path, finding.anchor) or doc.mark(path)
+            out.problems.append(Problem(
+                doc.rel, line, col, finding.message, format_path(path),
+                WARNING if finding.warning else ERROR, found=finding.needle[:40], rule=finding.rule,
+            ))

@@ -1,0 +1,146 @@
+"""Report checks against its campaign: figures, study materials, the 整改台账, dates.
+
+The figures a report gives are those its campaign declares (required ones present, none
+unknown, ``at_most`` respected, not all zero); an empty ``materials`` is flagged when the
+campaign has required materials; a ledger field still holding its column label (问题,
+整改措施 …) is the scaffold's example; dates are checked against the campaign and batch,
+and a closed (已完成) item needs its completion date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.data import schema as schemas
+from kb.data.checks.base import Collector, as_id, get, iso_date, items
+from kb.data.checks.refs import CampaignInfo, Index
+from kb.data.problems import WARNING
+from kb.data.yamlsafe import SourceDoc
+
+DONE = schemas.ledger_statuses()[-1]  # 已完成: the schema lists the statuses in order of progress
+LEDGER_LABELS = schemas.text_field_titles("report", ("ledger", "items"))  # problem: 问题 …
+
+
+def check_report(out: Collector, doc: SourceDoc, info: CampaignInfo | None, entry: dict | None, index: Index) -> None:
+    """Every check of this module on one report (``info`` None: its campaign is unknown)."""
+    if info is not None:
+        _check_figures(out, doc, info)
+        _check_dates(out, doc, info, entry)
+        _check_required_materials(out, doc, info, index)
+    _check_ledger_labels(out, doc)
+
+
+def _check_figures(out: Collector, doc: SourceDoc, info: CampaignInfo) -> None:
+    figures = get(doc, "figures")
+    if not isinstance(figures, dict):
+        return
+    declared = info.figures
+    suggested: set[str] = set()
+    for key in figures:
+        if key not in declared:
+            close = schemas.suggest(str(key), list(declared))
+            suggested.add(close)
+            hint = f"，是否想写 {close}？" if close else f"（本学习教育声明的数字：{'、'.join(declared)}）"
+            out.at(doc, ("figures", key), f"学习教育 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
+    for key, spec in declared.items():
+        if spec.get("required") is True and key not in figures and key not in suggested:
+            out.at(
+                doc, ("figures",), f"缺少必填数字 {key}（{spec.get('label', '')}，单位：{spec.get('unit', '')}）",
+                key=True, expected=key, rule="missing-figure",
+            )
+    _check_zero_figures(out, doc, figures, declared)
+    for big, spec in declared.items():
+        small = spec.get("at_most")
+        if not isinstance(small, str) or small not in declared or small == big:
+            continue
+        a, b = figures.get(big), figures.get(small)
+        if type(a) is int and type(b) is int and a > b:
+            label_a = declared.get(big, {}).get("label", big)
+            label_b = declared.get(small, {}).get("label", small)
+            out.at(
+                doc, ("figures", big), f"“{label_a}”（{a}）多于“{label_b}”（{b}），请核对",
+                level=WARNING, found=f"{a} > {b}", rule="figures-consistency",
+            )
+
+
+def _check_zero_figures(out: Collector, doc: SourceDoc, figures: dict, declared: dict[str, dict]) -> None:
+    """Warning when every required figure is 0: the scaffold's figures were never filled in."""
+    required = [key for key, spec in declared.items() if spec.get("required") is True]
+    values = [figures.get(key) for key in required]
+    if not required or any(type(v) is not int or v != 0 for v in values):
+        return
+    names = "、".join(f"{key}（{declared[key].get('label', '')}）" for key in required)
+    out.at(
+        doc, ("figures",), f"关键数据全部为 0，请填写实际数字：figures 中的 {names}都是 0",
+        level=WARNING, key=True, found="0", rule="figures-zero",
+    )
+
+
+def _check_required_materials(out: Collector, doc: SourceDoc, info: CampaignInfo, index: Index) -> None:
+    """Warning for ``materials: []`` when the campaign lists required study materials.
+
+    A report may list only some of them (units study different texts); an empty list is
+    what the scaffold leaves when the campaign had none, or a contributor's “fill in later”.
+    A missing ``materials`` is already a schema error.
+    """
+    if get(doc, "materials") != [] or not info.required_materials:
+        return
+    required = info.required_materials
+    names = "、".join(
+        f"《{index.material_titles[m]}》（{m}）" if m in index.material_titles else m for m in required
+    )
+    out.at(
+        doc, ("materials",),
+        f"未列出本次学习教育的必读材料：materials 是空的，而学习教育 {info.doc.path.stem} 的必读材料有 {names}；"
+        f"请把本单位学习过的材料 id 写进 materials",
+        level=WARNING, expected="、".join(required), found="[]", rule="required-materials",
+    )
+
+
+def _check_ledger_labels(out: Collector, doc: SourceDoc) -> None:
+    """Error when a 整改台账 field still holds its column label (problem: 问题), as in the scaffold's example."""
+    for i, item in items(doc, "ledger"):
+        for name, label in LEDGER_LABELS.items():
+            value = item.get(name)
+            if isinstance(value, str) and _is_label(value, label):
+                out.at(
+                    doc, ("ledger", i, name),
+                    f"整改台账第 {i + 1} 条的 {name}（{label}）还是示例文字“{value.strip()}”：请填写实际的{label}",
+                    found=value, rule="placeholder",
+                )
+
+
+def _is_label(value: str, label: str) -> bool:
+    """``value`` is ``label`` itself, maybe with a bracketed note (责任单位（处室）)."""
+    text = value.strip()
+    return text == label or bool(re.fullmatch(re.escape(label) + r"\s*[（(][^）)]*[）)]", text))
+
+
+def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict | None) -> None:
+    start = iso_date(get(info.doc, "start"))
+    batch_id = as_id(entry.get("batch")) if entry else None
+    batch = info.batches.get(batch_id) if batch_id is not None else None
+    submitted = iso_date(get(doc, "submitted"))
+    batch_start = iso_date(batch.get("start")) if batch else None
+    if submitted and batch_start and submitted < batch_start:
+        out.at(
+            doc, ("submitted",), f"报送日期早于所在批次（{batch.get('name', '')}）的开始日期 {batch_start}，请核对",
+            level=WARNING, found=submitted, rule="date-order",
+        )
+    for i, item in items(doc, "ledger"):
+        deadline, status = iso_date(item.get("deadline")), item.get("status")
+        if deadline and start and deadline < start:
+            out.at(
+                doc, ("ledger", i, "deadline"), f"整改时限早于学习教育开始日期 {start}，请核对",
+                level=WARNING, found=deadline, rule="date-order",
+            )
+        if status == DONE and not item.get("completed"):
+            out.at(
+                doc, ("ledger", i, "status"), "状态为“已完成”，但没有填写完成日期 completed",
+                level=WARNING, expected="completed: YYYY-MM-DD", rule="ledger-completed",
+            )
+        elif item.get("completed") and isinstance(status, str) and status != DONE:
+            out.at(
+                doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“已完成”，请核对",
+                level=WARNING, found=status, rule="ledger-completed",
+            )
