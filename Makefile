@@ -42,8 +42,10 @@ build-properdocs: venv
 validate: venv
 	$(BIN)/python scripts/validate.py $(VALIDATE_ARGS) data
 
+# ruff, then the layer contract of hooks/kb (pyproject.toml [tool.importlinter]).
 lint: venv
 	$(BIN)/ruff check hooks scripts tests
+	PYTHONPATH=hooks:scripts $(BIN)/lint-imports --no-cache
 
 test: venv lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

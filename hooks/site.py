@@ -27,9 +27,12 @@ _state: dict = {}
 
 
 class _GeneratedFile(File):
-    """A generated page that a ``serve --dirty`` rebuild skips when its Markdown is unchanged."""
+    """A generated page: it carries its finished HTML fragments and whether to sanitise it,
+    and a ``serve --dirty`` rebuild skips it when its Markdown is unchanged."""
 
     unchanged = False
+    sanitize = False
+    fragments: tuple[str, ...] = ()
 
     def is_modified(self) -> bool:
         return not (self.unchanged and os.path.isfile(self.abs_dest_path))
@@ -46,7 +49,8 @@ def on_config(config):
     try:
         build.check_sources(Path(config.config_file_path).parent, Path(config.docs_dir),
                             Path(config.site_dir))
-        kb, problems = build.load(data_dir, build.only_reports())
+        cache = incremental.cache_for_build()
+        kb, problems = build.load(data_dir, build.only_reports(), cache)
     except build.DataError as err:
         for problem in err.problems:
             (log.error if problem.is_error else log.warning)(format_text(problem))
@@ -55,21 +59,18 @@ def on_config(config):
         log.info("数据提示：%s", format_text(problem))
     kb.notices = problems
     settings = build.settings_from_extra(config.extra, config.repo_url or "")
-    _state.update(data_dir=data_dir, kb=kb, settings=settings)
+    _state.update(data_dir=data_dir, kb=kb, settings=settings, cache=cache)
     return config
 
 
 def on_files(files, config):
-    generated = pages.generate_pages(_state["kb"], _state["settings"])
-    _state["sanitize"] = {p.src_uri for p in generated if p.sanitize}
-    _state["fragments"] = {p.src_uri: p.fragments for p in generated if p.fragments}
-    nav_key = incremental.signature(config.nav, pages.campaign_nav(_state["kb"]),
-                                    [c.short_name for c in _state["kb"].campaigns.values()])
+    kb, cache = _state["kb"], _state["cache"]
+    generated = pages.generate_pages(kb, _state["settings"], cache)
+    nav_key = pages.nav_key(config.nav, kb) if cache.serving else ""
     for page in generated:
         file = _GeneratedFile.generated(config, page.src_uri, content=page.content)
-        if incremental.state.serving:
-            file.unchanged = incremental.PAGES.unchanged(config.site_dir, page.src_uri,
-                                                         page.inline(), nav_key)
+        file.sanitize, file.fragments = page.sanitize, page.fragments
+        file.unchanged = cache.page_unchanged(config.site_dir, page.src_uri, page.inline, nav_key)
         files.append(file)
     return files
 
@@ -107,10 +108,11 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    html = expand_fragments(html, _state.get("fragments", {}).pop(page.file.src_uri, ()))
-    if page.file.src_uri in _state.get("sanitize", ()):
-        return sanitize_html(html)
-    return html
+    file = page.file
+    if not isinstance(file, _GeneratedFile):
+        return html
+    html, file.fragments = expand_fragments(html, file.fragments), ()  # used: free them
+    return sanitize_html(html) if file.sanitize else html
 
 
 def on_post_page(output, page, config):
@@ -124,16 +126,15 @@ def on_pre_build(config):
 
 
 def on_post_build(config):
-    site_dir = Path(config.site_dir)
-    if incremental.QUICK.pending:  # quick serve build: the complete one follows and does this
-        incremental.build_done(config.site_dir)
+    site_dir, cache = Path(config.site_dir), _state["cache"]
+    if cache.quick_pending:  # quick serve build: the complete one follows and does this
+        cache.build_done(config.site_dir)
         return
     try:
-        postbuild.run(_state["kb"], _state["settings"], site_dir,
-                      background=incremental.state.rebuilding)
+        postbuild.run(_state["kb"], _state["settings"], site_dir, cache)
     except Exception as exc:
         raise PluginError(f"构建后处理失败，网站不完整、不可发布：{type(exc).__name__}: {exc}") from exc
-    incremental.build_done(config.site_dir)
+    cache.build_done(config.site_dir)
     build.write_marker(site_dir, _state["kb"], _state["settings"])
 
 

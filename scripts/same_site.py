@@ -3,7 +3,7 @@
 
 Builds the example site of each revision (``git archive`` into a scratch folder, then
 ``mkdocs build --strict`` with a fixed ``SOURCE_DATE_EPOCH``) and compares the two sites
-byte for byte. ``REV_B`` defaults to the working tree (tracked files as they are now).
+byte for byte. ``REV_B`` defaults to the working tree (tracked and new, not ignored files as they are now).
 Prints the files that differ; exit 0 when the sites are identical, 1 when they differ,
 2 when a build failed. Used to prove that a refactoring changed nothing a reader sees.
 """
@@ -30,8 +30,8 @@ def export(rev: str, target: Path) -> None:
     """The tracked files of ``rev`` (or of the working tree) into ``target``."""
     target.mkdir(parents=True)
     if rev == WORKTREE:
-        names = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
-                               check=True).stdout.decode().split("\0")
+        names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                               cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
         for name in filter(None, names):
             source = REPO / name
             if source.is_file() and not source.is_symlink():
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="same_site.py", description="比较两个版本构建出的网站是否逐字节相同。")
     parser.add_argument("rev_a", metavar="REV_A", help="第一个版本（提交号、分支或标签）")
     parser.add_argument("rev_b", metavar="REV_B", nargs="?", default=WORKTREE,
-                        help=f"第二个版本（默认 {WORKTREE}：当前工作区中已跟踪的文件）")
+                        help=f"第二个版本（默认 {WORKTREE}：当前工作区中的文件，不含被忽略的）")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="把两个网站留在 DIR 中（默认构建后删除）")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kb-same-site-") as tmp:

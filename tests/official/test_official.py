@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from conftest import DATA, read_data
+from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings, expand_fragments
 from kb.official import bundle, downloads, prose, word
 from kb.official.document import official_document
@@ -416,15 +417,19 @@ def test_write_word_files_fails_without_the_report_page(kb, tmp_path):
         downloads.write_word_files(kb, SETTINGS, tmp_path)
 
 
-def test_word_files_are_cached_by_content_only_while_serving(kb, monkeypatch):
+def test_word_files_are_cached_by_content_only_while_serving(kb):
     report = kb.reports[0]
-    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=False))
-    assert downloads.docx_bytes(report) is not downloads.docx_bytes(report)  # a build keeps none
-    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True))
-    first = downloads.docx_bytes(report)
-    assert downloads.docx_bytes(report) is first
+    plain = BuildCache()
+    assert downloads.docx_bytes(report, plain) is not downloads.docx_bytes(report, plain)  # a build keeps none
+    serve = incremental.ServeCache()
+    first = downloads.docx_bytes(report, serve)
+    assert downloads.docx_bytes(report, serve) is first
     changed = dataclasses.replace(report, opening=report.opening + "补充一句。")
-    assert downloads.docx_bytes(changed) is not first
+    assert downloads.docx_bytes(changed, serve) is not first
+    serve.sweep(downloads.DOCX_SPACE)  # both were used in this build: both kept
+    assert downloads.docx_bytes(report, serve) is first
+    serve.sweep(downloads.DOCX_SPACE)  # only the first was used since: the changed one goes
+    assert len(serve._kept[downloads.DOCX_SPACE]) == 1
 
 
 def test_one_bundle_per_group_and_campaign_holding_each_report_once(kb):

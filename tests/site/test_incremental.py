@@ -37,9 +37,11 @@ def serving(tmp_path, monkeypatch):
 
 
 def generate(data_dir: Path) -> dict[str, str]:
-    kb, _ = build.load(data_dir)
+    """The pages of one build, with the cache the build would be handed (serve or not)."""
+    cache = incremental.cache_for_build()
+    kb, _ = build.load(data_dir, cache=cache)
     settings = build.settings_from_extra({}, "")
-    return {p.src_uri: p.inline() for p in pages.generate_pages(kb, settings)}
+    return {p.src_uri: p.inline() for p in pages.generate_pages(kb, settings, cache)}
 
 
 def _bundle_of(made, index: int) -> str:
@@ -103,7 +105,7 @@ def test_quick_builds_only_on_dirty_serve_rebuilds(serving, monkeypatch, state):
     made, _ = serving
     generate(made.data_dir)
     touch_report(made.reports[4], "修改")
-    kb, _ = build.load(made.data_dir)  # only reports changed: a quick build could stand in
+    kb, _ = build.load(made.data_dir, cache=incremental.cache_for_build())  # only reports changed
     assert incremental.LOADS.last_mode == "partial:1"
     monkeypatch.setattr(incremental, "state", state)
     assert incremental.QUICK.quick_pages(kb.reports, lambda r, x: r) is None

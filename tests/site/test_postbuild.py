@@ -20,8 +20,8 @@ def steps(monkeypatch):
 def test_steps_run_side_by_side(steps, tmp_path):
     meet = threading.Barrier(2, timeout=10)  # one after the other, the first would wait forever
     done = []
-    steps += [lambda kb, s, d: (meet.wait(), done.append("search")),
-              lambda kb, s, d: (meet.wait(), done.append("word"))]
+    steps += [lambda kb, s, d, cache: (meet.wait(), done.append("search")),
+              lambda kb, s, d, cache: (meet.wait(), done.append("word"))]
     postbuild.run(None, None, tmp_path)
     assert sorted(done) == ["search", "word"]
 
@@ -29,10 +29,10 @@ def test_steps_run_side_by_side(steps, tmp_path):
 def test_a_failing_step_fails_the_run_after_the_others_end(steps, tmp_path):
     done = []
 
-    def fail(kb, s, d):
+    def fail(kb, s, d, cache):
         raise OSError("磁盘已满")
 
-    steps += [fail, lambda kb, s, d: done.append("word")]
+    steps += [fail, lambda kb, s, d, cache: done.append("word")]
     with pytest.raises(OSError, match="磁盘已满"):
         postbuild.run(None, None, tmp_path)
     assert done == ["word"]

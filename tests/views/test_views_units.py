@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import DATA
+from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.site import build
 from kb.views import charts, copies, view_pages
@@ -145,7 +146,7 @@ def test_without_the_template_only_reports_are_compared(
 
 
 def test_ranking_is_by_share_then_unit(kb) -> None:
-    for items in copies.ranking(kb).values():
+    for items in copies.ranking(kb, BuildCache()).values():
         keys = [(-i.result.share(), i.report.unit.id) for i in items]
         assert keys == sorted(keys)
         assert [i.rank for i in items] == list(range(1, len(items) + 1))

@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kb.data.model import Campaign, Group, KnowledgeBase, Report
+from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, fragment_marker, render
 from kb.official import prose
 from kb.official.document import Body, Heading, OfficialDocument, official_document
-from kb.site import incremental
 
 INDEX = "print/index.md"
 BUNDLE_KEY = "bundle"  # report_key salt: a report's bundle part, not its page
@@ -40,9 +40,9 @@ class Bundle:
     def title(self) -> str:
         return f"{self.campaign.short_name}{self.group.name}自查评估报告汇编"
 
-    def documents(self) -> list[tuple[OfficialDocument, str]]:
+    def documents(self, cache: BuildCache) -> list[tuple[OfficialDocument, str]]:
         """Each report's document and its HTML."""
-        return [report_document(report) for report in self.reports]
+        return [report_document(report, cache) for report in self.reports]
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,14 @@ def document_html(doc: OfficialDocument, prefix: str) -> str:
     return render("official/document.html.j2", d=doc, prefix=prefix, parts=parts)
 
 
-def report_document(report: Report) -> tuple[OfficialDocument, str]:
+def report_document(report: Report, cache: BuildCache) -> tuple[OfficialDocument, str]:
     """A report's official document and its HTML (serve rebuilds reuse unchanged ones)."""
 
     def make() -> tuple[OfficialDocument, str]:
         doc = official_document(report)
         return doc, document_html(doc, report.unit.id)
 
-    return incremental.cached(incremental.report_key(report, BUNDLE_KEY, None), make)
+    return cache.report_part(report, BUNDLE_KEY, make)
 
 
 def bundles(kb: KnowledgeBase) -> list[Bundle]:
@@ -93,18 +93,20 @@ def bundles(kb: KnowledgeBase) -> list[Bundle]:
     return sorted(out, key=lambda b: (b.campaign.start, b.campaign.id, b.group.number))
 
 
-def bundle_page(b: Bundle) -> GeneratedPage:
+def bundle_page(b: Bundle, cache: BuildCache) -> GeneratedPage:
     """One bundle: its Markdown holds each report's HTML as a fragment marker."""
-    documents = b.documents()
+    documents = b.documents(cache)
     markers = [(doc, fragment_marker(i)) for i, (doc, _html) in enumerate(documents)]
     content = render("official/bundle.md.j2", b=b, src=b.src, documents=markers)
     return GeneratedPage(b.src, content, fragments=tuple(html for _doc, html in documents))
 
 
-def bundle_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+def bundle_pages(kb: KnowledgeBase, settings: SiteSettings,
+                 cache: BuildCache | None = None) -> list[GeneratedPage]:
     """Producer: the bundle pages and their index."""
     all_bundles = bundles(kb)
-    pages = [bundle_page(b) for b in all_bundles]
+    cache = cache or BuildCache()
+    pages = [bundle_page(b, cache) for b in all_bundles]
     by_campaign: dict[str, list[Bundle]] = defaultdict(list)
     for b in all_bundles:
         by_campaign[b.campaign.id].append(b)

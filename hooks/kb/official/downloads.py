@@ -6,8 +6,8 @@ page links to it by its bare name). :func:`report_extras` gives each report page
 link, the file name a reader's browser saves it under and the report's place in the
 printable bundle of its guidance group.
 
-Files are cached in memory by their content: while ``mkdocs serve`` rebuilds, only the
-reports that changed are exported again.
+Under ``mkdocs serve`` the cache it is handed keeps the files by their content, so a
+rebuild exports again only the reports that changed.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ import re
 from pathlib import Path
 
 from kb.data.model import KnowledgeBase, Report
+from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.official import word
 from kb.official.bundle import bundle_src
 from kb.official.document import official_document
-from kb.site import incremental
 
 # Bump when the export changes in a way the cache key does not see (layout, styles).
 EXPORT_VERSION = "1"
+DOCX_SPACE = "docx"  # the Word files serve keeps (kb.markup.cache.BuildCache.kept)
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-_cache: dict[str, bytes] = {}
 
 
 def docx_name(report: Report) -> str:
@@ -53,21 +53,16 @@ def _cache_key(report: Report) -> str:
     return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
 
 
-def docx_bytes(report: Report) -> bytes:
+def docx_bytes(report: Report, cache: BuildCache) -> bytes:
     """The report's .docx; ``make serve`` keeps them for its rebuilds, a build does not
     (thousands of files would stay in memory while Pagefind runs)."""
-    if not incremental.state.serving:
-        return word.report_bytes(report)
-    key = _cache_key(report)
-    data = _cache.get(key)
-    if data is None:
-        data = _cache[key] = word.report_bytes(report)
-    return data
+    return cache.kept(DOCX_SPACE, lambda: _cache_key(report), lambda: word.report_bytes(report))
 
 
-def write_word_files(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) -> None:
+def write_word_files(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
+                     cache: BuildCache | None = None) -> None:
     """Post-build step: the .docx of every report, in the folder of its page."""
-    live: set[str] = set()
+    cache = cache or BuildCache()
     for report in kb.reports:
         page_dir = site_dir / report.url
         if not (page_dir / "index.html").is_file():
@@ -75,14 +70,12 @@ def write_word_files(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path) 
                 f"报告页面 {report.url}index.html 不存在，无法放置 Word 文件"
                 "（需要 use_directory_urls: true）"
             )
-        if incremental.state.serving:
-            live.add(_cache_key(report))
-        docx_path(site_dir, report).write_bytes(docx_bytes(report))
-    for stale in set(_cache) - live:  # keep memory bounded across serve rebuilds
-        del _cache[stale]
+        docx_path(site_dir, report).write_bytes(docx_bytes(report, cache))
+    cache.sweep(DOCX_SPACE)  # keep memory bounded across serve rebuilds
 
 
-def report_extras(kb: KnowledgeBase, settings: SiteSettings) -> dict[str, dict]:
+def report_extras(kb: KnowledgeBase, settings: SiteSettings,
+                  cache: BuildCache | None = None) -> dict[str, dict]:
     """``x.official`` on report pages: the Word file and the group's printable bundle."""
     return {
         r.id: {

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from kb.data import confine, model
+from kb.data.load import load_and_validate
 from kb.data.problems import Problem, has_errors
-from kb.data.validate import load_and_validate
+from kb.markup.cache import BuildCache
 from kb.markup.render import TEMPLATES_DIR, SiteSettings
-from kb.site import incremental
 
 BUILD_MARKER = "kb-build.json"  # written last: a site without it is incomplete (publish refuses it)
 DATA_DIR_ENV = "KB_DATA_DIR"
@@ -83,10 +83,12 @@ def settings_from_extra(extra: dict[str, Any], repo_url: str = "") -> SiteSettin
     )
 
 
-def load(data_dir: Path, only: list[Path] | None = None) -> tuple[model.KnowledgeBase, list[Problem]]:
-    """Load and validate; raise :class:`DataError` when any error was found."""
-    if only is None and incremental.state.serving:  # mkdocs serve: re-check changed reports only
-        raw, problems = incremental.LOADS.load(data_dir, load_and_validate)
+def load(data_dir: Path, only: list[Path] | None = None,
+         cache: BuildCache | None = None) -> tuple[model.KnowledgeBase, list[Problem]]:
+    """Load and validate; raise :class:`DataError` when any error was found. The serve
+    cache re-checks only the reports that changed since its last build."""
+    if only is None and cache is not None:
+        raw, problems = cache.validated(data_dir, load_and_validate)
     else:
         raw, problems = load_and_validate(data_dir, only=only)
     if has_errors(problems):

@@ -50,6 +50,7 @@ from typing import Any
 
 from kb.data.model import Campaign, Report
 from kb.data.problems import Problem, sort_problems
+from kb.markup.cache import BuildCache
 from kb.markup.render import TEMPLATES_DIR
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -260,14 +261,15 @@ def fingerprint(value: Any) -> Any:
     return repr(value)
 
 
-def report_key(report: Any, settings: Any, extras: Any) -> str | None:
-    """Cache key of a report page, or None when not serving (no caching)."""
-    if not state.serving or LOADS.raw is None:
+def report_key(report: Any, part: object) -> str | None:
+    """Cache key of a part rendered from one report (``part`` names it and holds what else
+    it depends on), or None when the report's file is unknown (no caching)."""
+    if LOADS.raw is None:
         return None
     stamp = LOADS.report_stamp(report.source)
     if stamp is None:
         return None
-    return signature(report.source, stamp, LOADS.shared_key, settings, fingerprint(extras))
+    return signature(report.source, stamp, LOADS.shared_key, fingerprint(part))
 
 
 @dataclass
@@ -436,3 +438,80 @@ class Background:
 
 
 BACKGROUND = Background()
+
+
+# ---------------------------------------------------------------------------------------
+# The object the producers and post-build steps are handed
+# ---------------------------------------------------------------------------------------
+
+
+class ServeCache(BuildCache):
+    """:class:`kb.markup.cache.BuildCache` for ``mkdocs serve``: rendered report parts are
+    reused while their report and the shared data are unchanged (:data:`RENDERED`), kept
+    files (Word exports) survive rebuilds until a build no longer uses them, validation
+    re-checks only changed reports (:data:`LOADS`), quick rebuilds (:data:`QUICK`) and
+    post-build steps in the background (:data:`BACKGROUND`)."""
+
+    serving = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, set[str]] = {}
+
+    def report_part(self, report: Any, part: object, make: Callable[[], Any]) -> Any:
+        return cached(report_key(report, part), make)
+
+    def kept(self, space: str, key: Callable[[], str], make: Callable[[], Any]) -> Any:
+        value = key()
+        self._used.setdefault(space, set()).add(value)
+        entries = self._kept.setdefault(space, {})
+        if value not in entries:
+            entries[value] = make()
+        return entries[value]
+
+    def sweep(self, space: str) -> None:
+        used = self._used.pop(space, set())
+        entries = self._kept.get(space, {})
+        for stale in set(entries) - used:  # memory stays bounded across rebuilds
+            del entries[stale]
+
+    def validated(self, data_dir: Path, validate: Callable[..., Any]) -> tuple[Any, list[Problem]]:
+        return LOADS.load(data_dir, validate)
+
+    def quick_pages(self, reports: list[Any], render_report: Callable[[Any, dict | None], Any],
+                    ) -> list[Any] | None:
+        return QUICK.quick_pages(reports, render_report)
+
+    def remember(self, pages: list[Any]) -> None:
+        QUICK.remember(pages)
+
+    def keep_extras(self, extras: dict[str, dict]) -> None:
+        QUICK.keep_extras(extras)
+
+    @property
+    def rebuilding(self) -> bool:
+        return state.rebuilding
+
+    def in_background(self, job: Callable[[], None]) -> None:
+        BACKGROUND.submit(job)
+
+    def page_unchanged(self, site_dir: str, src_uri: str, content: Callable[[], str],
+                       nav_key: str) -> bool:
+        return PAGES.unchanged(site_dir, src_uri, content(), nav_key)
+
+    @property
+    def quick_pending(self) -> bool:
+        return QUICK.pending
+
+    def build_done(self, site_dir: str) -> None:
+        super().build_done(site_dir)
+        build_done(site_dir)
+
+
+SERVE = ServeCache()
+
+
+def cache_for_build() -> BuildCache:
+    """The cache a build of this process hands around: the serve cache while serving."""
+    return SERVE if state.serving else BuildCache()

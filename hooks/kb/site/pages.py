@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from kb import views
 from kb.data.model import Campaign, KnowledgeBase, Material, Report
 from kb.data.schema import material_categories
+from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render, render_page
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
-from kb.site import incremental
+from kb.site.incremental import signature
 
-Producer = Callable[[KnowledgeBase, SiteSettings], list[GeneratedPage]]
+Producer = Callable[[KnowledgeBase, SiteSettings, BuildCache], list[GeneratedPage]]
 
 MATERIAL_CATEGORIES = list(material_categories())
 KEY_FIGURES = 4
@@ -44,14 +45,14 @@ HOME_LINKS: list[HomeLink] = [
 
 # Per-report data from features (copy detection, downloads …): each callable returns
 # {report.id: {name: value}}; report pages see the merged dict as ``x``.
-ReportExtras = Callable[[KnowledgeBase, SiteSettings], dict[str, dict]]
+ReportExtras = Callable[[KnowledgeBase, SiteSettings, BuildCache], dict[str, dict]]
 REPORT_EXTRAS: list[ReportExtras] = [views.report_extras, official_downloads.report_extras]
 
 
-def report_extras(kb: KnowledgeBase, settings: SiteSettings) -> dict[str, dict]:
+def report_extras(kb: KnowledgeBase, settings: SiteSettings, cache: BuildCache) -> dict[str, dict]:
     merged: dict[str, dict] = defaultdict(dict)
     for extras in REPORT_EXTRAS:
-        for report_id, values in extras(kb, settings).items():
+        for report_id, values in extras(kb, settings, cache).items():
             merged[report_id].update(values)
     return merged
 
@@ -64,9 +65,10 @@ def _campaigns_with_reports(kb: KnowledgeBase) -> list[tuple[Campaign, list[Repo
     return [(c, by_campaign.get(c.id, [])) for c in ordered]
 
 
-def report_page(report: Report, settings: SiteSettings, extras: dict | None = None) -> GeneratedPage:
-    return incremental.cached(  # serve rebuilds reuse unchanged pages
-        incremental.report_key(report, settings, extras),
+def report_page(report: Report, settings: SiteSettings, extras: dict | None = None,
+                cache: BuildCache | None = None) -> GeneratedPage:
+    return (cache or BuildCache()).report_part(  # serve rebuilds reuse unchanged pages
+        report, (settings, extras),
         lambda: render_page("report.md.j2", report.src_uri, r=report, settings=settings,
                             x=extras or {}),
     )
@@ -129,7 +131,8 @@ def _material_sections(kb: KnowledgeBase) -> list[MaterialSection]:
     return sections
 
 
-def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+def core_pages(kb: KnowledgeBase, settings: SiteSettings,
+               cache: BuildCache | None = None) -> list[GeneratedPage]:
     """Home, report index, one page per campaign and per report, study materials."""
     campaigns = _campaigns_with_reports(kb)
     pages = [
@@ -149,13 +152,19 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]
         render_page("materials.md.j2", "materials/index.md", sections=_material_sections(kb)),
     ]
     pages += [campaign_page(kb, c, reports) for c, reports in campaigns]
-    extras = report_extras(kb, settings)
-    pages += [report_page(r, settings, extras.get(r.id)) for r in kb.reports]
-    incremental.QUICK.keep_extras(extras)  # a quick serve rebuild reuses them
+    cache = cache or BuildCache()
+    extras = report_extras(kb, settings, cache)
+    pages += [report_page(r, settings, extras.get(r.id), cache) for r in kb.reports]
+    cache.keep_extras(extras)  # a quick serve rebuild reuses them
     return pages
 
 
 PRODUCERS: list[Producer] = [core_pages, views.view_pages, official_bundle.bundle_pages]
+
+
+def nav_key(nav: object, kb: KnowledgeBase) -> str:
+    """What every page shows of the nav (a serve rebuild renders all pages when it changes)."""
+    return signature(nav, campaign_nav(kb), [c.short_name for c in kb.campaigns.values()])
 
 
 def campaign_nav(kb: KnowledgeBase) -> list[str]:
@@ -163,14 +172,16 @@ def campaign_nav(kb: KnowledgeBase) -> list[str]:
     return [f"reports/{c.id}/index.md" for c, _ in _campaigns_with_reports(kb)]
 
 
-def generate_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+def generate_pages(kb: KnowledgeBase, settings: SiteSettings,
+                   cache: BuildCache | None = None) -> list[GeneratedPage]:
     """Every generated page; under ``make serve`` an edit of reports alone first gets a
     quick build (:class:`kb.site.incremental.QuickRebuild`)."""
-    quick = incremental.QUICK.quick_pages(kb.reports, lambda r, x: report_page(r, settings, x))
+    cache = cache or BuildCache()
+    quick = cache.quick_pages(kb.reports, lambda r, x: report_page(r, settings, x, cache))
     if quick is not None:
         return quick
     pages: list[GeneratedPage] = []
     for produce in PRODUCERS:
-        pages.extend(produce(kb, settings))
-    incremental.QUICK.remember(pages)
+        pages.extend(produce(kb, settings, cache))
+    cache.remember(pages)
     return pages

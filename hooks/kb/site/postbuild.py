@@ -14,21 +14,28 @@ from pathlib import Path
 
 from kb import concurrency, search
 from kb.data.model import KnowledgeBase
+from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.official import downloads as official_downloads
-from kb.site import incremental, memory
+from kb.site import memory
 
-Step = Callable[[KnowledgeBase, SiteSettings, Path], None]
+Step = Callable[[KnowledgeBase, SiteSettings, Path, BuildCache], None]
 STEPS: list[Step] = [search.postbuild_step, official_downloads.write_word_files]
 
 
 def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
-        background: bool = False) -> None:
-    """Run every step; ``background`` (serve rebuilds) hands them to a worker thread."""
-    if background:
+        cache: BuildCache | None = None) -> None:
+    """Run every step; on a serve rebuild (``cache.rebuilding``) a worker thread runs them
+    after the build has returned."""
+    cache = cache or BuildCache()
+    if cache.rebuilding:
         search.supersede()  # stop indexing the pages of the previous build
-        incremental.BACKGROUND.submit(lambda: run(kb, settings, site_dir))
+        cache.in_background(lambda: _run_steps(kb, settings, site_dir, cache))
         return
-    if not incremental.state.serving:  # the pages are written: Pagefind should not run beside them
+    if not cache.serving:  # the pages are written: Pagefind should not run beside them
         memory.release()
-    concurrency.run_all([partial(step, kb, settings, site_dir) for step in STEPS], "kb-step")
+    _run_steps(kb, settings, site_dir, cache)
+
+
+def _run_steps(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path, cache: BuildCache) -> None:
+    concurrency.run_all([partial(step, kb, settings, site_dir, cache) for step in STEPS], "kb-step")

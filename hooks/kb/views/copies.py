@@ -2,7 +2,7 @@
 
 :func:`originality` is the entry point the benchmark times: it takes the model and the
 template text and checks every report once (linear in the total text). Report pages
-and the dashboards share one result per knowledge base through a small cache.
+and the dashboards share one result per build (the build's cache, :meth:`BuildCache.once`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.data.model import KnowledgeBase, Report, Section
+from kb.markup.cache import BuildCache
 from kb.views.originality import FIXED_TERMS, TEMPLATE, Document, Result, analyse
 
 TEMPLATE_FILE = Path("template") / "report-template-2023.txt"
@@ -66,15 +67,14 @@ def originality(kb: KnowledgeBase, template: str) -> dict[str, Result]:
     return analyse(docs, template, fixed_terms(kb))
 
 
-_cache: dict[str, object] = {}
+def cached_originality(kb: KnowledgeBase, cache: BuildCache) -> tuple[str, dict[str, Result]]:
+    """The shipped template and :func:`originality` with it, computed once per build."""
 
+    def compute() -> tuple[str, dict[str, Result]]:
+        template = load_template(kb.data_dir)
+        return template, originality(kb, template)
 
-def cached_originality(kb: KnowledgeBase) -> dict[str, Result]:
-    """:func:`originality` with the shipped template, computed once per knowledge base."""
-    template = load_template(kb.data_dir)
-    if _cache.get("kb") is not kb or _cache.get("template") != template:
-        _cache.update(kb=kb, template=template, results=originality(kb, template))
-    return _cache["results"]  # type: ignore[return-value]
+    return cache.once("views.originality", compute)
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,10 @@ def passages(kb: KnowledgeBase, item: ReportCopy) -> list[PassageView]:
     return out
 
 
-def ranking(kb: KnowledgeBase) -> dict[str, list[ReportCopy]]:
+def ranking(kb: KnowledgeBase, cache: BuildCache) -> dict[str, list[ReportCopy]]:
     """Per campaign id: its reports, most copied first."""
-    results = cached_originality(kb)
-    has_template = bool(_cache.get("template"))
+    template, results = cached_originality(kb, cache)
+    has_template = bool(template)
     out: dict[str, list[ReportCopy]] = {}
     for campaign_id in kb.campaigns:
         reports = sorted(
@@ -152,10 +152,11 @@ def ranking(kb: KnowledgeBase) -> dict[str, list[ReportCopy]]:
     return out
 
 
-def report_extras(kb: KnowledgeBase, settings: object) -> dict[str, dict]:
+def report_extras(kb: KnowledgeBase, settings: object,
+                  cache: BuildCache | None = None) -> dict[str, dict]:
     """REPORT_EXTRAS hook: ``x.originality`` (with sources and passages) on each report page."""
     out: dict[str, dict] = {}
-    for items in ranking(kb).values():
+    for items in ranking(kb, cache or BuildCache()).values():
         for item in items:
             out[item.report.id] = {
                 "originality": item,

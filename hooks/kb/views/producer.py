@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb.data.model import Campaign, KnowledgeBase
+from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render
 from kb.views import charts
 from kb.views.copies import ranking, source_ref
@@ -139,12 +140,13 @@ def campaign_view(kb: KnowledgeBase, campaign: Campaign, rows: list[LedgerRow],
                         summaries, order)
 
 
-def view_pages(kb: KnowledgeBase, settings: SiteSettings) -> list[GeneratedPage]:
+def view_pages(kb: KnowledgeBase, settings: SiteSettings,
+               cache: BuildCache | None = None) -> list[GeneratedPage]:
     """PRODUCERS hook: every page of the guidance-group views."""
     rows = ledger_rows(kb, settings.build_date)
     campaigns = sorted(kb.campaigns.values(), key=lambda c: (c.start, c.id))
     views = [campaign_view(kb, c, rows, settings.build_date) for c in campaigns]
-    ranked = ranking(kb)
+    ranked = ranking(kb, cache or BuildCache())
     common = {"settings": settings, "fmt": format_number, "dashboard_src": dashboard_src,
               "compare_src": compare_src}
     pages = [GeneratedPage(OVERVIEW, render(
