@@ -20,18 +20,18 @@ import yaml
 from search_http import browser, serve
 
 from conftest import DATA, ROOT
-from kb.search import (
+from kb.search.extract import Block, read_page
+from kb.search.records import (
     SECONDARY_WEIGHT,
     SECONDARY_WORDS,
     Record,
-    index_site,
     material_records,
     page_records,
     record_html,
     site_records,
 )
-from kb.search.search_extract import Block, read_page
-from kb.search.search_tokens import decode, tokenize
+from kb.search.runner import index_site
+from kb.search.tokens import decode, tokenize
 from kb.site import build
 
 # -- tokens -------------------------------------------------------------------------
@@ -447,7 +447,7 @@ QUERY_TERMS = [
 @pytest.mark.browser
 @pytest.mark.parametrize(("text", "terms"), QUERY_TERMS, ids=[t for t, _ in QUERY_TERMS])
 def test_query_terms_are_index_words(site_search: SiteSearch, text: str, terms: list[str]) -> None:
-    """search.js turns a query into the words kb.search.search_tokens puts in the index."""
+    """search.js turns a query into the words kb.search.tokens puts in the index."""
     got = site_search.page.evaluate("t => window.kbSearch.queryTerms(t)", text)
     assert got == terms
     assert set(got) <= set(tokenize(text))

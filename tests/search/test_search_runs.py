@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kb import search
-from kb.search import IndexSuperseded, Runs, SearchIndexError
+from kb.search import runner
+from kb.search.runner import IndexSuperseded, Runs, SearchIndexError
 
 PY = sys.executable
 
@@ -114,7 +115,7 @@ def test_new_index_is_swapped_into_place(tmp_path: Path, old: bool) -> None:
     new = tmp_path / ".kb-pagefind-1"
     new.mkdir()
     (new / "new.txt").write_text("new")
-    search._swap_into_place(new, target)
+    runner._swap_into_place(new, target)
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]
     assert (new / "old.txt").exists() == old
 
@@ -131,9 +132,9 @@ def test_supersede_during_index_site_keeps_the_old_index(tmp_path: Path, monkeyp
     def superseded(documents: Path, output: Path, generation: int | None = None) -> None:
         raise IndexSuperseded("superseded")
 
-    monkeypatch.setattr(search, "_run_pagefind", superseded)
+    monkeypatch.setattr(runner, "_run_pagefind", superseded)
     with pytest.raises(IndexSuperseded):
-        search.index_site(site)
+        runner.index_site(site)
     assert [p.name for p in (site / "pagefind").iterdir()] == ["old.txt"]
     assert not list(site.glob(".kb-pagefind-*"))
     search.postbuild_step(None, None, site)  # the post-build step takes it quietly

@@ -28,7 +28,7 @@ import pytest
 
 from conftest import ROOT, require_tool
 from kb.search import reproducible
-from kb.search.reproducible import PagefindFormatError, cbor_decode, cbor_encode
+from kb.search.cbor import PagefindFormatError, cbor_decode, cbor_encode
 
 SHM = Path("/dev/shm")
 BUILD_A = {"PYTHONHASHSEED": "1", "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
