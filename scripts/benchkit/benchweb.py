@@ -3,9 +3,10 @@
 * :func:`search_payload` measures one query on a cold page of the built site with the
   search feature's own measurement (:mod:`benchkit.search_bench`): bytes fetched for it and
   the time from input to the first result;
-* :func:`serve_edit_latency` starts ``make serve`` on a loopback port over a data folder,
-  opens one report page, edits that report's data file and measures how long it takes
-  until the new text is on the page (MkDocs' live reload).
+* :func:`serve_edit_latency` starts what ``make serve`` runs (``mkdocs serve --dirty``, with
+  the timing hook) on a loopback port over a data folder, opens one report page, edits
+  that report's data file and measures how long it takes until the new text is on the
+  page (MkDocs' live reload).
 
 Both return plain dicts (JSON-able) and raise :class:`BrowserUnavailable` when Chromium
 or Playwright is missing.
@@ -27,8 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchkit.paths import REPO
-from kb.site import timings
+from benchkit import configs, timings
+from benchkit.paths import BIN, REPO
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -93,7 +94,7 @@ def _wait_http(url: str, timeout_s: float, proc: subprocess.Popen) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout_s:
         if proc.poll() is not None:
-            raise RuntimeError(f"make serve exited with {proc.returncode}")
+            raise RuntimeError(f"mkdocs serve exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -171,8 +172,11 @@ def serve_edit_latency(data_dir: Path, report_file: Path, url_path: str, work: P
     env = {**os.environ, "KB_DATA_DIR": str(data_dir), timings.ENV: str(timings_file),
            "NO_MKDOCS_2_WARNING": "1"}
     log = open(work / "serve.log", "wb")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(["make", "-s", "serve", f"ADDR=127.0.0.1:{port}"], cwd=REPO,
-                            env=env, stdout=log, stderr=log, start_new_session=True)
+    # What `make serve` runs, with the timing hook added to the project's config.
+    cmd = [str(BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}",
+           "-f", str(configs.timed(work))]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=log,
+                            start_new_session=True)
     original = report_file.read_text("utf-8")
     results: list[dict[str, Any]] = []
     try:

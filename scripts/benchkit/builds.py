@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchkit import configs, timings
 from benchkit.paths import BIN, REPO
 from benchkit.processes import ProcessRun, fastest, measure_process
 from benchkit.targets import MAX_REPORT_PAGE
 from benchkit.timings import phases, read_spans, span_summary
-from kb.site import timings
 
 
 @dataclass
@@ -116,11 +116,12 @@ def fresh_site(site_dir: Path) -> None:
 
 def full_build(data_dir: Path, site_dir: Path, n: int, report_ids: list[str], work: Path,
                strict: bool = True) -> BuildResult:
-    """``mkdocs build`` of the project over ``data_dir`` with per-phase timings."""
+    """``mkdocs build`` of the project over ``data_dir`` with per-phase timings (the
+    project's config plus the timing hook, :func:`benchkit.configs.timed`)."""
     fresh_site(site_dir)
     timings_file = work / f"timings-full-{n}.json"
     timings_file.unlink(missing_ok=True)
-    cmd = [_mkdocs(), "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site_dir)]
+    cmd = [_mkdocs(), "build", "-f", str(configs.timed(work)), "-d", str(site_dir)]
     cmd += ["--strict"] if strict else []
     env = {"KB_DATA_DIR": str(data_dir), timings.ENV: str(timings_file),
            "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}

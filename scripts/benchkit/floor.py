@@ -14,22 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
-from benchkit.paths import HOOKS, REPO, SCRIPTS
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without constructing its ``!!python`` / ``!ENV`` objects."""
-
-
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-_TolerantLoader.add_multi_constructor("!", lambda *_: None)
+from benchkit import configs
+from benchkit.paths import HOOKS, MKDOCS_YML, REPO, SCRIPTS
 
 
 def floor_nav(config_text: str, campaign_pages: list[str]) -> list:
     """The project's nav with the campaign pages the hook adds (``on_nav``) written in."""
-    config = yaml.load(config_text, Loader=_TolerantLoader) or {}
+    config = configs.load(config_text)
     nav = json.loads(json.dumps(config.get("nav") or []))
 
     def visit(items: list) -> bool:
@@ -71,19 +62,9 @@ def write_floor_project(data_dir: Path, folder: Path, *, subprocess_: bool = Tru
         target = docs / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.inline(), encoding="utf-8")  # the same page, all in Markdown
-    config_text = (REPO / "mkdocs.yml").read_text("utf-8")
-    floor = {
-        "INHERIT": str(REPO / "mkdocs.yml"),
-        "docs_dir": str(docs),
-        "strict": False,
-        "hooks": [],
-        "plugins": [],
-        "theme": {"custom_dir": str(REPO / "docs" / "overrides")},
-        "nav": floor_nav(config_text, pages.campaign_nav(kb)),
-    }
-    config = folder / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(floor, allow_unicode=True, sort_keys=False), "utf-8")
-    return config
+    return configs.derived(
+        folder / "mkdocs.yml", docs_dir=str(docs), strict=False, hooks=[], plugins=[],
+        nav=floor_nav(MKDOCS_YML.read_text("utf-8"), pages.campaign_nav(kb)))
 
 
 if __name__ == "__main__":  # python -m benchkit.floor DATA_DIR FOLDER (used by the bench)

@@ -1,5 +1,6 @@
-"""The scale benchmark: the synthetic data generator, the bench arithmetic, the per-phase
-timings and the serve caches (the benchmark itself is a command, not a timed test)."""
+"""The scale benchmark: the synthetic data generator, the bench arithmetic and rounds, the
+results page, and the serve caches (the benchmark itself is a command, not a timed test).
+The per-phase timings are in test_bench_timings.py."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from pathlib import Path
 import pytest
 from test_incremental import touch_report
 
-from benchkit import bench, builds, floor, processes, results, synth, targets
-from benchkit import timings as bench_timings
+from benchkit import bench, builds, floor, processes, results, synth, targets, timings
 from conftest import ROOT
 from kb.data.load import load_and_validate
-from kb.site import incremental, timings
+from kb.site import incremental
 
 N = 40
 
@@ -135,7 +135,7 @@ def test_phases_split_the_wall_time():
         {"name": "step:kb.official.downloads.write_word_files", "start": 119.0, "end": 120.0},
         {"name": "on_post_build", "start": 115.0, "end": 120.0},
     ]
-    out = bench_timings.phases(spans, wall=25.0)
+    out = timings.phases(spans, wall=25.0)
     assert out == pytest.approx({
         "load": 2.0, "generate": 2.5, "render": 10.0, "search": 4.0,
         "postbuild_other": 1.0, "rest": 5.5,
@@ -144,7 +144,7 @@ def test_phases_split_the_wall_time():
 
 
 def test_phases_without_spans_put_everything_in_rest():
-    assert bench_timings.phases([], wall=12.0) == {
+    assert timings.phases([], wall=12.0) == {
         "load": 0.0, "generate": 0.0, "render": 0.0, "search": 0.0,
         "postbuild_other": 0.0, "rest": 12.0,
     }
@@ -203,7 +203,7 @@ def test_table_has_one_column_per_size():
     runs = _runs()
     runs[1000]["full"].update(cpu=80.0, peak_tree_rss=500 * targets.MB, site_bytes=90 * targets.MB,
                               site_files=2100,
-                              phases={p: 1.0 for p in bench_timings.PHASES})
+                              phases={p: 1.0 for p in timings.PHASES})
     runs[1000]["floor"].update(peak_tree_rss=300 * targets.MB, site_bytes=60 * targets.MB)
     table = results.format_table(runs)
     lines = table.splitlines()
@@ -267,49 +267,6 @@ def test_floor_nav_lists_the_campaign_pages():
     flat = json.dumps(nav, ensure_ascii=False)
     assert flat.index("reports/index.md") < flat.index("reports/a/index.md") \
         < flat.index("reports/b/index.md")
-
-
-# ---------------------------------------------------------------------------------------
-# Per-phase timings (KB_TIMINGS)
-# ---------------------------------------------------------------------------------------
-
-
-def test_timings_off_without_the_variable():
-    def on_config(config):
-        return config
-
-    namespace = {"on_config": on_config}
-    assert timings.instrument(namespace, environ={}) is False
-    assert namespace["on_config"] is on_config
-
-
-def test_timings_record_handlers_and_registered_steps(tmp_path, monkeypatch):
-    monkeypatch.setattr(timings, "_builds", [])
-    out = tmp_path / "t.json"
-    calls = []
-
-    def step(kb, settings, site_dir):
-        calls.append(site_dir)
-
-    steps = [step]
-    namespace = {
-        "on_config": lambda config: config,
-        "on_page_content": lambda html, **kw: html,
-        "on_post_build": lambda config: [s(None, None, "site") for s in steps],
-    }
-    assert timings.instrument(namespace, environ={timings.ENV: str(out)}, step=steps)
-    assert namespace["on_page_content"]("x") == "x"  # per-page handlers are left alone
-    assert not hasattr(namespace["on_page_content"], "__kb_timed__")
-    namespace["on_config"]({})
-    namespace["on_post_build"]({})
-    builds = json.loads(out.read_text("utf-8"))
-    names = [s["name"] for s in builds[-1]]
-    assert names[0] == "on_config" and names[2] == "on_post_build"
-    assert names[1].startswith("step:") and names[1].endswith(".step")
-    assert calls == ["site"]
-    # Instrumenting again (MkDocs re-reads the hook on every serve rebuild) does not nest.
-    timings.instrument(namespace, environ={timings.ENV: str(out)}, step=steps)
-    assert steps[0].__wrapped__ is step
 
 
 # ---------------------------------------------------------------------------------------
