@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
-from kb.contrib import docx as docx_import  # noqa: E402
-from kb.contrib import scaffold  # noqa: E402
+from kb.contrib import docx, scaffold  # noqa: E402
+from kb.contrib.reference import Reference  # noqa: E402
 from kb.data import confine  # noqa: E402
 from kb.data.problems import format_text, has_errors, summary  # noqa: E402
 
@@ -94,13 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data_dir = args.data_dir.resolve()
     try:
-        result = docx_import.import_docx_limited(
+        result = docx.import_docx_limited(
             source, data_dir, campaign=args.campaign, unit=args.unit, submitted=args.submitted
         )
-    except docx_import.DocxError as err:
+    except docx.DocxError as err:
         say(f"错误：无法导入 Word 文件 {source.name}：{err}")
         return 2
-    ref = docx_import.Reference.load(data_dir)
+    ref = Reference.load(data_dir)
     say(f"识别结果：{result.summary(ref)}")
     notes = result.all_notes()
     if notes:
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         for note in notes:
             say("  " + note.format().replace("\n", "\n  "))
     text = result.to_yaml()
-    refused = docx_import.output_problems(text, result.data, data_dir / "schema")
+    refused = docx.output_problems(text, result.data, data_dir / "schema")
     if refused:
         say("\n没有写出数据文件：导入结果超出了数据文件的限制，写出后也会被拒绝读取：")
         for line in refused:
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         say("\n没有写出数据文件：请按上面的提示用 --unit / --campaign 指定，或先登记单位。")
         return 2
     try:
-        target = args.output or docx_import.report_path(data_dir, result)
+        target = args.output or docx.report_path(data_dir, result)
     except scaffold.ScaffoldError as err:
         say(f"\n没有写出数据文件：{err}")
         return 2
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if not inside:
         say("（文件不在 data/reports/<学习教育>/ 下，未做校验）")
         return 0 if result.ok else 1
-    problems = docx_import.validate_report(data_dir, target)
+    problems = docx.validate_report(data_dir, target)
     suffix = f"reports/{target.resolve().parent.name}/{target.name}"
     mine = [p for p in problems if p.file.replace("\\", "/").endswith(suffix)]
     if mine:

@@ -19,6 +19,8 @@ from tests.fixtures.docx import builders as B
 from conftest import ROOT, run_make, run_mkdocs
 from kb.contrib import docx as di
 from kb.contrib import reportyaml
+from kb.contrib.docx.state import ERROR, INFO, WARNING
+from kb.contrib.reference import Reference
 
 SCRIPT = ROOT / "scripts" / "import_docx.py"
 
@@ -33,8 +35,8 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ref(data_dir) -> di.Reference:
-    return di.Reference.load(data_dir)
+def ref(data_dir) -> Reference:
+    return Reference.load(data_dir)
 
 
 def build(tmp_path: Path, layout: str = "plain", paragraphs: list[str] | None = None, **kw) -> Path:
@@ -102,7 +104,7 @@ def test_template_imports_the_same_in_every_layout(tmp_path, data_dir, reference
     path = build(tmp_path, layout, variant_paragraphs(transforms))
     result = import_file(path, data_dir)
     assert result.data == reference_data
-    assert levels(result, di.ERROR) == []
+    assert levels(result, ERROR) == []
     assert result.unmapped == []
     assert write_and_validate(result, data_dir) == []
 
@@ -133,26 +135,17 @@ def test_template_outline_is_recognised(reference_data):
 def test_template_typo_doubled_marker_is_pointed_out(tmp_path, data_dir):
     result = import_file(build(tmp_path, "plain"), data_dir)
     doubled = [n for n in result.all_notes() if "二是是" in n.message]
-    assert [n.level for n in doubled] == [di.WARNING]
+    assert [n.level for n in doubled] == [WARNING]
     assert doubled[0].text.startswith("二是是还存在")
     fixed = _replace(B.template_paragraphs().paragraphs, "二是是还存在", "二是还存在")
     assert not [n for n in import_file(build(tmp_path, "bold", fixed), data_dir).all_notes() if "重复" in n.message]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("二是是还存在问题", "二是是"), ("一是：是还存在", "一是是"), ("三是三是加强学习", "三是三是"),
-     ("二是还存在问题", ""), ("一是是否落实到位", ""), ("一是 淬炼政治忠诚", "")],
-)
-def test_doubled_marker(text, expected):
-    assert di.doubled_marker(text) == expected
 
 
 def test_mixed_punctuation_is_normalised(tmp_path, data_dir):
     result = import_file(build(tmp_path, "plain", variant_paragraphs(("punct",))), data_dir)
     text = reportyaml.dump(result.data)
     assert not re.search(r"[\u4e00-\u9fff][,:;]|[,:;][\u4e00-\u9fff]|[０-９]", text.split("\n", 1)[1])
-    assert any("半角标点" in n for n in levels(result, di.INFO))
+    assert any("半角标点" in n for n in levels(result, INFO))
 
 
 # ----------------------------------------------------------------- ledger
@@ -224,11 +217,11 @@ def test_leftover_paragraphs_are_reported_and_kept_as_comments(tmp_path, data_di
 @pytest.mark.parametrize(
     ("old", "new", "level", "needle"),
     [
-        ("市财政局党组", "市审计局党组", di.ERROR, "市审计局党组"),
-        ("第一指导组", "第九指导组", di.ERROR, "编号为 9 的指导组"),
-        ("第一指导组", "第二指导组", di.WARNING, "属于 g1"),
-        ("2023年9月8日", "", di.WARNING, "没有找到落款日期"),
-        ("领题调研6个课题", "领题调研X个课题", di.WARNING, "还是“X”"),
+        ("市财政局党组", "市审计局党组", ERROR, "市审计局党组"),
+        ("第一指导组", "第九指导组", ERROR, "编号为 9 的指导组"),
+        ("第一指导组", "第二指导组", WARNING, "属于 g1"),
+        ("2023年9月8日", "", WARNING, "没有找到落款日期"),
+        ("领题调研6个课题", "领题调研X个课题", WARNING, "还是“X”"),
         ("一是淬炼政治忠诚", "一是 淬炼政治忠诚", None, None),
     ],
     ids=["unknown-party-org", "unknown-group", "other-group", "no-date", "blank-x", "space"],
@@ -237,7 +230,7 @@ def test_problems_in_the_word_file_are_explained(tmp_path, data_dir, old, new, l
     paragraphs = [p for p in _replace(B.template_paragraphs().paragraphs, old, new) if p]
     result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
     if level is None:
-        assert levels(result, di.ERROR) == []
+        assert levels(result, ERROR) == []
         assert result.data["highlights"]["sections"][0]["points"][0]["lead"] == "淬炼政治忠诚"
         return
     assert any(needle in m for m in levels(result, level)), result.all_notes()
@@ -248,7 +241,7 @@ def test_own_title_is_kept_and_the_campaign_found_from_the_addressee(tmp_path, d
                           "关于开展自查评估的情况报告")
     result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
     assert (result.campaign, result.data["title"]) == ("2023-zhuti", "关于开展自查评估的情况报告")
-    assert levels(result, di.ERROR) == []
+    assert levels(result, ERROR) == []
 
 
 def test_unit_not_in_roster_suggests_new_unit(tmp_path, data_dir):
@@ -258,7 +251,7 @@ def test_unit_not_in_roster_suggests_new_unit(tmp_path, data_dir):
     paragraphs = _replace(paragraphs, "市财政局党组", "市发展和改革委员会党组")
     result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
     assert (result.campaign, result.unit) == ("2024-dangji", "shi-fgw")
-    message = next(m for m in levels(result, di.ERROR) if "roster" in m)
+    message = next(m for m in levels(result, ERROR) if "roster" in m)
     assert 'make new-unit ARGS="--register-only --unit shi-fgw --campaign 2024-dangji --group g1 --batch <批次>"' \
         in message
 
@@ -266,7 +259,7 @@ def test_unit_not_in_roster_suggests_new_unit(tmp_path, data_dir):
 def test_unknown_unit_gets_the_command_that_registers_it(tmp_path, data_dir):
     paragraphs = _replace(B.template_paragraphs().paragraphs, "市财政局党组", "市档案局党组")
     result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
-    message = next(m for m in levels(result, di.ERROR) if "无法从正文确定单位" in m)
+    message = next(m for m in levels(result, ERROR) if "无法从正文确定单位" in m)
     assert ('make new-unit ARGS="--register-only --unit <单位id> --name 市档案局 --party-org 市档案局党组 '
             '--campaign 2023-zhuti --group g1 --batch <批次>"') in message
 
@@ -301,91 +294,7 @@ def test_empty_document_is_an_error(tmp_path, data_dir):
     docx.Document().save(path)
     result = import_file(path, data_dir)
     assert not result.ok
-    assert levels(result, di.ERROR) == ["Word 文件中没有任何文字段落"]
-
-
-# ---------------------------------------------------------------- helpers
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("2023年9月8日", "2023-09-08"), ("二〇二三年九月八日", "2023-09-08"), ("２０２３年１２月３１日", "2023-12-31"),
-     ("（2023年9月8日）", "2023-09-08"), ("2023.9.8", "2023-09-08"), ("2023-09-08", "2023-09-08"),
-     ("2023年2月30日", None), ("九月八日", None), ("中共市财政局党组", None)],
-)
-def test_parse_date(text, expected):
-    assert di.parse_date(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("2023年12月底", "2023-12-31"), ("2024年2月", "2024-02-29"), ("2024/03/31", "2024-03-31"),
-     ("长期", None), ("尽快", None)],
-)
-def test_parse_deadline(text, expected):
-    assert di.parse_deadline(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("已完成", "已完成"), ("已整改到位", "已完成"), ("完成（2023.11.28）", "已完成"), ("未完成", "推进中"),
-     ("正在推进", "推进中"), ("长期坚持", "长期坚持"), ("常态化推进", "长期坚持"), ("未启动", "未开始"),
-     ("研究中", None), ("", None)],
-)
-def test_normalise_status(text, expected):
-    assert di.normalise_status(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十三", 23), ("二〇二三", 2023), ("１２", 12), ("百", None), ("", None)],
-)
-def test_cn_to_int(text, expected):
-    assert di.cn_to_int(text) == expected
-
-
-FIGS = [
-    {"key": "research_topics", "label": "领导班子领题调研课题", "unit": "个"},
-    {"key": "field_visits", "label": "到基层走访", "unit": "次"},
-    {"key": "problems_solved", "label": "解决实际问题", "unit": "个"},
-    {"key": "petitions_resolved", "label": "解决信访问题", "unit": "件"},
-    {"key": "suggestions", "label": "征集意见建议", "unit": "条"},
-]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("领导班子领题调研8个课题，到基层走访累计46次", {"research_topics": 8, "field_visits": 46}),
-        ("班子成员领题调研１２个课题", {"research_topics": 12}),
-        ("共征集意见建议236条，解决实际问题87个", {"suggestions": 236, "problems_solved": 87}),
-        ("解决信访问题23件", {"petitions_resolved": 23}),
-        ("开展专题研讨12次，抽查预算单位32家", {}),  # numbers that are not declared figures
-        ("解决信访问题5个", {}),  # unit of measure differs
-        ("收集问题41个", {}),
-    ],
-)
-def test_find_figures(text, expected):
-    assert di.find_figures([text], FIGS)[0] == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("学习,研讨:交流", "学习，研讨：交流"), ("(一)坚持", "（一）坚持"), ("完成了.", "完成了。"),
-     ("共６次", "共6次"), ("版本3.5,已发布", "版本3.5，已发布"), ("ISO 9001", "ISO 9001"),
-     ("累计 32 次", "累计32次"), ("通过 ISO 认证", "通过 ISO 认证")],
-)
-def test_tidy_prose(text, expected):
-    assert di.tidy_prose(text)[0] == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("1. 建立制度", "\\1. 建立制度"), ("# 标题", "\\# 标题"), ("a*b*c", "a\\*b\\*c"), ("<b>", "\\<b>"),
-     ("- 条目", "\\- 条目"), ("普通文字", "普通文字")],
-)
-def test_escape_markdown(text, expected):
-    assert di.escape_markdown(text) == expected
+    assert levels(result, ERROR) == ["Word 文件中没有任何文字段落"]
 
 
 # -------------------------------------------------------------------- CLI

@@ -1,0 +1,54 @@
+"""The reference data contributors' tools read from a data directory.
+
+Groups, units, campaigns (with their rosters and declared figures) and study materials,
+as the Word importer and the scaffold need them: read leniently (a missing file is an
+empty list) with :func:`kb.contrib.reportyaml.load`, because the tools run before the
+data is validated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.contrib import reportyaml
+
+
+@dataclass
+class Reference:
+    """What the importer needs from the data directory: groups, units, campaigns, materials."""
+
+    groups: list[dict]
+    units: list[dict]
+    campaigns: dict[str, dict]
+    materials: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Reference:
+        def read(path: Path, key: str) -> list[dict]:
+            if not path.is_file():
+                return []
+            data = reportyaml.load(path.read_text(encoding="utf-8")) or {}
+            return [d for d in data.get(key) or [] if isinstance(d, dict)]
+
+        campaigns = {}
+        for path in sorted((data_dir / "campaigns").glob("*.yml")):
+            data = reportyaml.load(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("id"):
+                campaigns[str(data["id"])] = data
+        return cls(
+            groups=read(data_dir / "groups.yml", "groups"),
+            units=read(data_dir / "units.yml", "units"),
+            campaigns=campaigns,
+            materials=read(data_dir / "materials.yml", "materials"),
+        )
+
+    def unit(self, unit_id: str) -> dict | None:
+        return next((u for u in self.units if u.get("id") == unit_id), None)
+
+    def group_by_number(self, number: int) -> dict | None:
+        return next((g for g in self.groups if g.get("number") == number), None)
+
+    def roster_entry(self, campaign_id: str, unit_id: str) -> dict | None:
+        campaign = self.campaigns.get(campaign_id) or {}
+        return next((r for r in campaign.get("roster") or [] if r.get("unit") == unit_id), None)
