@@ -19,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from kb.data import schema as schemas
+from kb.data.ids import ID_PATTERN
 from kb.data.yamlsafe import load_yaml, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,7 @@ def test_patterns_of_ids_dates_and_links(kind: str) -> None:
             path[-2:] in {("campaigns", "[]"), ("required_materials", "[]"), ("materials", "[]")}
             and node.get("type") == "string"
         ):
-            assert node["pattern"] == schemas.ID_PATTERN, path
+            assert node["pattern"] == ID_PATTERN, path
         if node.get("format") == "date":
             assert node["pattern"] == r"^\d{4}-\d{2}-\d{2}$", path
         if name == "link":
@@ -282,24 +283,11 @@ def test_edited_schema_is_compiled_again(tmp_path: Path) -> None:
     assert schemas.load_schemas(tmp_path)[0]["units"] is not before
 
 
-def test_type_names_are_chinese() -> None:
-    assert set(schemas.TYPE_NAMES) == {"string", "integer", "number", "boolean", "array", "object", "null"}
-    assert all(CJK.search(name) for name in schemas.TYPE_NAMES.values())
-
-
 def test_property_name_error_points_at_the_key() -> None:
     report = (FIXTURES / "good" / "reports" / "c1" / "u-a.yml").read_text(encoding="utf-8")
     problems = problems_for("report", report.replace("  research_topics: 6", "  Research-Topics: 6"))
     assert [(p.line, p.column, p.rule) for p in problems] == [(29, 3, "schema-key")]
     assert "键名 Research-Topics 不合规" in problems[0].message
-
-
-@pytest.mark.parametrize(
-    ("raw", "reading"),
-    [("010", "八进制整数"), ("1:30", "六十进制整数"), ("0x1F", "十六进制整数"), ("0b101", "二进制整数"), ("12", "整数"), ("-0", "整数")],
-)
-def test_int_reading(raw: str, reading: str) -> None:
-    assert schemas.int_reading(raw) == reading
 
 
 def test_broken_schema_files_are_problems(tmp_path: Path) -> None:
@@ -514,18 +502,3 @@ def test_build_refuses_huge_figures(tmp_path: Path, value: str, message: str) ->
     assert "数据校验未通过，未生成网站" in result.stderr
     assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
     assert not (site / "index.html").exists() and not (site / "views").exists()
-
-
-@pytest.mark.parametrize(("value", "reason"), [
-    ("a\n::warning file=README.md,line=1::INJECTED", "控制字符"),
-    ("../x", "路径字符"),
-    ("c:x", "冒号"),
-    ("Shi-czj", "大写字母"),
-    ("", "为空"),
-    ("a" * 65, "太长"),
-    ("shi_czj", "只能用小写"),
-])
-def test_explain_id_names_the_real_reason(value: str, reason: str) -> None:
-    from kb.data.schema import explain_id
-
-    assert reason in explain_id(value)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kb.data import yamlsafe
-from kb.data.yamlsafe import MAX_BYTES, decode, load_yaml, parse_text
+from kb.data.yamlsafe import MAX_BYTES, load_yaml, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -248,24 +248,6 @@ def test_empty_and_comment_only_files() -> None:
     for text in ("", "# 只有注释\n"):
         doc, problems = parse(text)
         assert problems == [] and doc is not None and doc.data is None
-
-
-@pytest.mark.parametrize(
-    ("raw", "needle", "at"),
-    [
-        ("a: 中文\n".encode("gbk"), "GBK", (1, 4)),
-        ("a: 1\nb: 中文\n".encode("gb18030"), "GBK", (2, 4)),
-        ("a: 中文\n".encode("utf-16"), "UTF-16", (1, 1)),
-        ("a: 中文\n".encode("utf-16-be"), "NUL 字节", (1, 1)),
-        ("a: 中文\n".encode("utf-32"), "UTF-32", (1, 1)),
-        (b"a: caf\xe9 \xff\n", "不是有效的 UTF-8", (1, 7)),
-    ],
-)
-def test_wrong_encodings(raw: bytes, needle: str, at: tuple[int, int]) -> None:
-    text, problems = decode(raw, "x.yml")
-    assert text is None
-    assert len(problems) == 1 and needle in problems[0].message and "请另存为 UTF-8（无 BOM）编码" in problems[0].message
-    assert (problems[0].line, problems[0].column) == at
 
 
 def test_bom_is_an_error_but_the_file_is_still_checked(tmp_path: Path) -> None:

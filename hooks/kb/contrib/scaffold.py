@@ -25,7 +25,7 @@ import yaml
 from kb.contrib import reportyaml
 from kb.contrib.reportyaml import Comment
 from kb.data import confine
-from kb.data.schema import explain_id
+from kb.data.ids import explain_id
 
 PLACEHOLDER = "【请填写"
 SECTIONS = 3

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kb.data import schema as schemas
+from kb.data.messages import suggest
 from kb.data.problems import ERROR, Problem
 from kb.data.yamlsafe import SourceDoc, format_path
 
@@ -77,7 +77,7 @@ def is_utf8(name: str) -> bool:
 
 
 def suggestion(word: str, known: Iterable[str]) -> str:
-    close = schemas.suggest(word, sorted(known))
+    close = suggest(word, sorted(known))
     return f"，是否想写 {close}？" if close else ""
 
 

@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.data import schema as schemas
 from kb.data.checks.base import Collector, is_utf8
+from kb.data.ids import explain_id
+from kb.data.messages import int_reading
 from kb.data.problems import WARNING, Problem
-from kb.data.schema import MODELINE_PREFIX, explain_id
+from kb.data.schema import MODELINE_PREFIX
 from kb.data.yamlsafe import INT_TAG, SourceDoc, format_path, resolve_scalar
 
 SHARED = {"groups": "groups.yml", "units": "units.yml", "materials": "materials.yml"}
@@ -163,7 +164,7 @@ def check_ambiguous_ints(out: Collector, doc: SourceDoc, flagged: set[str]) -> N
         if format_path(path) in flagged:
             continue
         value = resolve_scalar(info.raw, "")[1]
-        reading = schemas.int_reading(info.raw)
+        reading = int_reading(info.raw)
         out.at(
             doc, path,
             f"整数 {info.raw} 写法有歧义：YAML 1.1 把它读成了{reading} {value}；"

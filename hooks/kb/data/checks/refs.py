@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.data.checks.base import Collector, as_id, as_list, get, iso_date, items, suggestion
+from kb.data.ids import ID_RE
 from kb.data.problems import WARNING
-from kb.data.schema import ID_RE
 from kb.data.yamlsafe import SourceDoc
 
 _FIGURE_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")

@@ -14,6 +14,7 @@ import re
 from kb.data import schema as schemas
 from kb.data.checks.base import Collector, as_id, get, iso_date, items
 from kb.data.checks.refs import CampaignInfo, Index
+from kb.data.messages import suggest
 from kb.data.problems import WARNING
 from kb.data.yamlsafe import SourceDoc
 
@@ -38,7 +39,7 @@ def _check_figures(out: Collector, doc: SourceDoc, info: CampaignInfo) -> None:
     suggested: set[str] = set()
     for key in figures:
         if key not in declared:
-            close = schemas.suggest(str(key), list(declared))
+            close = suggest(str(key), list(declared))
             suggested.add(close)
             hint = f"，是否想写 {close}？" if close else f"（本学习教育声明的数字：{'、'.join(declared)}）"
             out.at(doc, ("figures", key), f"学习教育 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
