@@ -14,19 +14,11 @@ from types import ModuleType
 
 import pytest
 
+from benchkit.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - one list for tests and kit
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 HOOKS = ROOT / "hooks"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 
 
 def load_script(name: str) -> ModuleType:

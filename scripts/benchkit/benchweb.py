@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import signal
 import socket
 import statistics
@@ -28,14 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchkit import configs, timings
+from benchkit import configs, synth, timings
+from benchkit.chromium import CHROMIUM, CHROMIUM_ARGS
 from benchkit.paths import BIN, REPO
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 class BrowserUnavailable(RuntimeError):
@@ -139,21 +133,6 @@ def _wait_idle(pid: int, quiet_s: float = 2.0, timeout_s: float = 900.0) -> floa
     return time.time() - start
 
 
-def mark_opening(text: str, marker: str) -> str:
-    """The report YAML with ``marker`` put at the start of its opening paragraph."""
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if re.match(r"^opening:\s*[|>]", line) and i + 1 < len(lines):
-            indent = re.match(r"^\s*", lines[i + 1]).group(0)
-            lines[i + 1] = indent + marker + lines[i + 1][len(indent):]
-            return "\n".join(lines)
-        if line.startswith("opening: "):
-            value = line[len("opening: "):]
-            lines[i] = "opening: " + marker + value
-            return "\n".join(lines)
-    raise ValueError("no opening: field in the report")
-
-
 def _page_has(page: Any, marker: str) -> bool:
     try:
         return bool(page.evaluate(
@@ -189,7 +168,7 @@ def serve_edit_latency(data_dir: Path, report_file: Path, url_path: str, work: P
             for i in range(edits):
                 _wait_idle(proc.pid)  # no rebuild or background indexing still running
                 marker = f"基准测试修改标记{i}{rng.randint(100000, 999999)}"
-                edited = mark_opening(original, marker)
+                edited = synth.mark_opening(original, marker)
                 saved = time.time()
                 report_file.write_text(edited, "utf-8")
                 seen = None

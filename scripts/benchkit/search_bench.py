@@ -1,13 +1,14 @@
 """Measure the search issue's three targets against Material's built-in search.
 
 Used by ``scripts/search_bench.py``. Everything heavy runs in child processes of the
-venv's Python, so this module imports neither MkDocs nor Playwright at import time:
+venv's Python (``python -m benchkit.search_bench build|index …``, see the bottom of this
+module), so this module imports neither MkDocs nor Playwright at import time:
 
 * :func:`build_site` builds the site from a data folder with every post-build step
-  switched off (the time MkDocs takes to load, generate and render the pages), either
-  as the project builds it or with Material's built-in search plugin (lunr, and jieba
-  when it is importable) instead of ours;
-* :func:`time_index` runs :func:`kb.search.index_site` on a built site;
+  switched off (:func:`render_only`: the time MkDocs takes to load, generate and render
+  the pages), either as the project builds it or with Material's built-in search plugin
+  (lunr, and jieba when it is importable) instead of ours (:func:`material_config`);
+* :func:`time_index` runs :func:`kb.search.index_site` on a built site (:func:`index_stats`);
 * :func:`measure_query` serves a built site on loopback, opens its home page in a cold
   headless Chromium, enters one query into the header search box right after the page
   loaded (one input event, as a paste or an IME commit gives), and returns the time from the first keystroke to the first result shown
@@ -23,44 +24,17 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-HOOKS = Path(__file__).resolve().parent.parent.parent / "hooks"
-REPO = HOOKS.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-_BUILD = textwrap.dedent("""
-    import sys, time
-    sys.path.insert(0, {hooks!r})
-    from kb.site import postbuild
-    postbuild.STEPS.clear()  # only MkDocs' own work is timed
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    start = time.perf_counter()
-    build(load_config({config!r}, site_dir={site!r}, strict=False))
-    print(time.perf_counter() - start)
-""")
-
-_INDEX = textwrap.dedent("""
-    import json, sys, time
-    from dataclasses import asdict
-    from pathlib import Path
-    sys.path.insert(0, {hooks!r})
-    from kb.site import build
-    from kb.search import index_site
-    kb, _ = build.load(Path({data!r}))
-    stats = index_site(Path({site!r}), kb)
-    print(json.dumps(asdict(stats)))
-""")
+from benchkit import configs, timings
+from benchkit.chromium import CHROMIUM, CHROMIUM_ARGS
+from benchkit.paths import HOOKS, MKDOCS_YML, REPO, SCRIPTS
 
 
 @dataclass
@@ -81,61 +55,69 @@ MATERIAL = Variant("material", "input.md-search__input",
 
 def material_config(work: Path) -> Path:
     """A config that inherits mkdocs.yml but uses Material's search and header instead of ours."""
-    import yaml
-
-    base = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    base = configs.read()
     empty = work / "material-theme"
     empty.mkdir(parents=True, exist_ok=True)
-    config = {
-        "INHERIT": str(REPO / "mkdocs.yml"),
-        "docs_dir": str(REPO / "docs"),
-        "hooks": [str(REPO / h) for h in base.get("hooks", [])],
-        "theme": {"custom_dir": str(empty)},
-        "plugins": [{"search": {"lang": "zh"}}],
-        "extra_javascript": [j for j in base.get("extra_javascript", []) if "search" not in j],
-        "extra_css": [c for c in base.get("extra_css", []) if "search" not in c],
-        "strict": False,
-    }
-    path = work / "mkdocs-material-search.yml"
-    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
-
-
-class _Loader(__import__("yaml").SafeLoader):
-    """Reads mkdocs.yml, ignoring its ``!!python/…`` tags (only lists are needed here)."""
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    return configs.derived(
+        work / "mkdocs-material-search.yml",
+        theme={"custom_dir": str(empty)},
+        plugins=[{"search": {"lang": "zh"}}],
+        extra_javascript=[j for j in base.get("extra_javascript", []) if "search" not in j],
+        extra_css=[c for c in base.get("extra_css", []) if "search" not in c],
+        strict=False,
+    )
 
 
 def _env(data: Path, extra_path: str = "") -> dict[str, str]:
     env = {**os.environ, "KB_DATA_DIR": str(data), "SOURCE_DATE_EPOCH": "1767225600",
            "NO_MKDOCS_2_WARNING": "1"}
-    if extra_path:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [extra_path, env.get("PYTHONPATH")]))
+    paths = [str(HOOKS), str(SCRIPTS), extra_path, env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
     return env
+
+
+def _child(*args: str, data: Path, extra_path: str = "", what: str) -> str:
+    """The last line a ``python -m benchkit.search_bench`` child printed."""
+    result = subprocess.run([sys.executable, "-m", "benchkit.search_bench", *args], cwd=REPO,
+                            env=_env(data, extra_path), capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-3000:]}")
+    return result.stdout.strip().splitlines()[-1]
 
 
 def build_site(data: Path, site: Path, config: Path | None = None,
                extra_path: str = "") -> float:
-    """Build without post-build steps; return the wall time of the build in seconds."""
-    script = _BUILD.format(hooks=str(HOOKS), config=str(config or REPO / "mkdocs.yml"),
-                           site=str(site))
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=_env(data, extra_path),
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"build failed:\n{result.stderr[-3000:]}")
-    return float(result.stdout.strip().splitlines()[-1])
+    """Build without post-build steps (in a child process); the build's wall time in seconds."""
+    return float(_child("build", str(config or MKDOCS_YML), str(site), data=data,
+                        extra_path=extra_path, what="build"))
 
 
 def time_index(data: Path, site: Path) -> dict[str, Any]:
-    """Run the search post-build step on a built site; its stats (``seconds`` included)."""
-    script = _INDEX.format(hooks=str(HOOKS), data=str(data), site=str(site))
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=_env(data),
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"indexing failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Run the search post-build step on a built site (in a child process); its stats
+    (``seconds`` included)."""
+    return json.loads(_child("index", str(data), str(site), data=data, what="indexing"))
+
+
+def render_only(config: Path, site: Path) -> float:
+    """Build ``config`` into ``site`` with no post-build step: only MkDocs' own work (load,
+    generate, render) is timed. Run in a child process: it empties the project's list."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    timings.registries()["step"].clear()
+    start = time.perf_counter()
+    build(load_config(str(config), site_dir=str(site), strict=False))
+    return time.perf_counter() - start
+
+
+def index_stats(data: Path, site: Path) -> dict[str, Any]:
+    """The search index of the built ``site`` written as the post-build step writes it."""
+    from kb.search import index_site
+    from kb.site import build
+
+    kb, _problems = build.load(data)
+    return asdict(index_site(site, kb))
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -220,3 +202,21 @@ def measure_query(site: Path, query: str, variant: Variant, *, timeout_s: float 
         finally:
             browser.close()
     return result
+
+
+def main(argv: list[str]) -> int:
+    """``build CONFIG SITE`` prints :func:`render_only`'s seconds, ``index DATA SITE``
+    :func:`index_stats` as JSON (the children of :func:`build_site` and :func:`time_index`)."""
+    if len(argv) == 3 and argv[0] == "build":
+        print(render_only(Path(argv[1]), Path(argv[2])))
+    elif len(argv) == 3 and argv[0] == "index":
+        print(json.dumps(index_stats(Path(argv[1]), Path(argv[2]))))
+    else:
+        print("usage: python -m benchkit.search_bench build CONFIG SITE | index DATA SITE",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -9,7 +9,7 @@ import statistics
 from pathlib import Path
 
 import pytest
-from test_incremental import touch_report
+import yaml
 
 from benchkit import bench, builds, floor, processes, results, synth, targets, timings
 from conftest import ROOT
@@ -47,8 +47,6 @@ def test_every_file_starts_with_the_modeline(synthetic):
 
 
 def test_reports_carry_about_4000_characters(synthetic):
-    import yaml
-
     sizes = [synth.prose_chars(yaml.safe_load(p.read_text("utf-8"))) for p in synthetic.reports]
     assert 3500 <= statistics.mean(sizes) <= 4500
     assert min(sizes) >= 2500 and max(sizes) <= 6500
@@ -91,6 +89,27 @@ def test_synthetic_reports_are_not_near_copies(tmp_path):
     shares = sorted(r.share() for r in results.values())
     assert statistics.median(shares) < 0.10
     assert shares[-1] < copies.HIGH_SHARE
+
+
+@pytest.mark.parametrize("opening", [
+    "opening: |-\n  第一段\n  第二行\n",  # a block scalar, as the generator writes it
+    "opening: 第一段\n",  # a plain scalar
+])
+def test_touch_report_marks_the_opening_and_moves_the_mtime(tmp_path, opening):
+    path = tmp_path / "r.yml"
+    path.write_text(f"unit: a\n{opening}campaign: c\n", "utf-8")
+    before = path.stat().st_mtime_ns
+    synth.touch_report(path, "标记")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert data["opening"].startswith("标记第一段") and data["campaign"] == "c"
+    assert path.stat().st_mtime_ns > before
+
+
+def test_touch_report_refuses_a_file_without_an_opening(tmp_path):
+    path = tmp_path / "r.yml"
+    path.write_text("unit: a\n", "utf-8")
+    with pytest.raises(ValueError):
+        synth.touch_report(path, "标记")
 
 
 # ---------------------------------------------------------------------------------------
@@ -288,7 +307,7 @@ def test_load_cache_merges_changed_reports_like_a_full_run(tmp_path):
     cache.load(made.data_dir, load_and_validate)
     assert cache.last_mode == "cached"
 
-    touch_report(made.reports[3], "改过的开头")
+    synth.touch_report(made.reports[3], "改过的开头")
     merged = cache.load(made.data_dir, load_and_validate)
     assert cache.last_mode == "partial:1"
     _compare(merged, load_and_validate(made.data_dir))
@@ -404,7 +423,7 @@ def test_report_pages_reused_only_when_nothing_they_show_changed(tmp_path, monke
 
     before = generate()
     incremental.RENDERED.rotate()
-    touch_report(made.reports[4], "改过的开头")
+    synth.touch_report(made.reports[4], "改过的开头")
     incremental.RENDERED.hits = 0
     after = generate()
     # report pages (copy detection may touch a few) and their parts of the print bundles
