@@ -88,7 +88,7 @@ def on_nav(nav, config, files):
         _title_only(page)
     section = next(
         (item for item in nav.items if item.is_section
-         and any(getattr(c, "url", None) == "reports/" for c in item.children)),
+         and any(getattr(c, "url", None) == pages.REPORTS_URL for c in item.children)),
         None,
     )
     if section is None:

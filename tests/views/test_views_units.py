@@ -16,9 +16,9 @@ from conftest import DATA
 from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.site import build
+from kb.urls import href
 from kb.views import charts, copies, view_pages
 from kb.views.ledger import ledger_rows
-from kb.views.producer import href
 from kb.views.submission import submission_status
 
 HOSTILE = '<img src=x onerror="alert(1)">第九<script>alert(2)</script>局'

@@ -1,17 +1,23 @@
 """The knowledge-base model: typed records built from validated data files.
 
-:func:`build` turns the validated :class:`kb.data.load.RawData` into a
+:func:`build` turns the validated :class:`kb.data.raw.RawData` into a
 :class:`KnowledgeBase` with every cross reference resolved (report → unit, campaign,
-group, batch, materials). It assumes validation found no errors.
+group, batch, materials), and keeps the validator's advisory problems (``notices``) for
+the reviewers' pages. It assumes validation found no errors.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+
+from kb import urls
+from kb.data.problems import Problem
+from kb.data.raw import RawData
+from kb.data.yamlsafe import SourceDoc
 
 
 @dataclass(frozen=True)
@@ -161,11 +167,11 @@ class Report:
     @property
     def url(self) -> str:
         """Site-relative directory URL of the report page."""
-        return f"reports/{self.campaign.id}/{self.unit.id}/"
+        return urls.url(self.src_uri)
 
     @property
     def src_uri(self) -> str:
-        return f"reports/{self.campaign.id}/{self.unit.id}.md"
+        return urls.report(self.campaign.id, self.unit.id)
 
     @property
     def addressee(self) -> str:
@@ -189,7 +195,7 @@ class KnowledgeBase:
     reports: list[Report]
     citations: dict[str, list[Report]] = field(default_factory=dict)
     data_dir: Path | None = None  # where the data came from (template, schema live there)
-    notices: list[Any] = field(default_factory=list)  # validator warnings, shown to reviewers
+    notices: list[Problem] = field(default_factory=list)  # validator warnings, shown to reviewers
 
     def reports_of(self, campaign_id: str) -> list[Report]:
         return [r for r in self.reports if r.campaign.id == campaign_id]
@@ -208,7 +214,7 @@ class KnowledgeBase:
         return [m for m in self.materials.values() if not m.campaigns]
 
 
-def _items(doc: Any, key: str) -> list[dict]:
+def _items(doc: SourceDoc | None, key: str) -> list[dict]:
     if doc is None or not isinstance(doc.data, dict):
         return []
     return list(doc.data.get(key) or [])
@@ -228,7 +234,7 @@ def _material(d: dict) -> Material:
     )
 
 
-def _campaign(doc: Any) -> Campaign:
+def _campaign(doc: SourceDoc) -> Campaign:
     d = doc.data
     return Campaign(
         id=d["id"],
@@ -275,7 +281,7 @@ def _ledger_item(d: dict) -> LedgerItem:
     )
 
 
-def _report(doc: Any, kb: KnowledgeBase) -> Report:
+def _report(doc: SourceDoc, kb: KnowledgeBase) -> Report:
     d = doc.data
     campaign = kb.campaigns[d["campaign"]]
     unit = kb.units[d["unit"]]
@@ -306,8 +312,9 @@ def _report(doc: Any, kb: KnowledgeBase) -> Report:
     )
 
 
-def build(raw: Any) -> KnowledgeBase:
-    """Build the model from validated raw documents (a ``kb.data.load.RawData``)."""
+def build(raw: RawData, notices: Iterable[Problem] = ()) -> KnowledgeBase:
+    """Build the model from validated raw documents; ``notices`` are the validator's
+    advisory problems (warnings and notes), listed for reviewers on the site."""
     kb = KnowledgeBase(
         groups={
             g["id"]: Group(g["id"], g["name"], g["number"], g.get("note", ""))
@@ -319,7 +326,8 @@ def build(raw: Any) -> KnowledgeBase:
         materials={m["id"]: _material(m) for m in _items(raw.materials, "materials")},
         campaigns={},
         reports=[],
-        data_dir=getattr(raw, "data_dir", None),
+        data_dir=raw.data_dir,
+        notices=list(notices),
     )
     for doc in raw.campaigns:
         campaign = _campaign(doc)

@@ -10,7 +10,6 @@ a fragment marker that the hooks replace after Markdown (:func:`render_page`).
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from kb import urls
 from kb.markup import prose
 from kb.text import chinese_number
 
@@ -127,13 +127,6 @@ def md_cell(value: object) -> str:
     return md_text(value).replace("\r", "")
 
 
-def md_link(src_from: str, src_to: str) -> str:
-    """Relative Markdown link from one source file to another (MkDocs resolves and checks it)."""
-    target, _, anchor = src_to.partition("#")
-    rel = posixpath.relpath(target, posixpath.dirname(src_from) or ".")
-    return rel + (f"#{anchor}" if anchor else "")
-
-
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -151,7 +144,7 @@ def environment() -> jinja2.Environment:
         cn=chinese_number,
         h=lambda v: html.escape(str(v), quote=True),
     )
-    env.globals.update(link=md_link, cn=chinese_number)
+    env.globals.update(link=urls.link, urls=urls, cn=chinese_number)
     return env
 
 

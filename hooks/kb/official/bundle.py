@@ -12,18 +12,19 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass
 
+from kb import urls
 from kb.data.model import Campaign, Group, KnowledgeBase, Report
 from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, fragment_marker, render
 from kb.official import prose
 from kb.official.document import Body, Heading, OfficialDocument, official_document
 
-INDEX = "print/index.md"
+INDEX = urls.PRINT
 BUNDLE_KEY = "bundle"  # report_key salt: a report's bundle part, not its page
 
 
 def bundle_src(campaign_id: str, group_id: str) -> str:
-    return f"print/{campaign_id}/{group_id}.md"
+    return urls.bundle(campaign_id, group_id)
 
 
 @dataclass

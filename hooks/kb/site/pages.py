@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb import views
+from kb import urls, views
 from kb.data.model import Campaign, KnowledgeBase, Material, Report
 from kb.data.schema import material_categories
 from kb.markup.cache import BuildCache
@@ -24,7 +24,7 @@ Producer = Callable[[KnowledgeBase, SiteSettings, BuildCache], list[GeneratedPag
 
 MATERIAL_CATEGORIES = list(material_categories())
 KEY_FIGURES = 4
-PERFORMANCE = "performance.md"  # hand-written docs page made by scripts/bench.py --page
+REPORTS_URL = urls.url(urls.REPORTS)  # the nav section the campaign pages join
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ HOME_LINKS: list[HomeLink] = [
     HomeLink("指导组视图", views.OVERVIEW, "各项数据合计与图表、报送情况、单位对比表和原创度排行。"),
     HomeLink("整改台账", views.LEDGER, "全部单位的问题清单和整改事项，可按状态、指导组、学习教育筛选，标出逾期事项。"),
     HomeLink("打印汇编", official_bundle.INDEX, "按指导组汇编的全部报告，按公文格式打印，每份报告从新的一页开始。"),
-    HomeLink("性能", PERFORMANCE, "报告数量很多时的构建时间、内存、页面大小和搜索速度（规模基准的结果）。"),
+    HomeLink("性能", urls.PERFORMANCE, "报告数量很多时的构建时间、内存、页面大小和搜索速度（规模基准的结果）。"),
 ]
 
 # Per-report data from features (copy detection, downloads …): each callable returns
@@ -77,7 +77,7 @@ def report_page(report: Report, settings: SiteSettings, extras: dict | None = No
 def campaign_page(
     kb: KnowledgeBase, campaign: Campaign, reports: list[Report]
 ) -> GeneratedPage:
-    src = f"reports/{campaign.id}/index.md"
+    src = urls.campaign(campaign.id)
     by_unit = {r.unit.id: r for r in reports}
     rows: dict[tuple[int, str], list] = defaultdict(list)
     for entry in campaign.roster:
@@ -137,19 +137,19 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings,
     campaigns = _campaigns_with_reports(kb)
     pages = [
         GeneratedPage(
-            "index.md",
+            urls.HOME,
             render(
-                "home.md.j2", kb=kb, src="index.md", campaigns=campaigns,
+                "home.md.j2", kb=kb, src=urls.HOME, campaigns=campaigns,
                 unit_count=len({r.unit.id for r in kb.reports}),
                 ledger_count=sum(len(r.ledger) for r in kb.reports),
                 extra_links=HOME_LINKS,
             ),
         ),
         GeneratedPage(
-            "reports/index.md",
-            render("reports_index.md.j2", src="reports/index.md", campaigns=campaigns),
+            urls.REPORTS,
+            render("reports_index.md.j2", src=urls.REPORTS, campaigns=campaigns),
         ),
-        render_page("materials.md.j2", "materials/index.md", sections=_material_sections(kb)),
+        render_page("materials.md.j2", urls.MATERIALS, sections=_material_sections(kb)),
     ]
     pages += [campaign_page(kb, c, reports) for c, reports in campaigns]
     cache = cache or BuildCache()
@@ -169,7 +169,7 @@ def nav_key(nav: object, kb: KnowledgeBase) -> str:
 
 def campaign_nav(kb: KnowledgeBase) -> list[str]:
     """Source URIs of the campaign pages, in time order, for the 报告库 nav section."""
-    return [f"reports/{c.id}/index.md" for c, _ in _campaigns_with_reports(kb)]
+    return [urls.campaign(c.id) for c, _ in _campaigns_with_reports(kb)]
 
 
 def generate_pages(kb: KnowledgeBase, settings: SiteSettings,

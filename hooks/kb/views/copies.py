@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import urls
 from kb.data.model import KnowledgeBase, Report, Section
 from kb.markup.cache import BuildCache
 from kb.views.originality import FIXED_TERMS, TEMPLATE, Document, Result, analyse
@@ -162,6 +163,6 @@ def report_extras(kb: KnowledgeBase, settings: object,
                 "originality": item,
                 "originality_sources": sources(kb, item),
                 "originality_passages": passages(kb, item),
-                "originality_dashboard": f"views/{item.report.campaign.id}/index.md#originality",
+                "originality_dashboard": urls.dashboard(item.report.campaign.id) + "#originality",
             }
     return out

@@ -9,10 +9,10 @@ HTML-escape every data string.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kb import urls
 from kb.data.model import Campaign, KnowledgeBase
 from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render
@@ -22,8 +22,8 @@ from kb.views.ledger import LedgerRow, LedgerSummary, ledger_rows, statuses, sum
 from kb.views.stats import CampaignStats, campaign_stats, format_number, group_medians
 from kb.views.submission import GroupStatus, submission_status
 
-OVERVIEW = "views/index.md"
-LEDGER = "views/ledger.md"
+OVERVIEW = urls.VIEWS
+LEDGER = urls.LEDGER
 SUBMISSION_SERIES = [
     charts.Series("按时报送", "#2e7d32"),
     charts.Series("迟报", "#ef6c00"),
@@ -32,32 +32,15 @@ SUBMISSION_SERIES = [
 
 
 def dashboard_src(campaign: Campaign) -> str:
-    return f"views/{campaign.id}/index.md"
+    return urls.dashboard(campaign.id)
 
 
 def compare_src(campaign: Campaign) -> str:
-    return f"views/{campaign.id}/compare.md"
-
-
-def page_dir(src: str) -> str:
-    """Directory URL of a page (``use_directory_urls``): a/index.md → a, a/b.md → a/b."""
-    if src == "index.md":
-        return "."
-    if src.endswith("/index.md"):
-        return src[: -len("/index.md")]
-    return src[: -len(".md")]
-
-
-def href(src_from: str, src_to: str) -> str:
-    """Relative URL between two pages, for links inside raw HTML (MkDocs does not rewrite them)."""
-    target, _, anchor = src_to.partition("#")
-    rel = posixpath.relpath(page_dir(target), page_dir(src_from))
-    url = "./" if rel == "." else rel + "/"
-    return url + (f"#{anchor}" if anchor else "")
+    return urls.compare(campaign.id)
 
 
 def linker(src: str) -> Callable[[str], str]:
-    return lambda to: href(src, to)
+    return lambda to: urls.href(src, to)
 
 
 @dataclass(frozen=True)
