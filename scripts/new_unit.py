@@ -84,13 +84,13 @@ def complete(args: argparse.Namespace, choices: scaffold.Choices, ask: Asker) ->
     if not args.unit:
         args.unit = ask("单位 id（小写拼音缩写，如 shi-czj）", check=scaffold.check_id)
     scaffold.check_id(args.unit)
-    unit = choices.units.get(args.unit)
+    unit = choices.unit(args.unit)
     if unit is None:
         if not (args.name and args.party_org):
             print(f"单位 {args.unit} 还没有登记，需要单位名称和党组织名称。")
         args.name = args.name or ask("单位名称（如 市财政局）")
         args.party_org = args.party_org or ask("党组织名称（如 市财政局党组）")
-    if choices.roster_entry(campaign, args.unit) is None:
+    if choices.roster_entry(args.campaign, args.unit) is None:
         if not args.group:
             args.group = ask("指导组", [(str(g.get("id")), f"{g.get('name')}  {g.get('note', '')}".rstrip())
                                      for g in choices.groups], choices.group)

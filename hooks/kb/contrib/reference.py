@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from kb.contrib import reportyaml
 
 
 @dataclass
 class Reference:
-    """What the importer needs from the data directory: groups, units, campaigns, materials."""
+    """What the tools need from the data directory: groups, units, campaigns, materials."""
 
     groups: list[dict]
     units: list[dict]
@@ -24,7 +25,8 @@ class Reference:
     materials: list[dict] = field(default_factory=list)
 
     @classmethod
-    def load(cls, data_dir: Path) -> Reference:
+    def load(cls, data_dir: Path) -> Self:
+        """Read ``data_dir``: groups.yml, units.yml, materials.yml and campaigns/*.yml."""
         def read(path: Path, key: str) -> list[dict]:
             if not path.is_file():
                 return []
@@ -44,11 +46,13 @@ class Reference:
         )
 
     def unit(self, unit_id: str) -> dict | None:
+        """The unit with id ``unit_id``, or None when it is not registered."""
         return next((u for u in self.units if u.get("id") == unit_id), None)
 
     def group_by_number(self, number: int) -> dict | None:
         return next((g for g in self.groups if g.get("number") == number), None)
 
     def roster_entry(self, campaign_id: str, unit_id: str) -> dict | None:
+        """The unit's line in the campaign's roster (group and batch), or None."""
         campaign = self.campaigns.get(campaign_id) or {}
         return next((r for r in campaign.get("roster") or [] if r.get("unit") == unit_id), None)

@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kb.contrib import reportyaml
+from kb.contrib.reference import Reference
 from kb.contrib.reportyaml import Comment
 from kb.data import confine
 from kb.data.ids import explain_id
@@ -101,36 +102,13 @@ def append_list_item(text: str, key: str, item: Mapping[str, Any], *, default_fl
     return result
 
 
-# --------------------------------------------------------------- reference
+# ----------------------------------------------------------- the choices
 
 
-@dataclass
-class Choices:
-    """The ids a new unit can refer to, read from the data directory."""
-
-    units: dict[str, dict]
-    groups: list[dict]
-    campaigns: dict[str, dict]
-    materials: dict[str, dict] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, data_dir: Path) -> Choices:
-        def read(name: str, key: str) -> list[dict]:
-            path = data_dir / name
-            data = reportyaml.load(path.read_text(encoding="utf-8")) if path.is_file() else None
-            return [d for d in (data or {}).get(key) or [] if isinstance(d, dict)]
-
-        campaigns = {}
-        for path in sorted((data_dir / "campaigns").glob("*.yml")):
-            data = reportyaml.load(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("id"):
-                campaigns[str(data["id"])] = data
-        return cls(
-            units={str(u.get("id")): u for u in read("units.yml", "units")},
-            groups=read("groups.yml", "groups"),
-            campaigns=campaigns,
-            materials={str(m.get("id")): m for m in read("materials.yml", "materials")},
-        )
+class Choices(Reference):
+    """The reference data as the scaffold asks for it: a group, campaign or batch named by
+    id, number or name as a contributor types it; an unknown one is a :class:`ScaffoldError`
+    listing the choices."""
 
     def group(self, value: str) -> dict:
         """A group by id (g1), number (1) or name (第一指导组)."""
@@ -155,9 +133,6 @@ class Choices:
         known = "、".join(f"{b.get('id')}（{b.get('name')}）" for b in campaign.get("batches") or [])
         raise ScaffoldError(f"学习教育 {campaign.get('id')} 没有批次“{value}”，可选：{known}")
 
-    def roster_entry(self, campaign: dict, unit_id: str) -> dict | None:
-        return next((r for r in campaign.get("roster") or [] if r.get("unit") == unit_id), None)
-
 
 # ----------------------------------------------------------- the outline
 
@@ -166,7 +141,7 @@ def _ph(what: str) -> str:
     return f"{PLACEHOLDER}{what}】"
 
 
-def report_outline(campaign: dict, unit: dict, materials: Mapping[str, dict] | None = None,
+def report_outline(campaign: dict, unit: dict, materials: Sequence[dict] | None = None,
                    today: str | None = None) -> str:
     """The commented report file for ``unit`` in ``campaign``, ready to fill."""
     org = str(unit.get("party_org") or unit.get("name"))
@@ -243,7 +218,7 @@ def report_outline(campaign: dict, unit: dict, materials: Mapping[str, dict] | N
         "plans.intro": "如：下一步，我们将坚持收官不收兵……",
         "plans.sections": "（一）（二）（三）……每项以“- title:”开头",
         "figures": "关键数据：只写阿拉伯数字，不写单位",
-        "materials": _materials_note(required, materials or {}),
+        "materials": _materials_note(required, materials or ()),
         **figure_notes,
     }
     return reportyaml.dump(data, header=header, trailing=trailing)
@@ -260,7 +235,7 @@ ledger:
     # completed: 2023-11-28         # 状态为“已完成”时填写完成日期"""
 
 
-def _materials_note(required: Sequence[str], materials: Mapping[str, dict]) -> str:
+def _materials_note(required: Sequence[str], materials: Sequence[dict]) -> str:
     base = "学习材料 id，见 data/materials.yml"
     return base + ("；已列出本次学习教育的必读材料，可增删" if required else "；没有就写 []")
 
@@ -323,7 +298,7 @@ def report_file(data_dir: Path, campaign: str, unit: str) -> Path:
 def plan_roster(choices: Choices, req: Request) -> tuple[dict, dict | None]:
     """(campaign, roster entry to add or None when present). Raises on conflicts."""
     campaign = choices.campaign(req.campaign)
-    entry = choices.roster_entry(campaign, req.unit)
+    entry = choices.roster_entry(req.campaign, req.unit)
     if entry is not None:
         if req.group and choices.group(req.group).get("id") != entry.get("group"):
             raise ScaffoldError(
@@ -348,12 +323,12 @@ def create(data_dir: Path, req: Request, *, force: bool = False, today: str | No
     if refused:
         raise ScaffoldError(f"{refused[0].file}：{refused[0].message}")
     choices = Choices.load(data_dir)
-    unit = choices.units.get(req.unit)
+    unit = choices.unit(req.unit)
     new_unit = None
     if unit is None:
         if not req.name.strip() or not req.party_org.strip():
             raise ScaffoldError(f"单位 {req.unit} 还没有登记：请给出单位名称（--name）和党组织名称（--party-org）")
-        same = [u for u in choices.units.values() if u.get("name") == req.name.strip()]
+        same = [u for u in choices.units if u.get("name") == req.name.strip()]
         if same:
             raise ScaffoldError(f"单位名称“{req.name}”已经登记，id 是 {same[0].get('id')}：请使用这个 id")
         new_unit = {"id": req.unit, "name": req.name.strip(), "party_org": req.party_org.strip()}
