@@ -1,4 +1,4 @@
-"""Operator errors while publishing (kb.deploy, scripts/publish.py): a full disk, a
+"""Operator errors while publishing (kb.deploy.release, kb.deploy.errors): a full disk, a
 read-only target, damaged files, power cuts.
 
 Each ends in one Chinese line saying what failed and what to do, a non-zero exit and no
@@ -19,32 +19,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from test_publish import emulated_ssh, live, make_site, rid
+from releases import assert_one_chinese_line, live, make_site, rid
 
 from conftest import ROOT, load_script
-from kb.deploy import errors, release, remote
+from kb.deploy import errors, release
 from kb.deploy.errors import PublishError
 from kb.deploy.release import LocalTarget
 
 SCRIPT = ROOT / "scripts" / "publish.py"
-ENGLISH = ("Traceback", "Errno", "No space left", "Read-only file system", "Permission denied",
-           "Input/output error")
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k != "KB_PUBLISH_TARGET"}
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True,
                           text=True, env=environ, timeout=120)
-
-
-def assert_one_chinese_line(stderr: str, *expected: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith(("发布失败：", "发布被中断")), stderr
-    for text in expected:
-        assert text in lines[0], (text, stderr)
-    for word in ENGLISH:
-        assert word not in stderr, (word, stderr)
 
 
 def published(tmp_path: Path) -> LocalTarget:
@@ -60,8 +48,6 @@ def assert_untouched(target: LocalTarget, before) -> None:
     assert sorted(p.name for p in target.base.iterdir()) == [".publish.lock", "current",
                                                              "releases"]
 
-
-# --------------------------------------------------------------------------- injected errors
 
 ERRNOS = {
     errno.ENOSPC: ("磁盘空间不足", "df -h"),
@@ -171,40 +157,6 @@ def test_unreadable_site_directory_is_an_error_not_a_gap(tmp_path, monkeypatch):
     assert_untouched(target, before)
 
 
-def test_page_that_is_not_utf8_is_refused_without_echoing_it(tmp_path):
-    site = make_site(tmp_path / "s", extra={"reports/b/index.html": ""})
-    (site / "reports/b/index.html").write_bytes(b"<p>\xff\xfe SECRET-BYTES</p>")
-    result = cli("--site", str(site), "--target", str(tmp_path / "kb"))
-    assert result.returncode == 1
-    assert_one_chinese_line(result.stderr, "页面不是 UTF-8 文本", "reports/b/index.html",
-                            "make build")
-    assert "SECRET-BYTES" not in result.stderr
-    assert not (tmp_path / "kb").exists()
-
-
-def test_cli_turns_any_failure_into_one_line(tmp_path, monkeypatch, capsys):
-    """Whatever escapes kb.deploy (an OSError of an unforeseen step, a bug, Ctrl+C)."""
-    script = load_script("publish")
-    site = make_site(tmp_path / "s")
-    args = ["--site", str(site), "--target", str(tmp_path / "kb"), "--no-csp-check"]
-    for error, code, words in [
-        (OSError(errno.EIO, "Input/output error", "/dev/sdb"), 1, "磁盘读写错误"),
-        (RuntimeError("boom"), 1, "意外错误（RuntimeError）"),
-        (KeyboardInterrupt(), 130, "发布被中断"),
-    ]:
-        def fail(*_args, error=error, **_kwargs):
-            raise error
-
-        monkeypatch.setattr(release.LocalTarget, "publish", fail)
-        assert script.main(args) == code
-        captured = capsys.readouterr()
-        assert captured.out == ""
-        assert_one_chinese_line(captured.err, words, "--status")
-
-
-# --------------------------------------------------------------------------- real disks
-
-
 def _mount(*argv: str) -> None:
     result = subprocess.run(["mount", *argv], capture_output=True, text=True)
     if result.returncode != 0:
@@ -259,9 +211,6 @@ def test_read_only_target_for_real(tiny_disk, tmp_path):
     assert live(LocalTarget(base)) == before
 
 
-# --------------------------------------------------------------------------- power cuts
-
-
 def test_every_file_and_the_switch_reach_the_disk_before_success(tmp_path, monkeypatch):
     script = load_script("publish")
     site = make_site(tmp_path / "s", extra={"pagefind/index/und_1.pf_index": "i",
@@ -300,87 +249,6 @@ def test_every_file_and_the_switch_reach_the_disk_before_success(tmp_path, monke
     assert ("fsync", str(Path(os.path.realpath(base)))) in events[switch:]
     assert kinds[-1] == "print" and "已切换到版本" in events[-1][1]
     assert kinds.count("print") == 1
-
-
-def test_ssh_release_and_switch_are_synced_on_the_host():
-    script = remote.finalize_script("/srv/kb", rid(1), 3)
-    sync_release = script.index('kb_sync "releases/$id/release.txt"')
-    assert script.index('mv -- "releases/.partial-$id"') < script.index("kb_sync()")
-    assert script.index("kb_sync()") < sync_release
-    assert sync_release < script.index("mv -T --") < script.index("kb_sync .\n")
-    rollback = remote.rollback_script("/srv/kb", None)
-    assert rollback.index("mv -T --") < rollback.index("kb_sync .\n")
-
-
-# A host's sync(1), logging each call with where `current` points at that moment.
-LOG_SYNC = 'echo "sync $* current=$(readlink current)" >> "$KB_SYNC_LOG"\n'
-OLD_SYNC = ("#!/bin/sh\n"  # GNU coreutils < 8.24 (Debian 8, CentOS 7): no -f
-            + LOG_SYNC
-            + "case \"${1-}\" in -*) echo \"sync: invalid option -- 'f'\" >&2; exit 1;; esac\n")
-FAILING_SYNC = ("#!/bin/sh\n"  # has -f; the disk of the release fails
-                + LOG_SYNC
-                + 'case "$*" in *release.txt*) echo "sync: error syncing \'$3\': '
-                  'Input/output error" >&2; exit 1;; esac\n')
-
-
-def host_with_sync(tmp_path: Path, sync: str) -> tuple[remote.SshTarget, Path]:
-    """An SSH target whose host runs ``sync`` as its sync(1); the log of its calls."""
-    bin_dir, log = tmp_path / "host-bin", tmp_path / "sync.log"
-    bin_dir.mkdir()
-    (bin_dir / "sync").write_text(sync, encoding="utf-8")
-    (bin_dir / "sync").chmod(0o755)
-    copy = emulated_ssh([])
-
-    def run(argv: list[str], stdin: str | None) -> str:
-        if argv[0] != "ssh":
-            return copy(argv, stdin)
-        env = ["env", f"PATH={bin_dir}:{os.environ['PATH']}", f"KB_SYNC_LOG={log}"]
-        return remote.run_command([*env, "sh", "-s"], stdin)
-
-    return remote.SshTarget("web1", str(tmp_path / "kb"), runner=run), log
-
-
-def test_ssh_host_with_an_old_sync_publishes_and_rolls_back(tmp_path):
-    """coreutils < 8.24 has no ``sync -f``: plain sync, before and after the switch."""
-    target, log = host_with_sync(tmp_path, OLD_SYNC)
-    target.publish(make_site(tmp_path / "s1", "v1"), rid(1))
-    target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
-    assert live(target)[0] == rid(2)
-    plain = [line for line in log.read_text().splitlines() if not line.startswith("sync -f")]
-    assert plain[-2:] == [f"sync  current=releases/{rid(1)}",  # the release, before the switch
-                          f"sync  current=releases/{rid(2)}"]  # the switch itself
-    log.write_text("")
-    assert target.rollback().current == rid(1)
-    assert live(target)[0] == rid(1)
-    assert f"sync  current=releases/{rid(1)}" in log.read_text().splitlines()
-
-
-def test_ssh_sync_error_of_the_release_still_stops_the_publish(tmp_path):
-    """Only a sync without -f falls back: an I/O error of ``sync -f`` is not hidden by a
-    plain sync, and the live release stays."""
-    target, log = host_with_sync(tmp_path, FAILING_SYNC)
-    release.LocalTarget(tmp_path / "kb").publish(make_site(tmp_path / "s1", "v1"), rid(1))  # live
-    with pytest.raises(PublishError) as caught:
-        target.publish(make_site(tmp_path / "s2", "v2"), rid(2))
-    assert "磁盘读写错误" in str(caught.value).splitlines()[0]
-    assert live(target)[0] == rid(1)
-    assert not [line for line in log.read_text().splitlines() if line.startswith("sync  ")]
-
-
-@pytest.mark.parametrize(("stderr", "words"), [
-    ("rsync: write failed on \"/srv/kb/x\": No space left on device (28)", "磁盘空间不足"),
-    ("mkdir: cannot create directory 'releases': Read-only file system", "文件系统是只读的"),
-    ("deploy@web1: Permission denied (publickey).", "SSH 登录被拒绝"),
-    ("Host key verification failed.", "主机指纹校验失败"),
-    ("rm: cannot remove 'x': Permission denied", "主机上没有权限"),
-    ("something new", "请根据下面主机的输出处理"),
-])
-def test_host_errors_get_a_chinese_first_line(stderr, words):
-    with pytest.raises(PublishError) as caught:
-        remote.run_command(["sh", "-c", f"echo {stderr!r} >&2; exit 12"])
-    first, _, rest = str(caught.value).partition("\n")
-    assert "退出码 12" in first and words in first and "--status" in first
-    assert stderr in rest  # the host's own words, for whoever fixes it
 
 
 def test_kill_9_at_any_moment_leaves_a_complete_live_release(tmp_path):

@@ -1,18 +1,29 @@
-"""Pagefind runs under ``mkdocs serve``: a newer build or a timeout kills the run with its
-whole process group (no orphan), and a new index replaces the old folder in one step."""
+"""The Pagefind runner (kb.search.runner): the build writes the index, ``index_site`` rebuilds
+it in place, ``mkdocs serve`` serves one; runs under ``mkdocs serve``: a newer build or a
+timeout kills the run with its whole process group (no orphan), and a new index replaces
+the old folder in one step."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from search_sites import copy_site
 
+from conftest import DATA, ROOT
 from kb import search
 from kb.search import runner
-from kb.search.runner import IndexSuperseded, Runs, SearchIndexError
+from kb.search.records import site_records
+from kb.search.runner import IndexSuperseded, Runs, SearchIndexError, index_site
+from kb.site import build
 
 PY = sys.executable
 
@@ -138,3 +149,58 @@ def test_supersede_during_index_site_keeps_the_old_index(tmp_path: Path, monkeyp
     assert [p.name for p in (site / "pagefind").iterdir()] == ["old.txt"]
     assert not list(site.glob(".kb-pagefind-*"))
     search.postbuild_step(None, None, site)  # the post-build step takes it quietly
+
+
+@pytest.mark.slow
+def test_build_writes_the_index(built_site: Path) -> None:
+    kb, _ = build.load(DATA)
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["und"]
+    assert entry["languages"]["und"]["page_count"] == len(site_records(built_site, kb))
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"):
+        assert (built_site / "pagefind" / name).is_file()
+
+
+@pytest.mark.slow
+def test_index_site_rebuilds_in_place(built_site: Path, tmp_path: Path) -> None:
+    site = copy_site(built_site, tmp_path / "site")
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "stale.pf_fragment").write_text("old")
+    stats = index_site(site)
+    assert stats.records == len(site_records(site)) and stats.files > 10 and stats.bytes > 0
+    assert stats.shards == 1
+    assert json.loads((site / "pagefind" / "kb-shards.json").read_text()) == {"shards": []}
+    assert not (site / "pagefind" / "stale.pf_fragment").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_builds_the_index() -> None:
+    """``make serve`` runs the post-build step too: the dev server serves a search index."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json", timeout=5) as r:
+                    entry = json.loads(r.read())
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "mkdocs serve did not serve pagefind/"
+                time.sleep(1)
+        assert entry["languages"]["und"]["page_count"] > 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
