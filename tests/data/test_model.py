@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import typing
 from collections import Counter
 
 import pytest
@@ -12,6 +13,8 @@ import yaml
 from conftest import DATA
 from kb.data import model
 from kb.data.load import load_and_validate
+from kb.data.problems import INFO, Problem
+from kb.data.raw import RawData
 from kb.text import chinese_number
 
 
@@ -89,3 +92,16 @@ def test_citations_count_every_report_that_uses_a_material() -> None:
 def test_reports_are_ordered_by_campaign_batch_group_unit() -> None:
     keys = [(r.campaign.start, r.batch.id, r.group.number, r.unit.id) for r in example_kb().reports]
     assert keys == sorted(keys)
+
+
+def test_build_keeps_the_notices_it_is_given() -> None:
+    raw, problems = load_and_validate(DATA)
+    notice = Problem("data/units.yml", 1, 1, "提示", level=INFO, rule="modeline")
+    assert model.build(raw).notices == []
+    kb = model.build(raw, notices=[notice])
+    assert kb.notices == [notice] and kb.data_dir == raw.data_dir
+
+
+def test_build_takes_raw_data_typed() -> None:
+    hints = typing.get_type_hints(model.build)
+    assert hints["raw"] is RawData

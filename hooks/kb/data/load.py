@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kb.data import confine
@@ -24,19 +24,8 @@ from kb.data.checks import files, prose, refs, report, text
 from kb.data.checks.base import Collector
 from kb.data.checks.refs import Index
 from kb.data.problems import ERROR, Problem, sort_problems
+from kb.data.raw import RawData
 from kb.data.yamlsafe import SourceDoc, load_yaml
-
-
-@dataclass
-class RawData:
-    """Every loaded data file (None or absent when it could not be loaded)."""
-
-    data_dir: Path
-    groups: SourceDoc | None
-    units: SourceDoc | None
-    materials: SourceDoc | None
-    campaigns: list[SourceDoc] = field(default_factory=list)  # data/campaigns/*.yml, by file name
-    reports: list[SourceDoc] = field(default_factory=list)  # data/reports/<campaign>/<unit>.yml, by path
 
 
 class _Validator:
