@@ -198,6 +198,40 @@ def test_numbering_in_titles(tmp_path: Path, title: str, fixed: str | None) -> N
     assert [p.expected for p in problems if p.rule == "numbering"] == ([fixed] if fixed else []), describe(problems)
 
 
+def rename_in_schema(data: Path, kind: str, path: tuple[str, ...], old: str, new: str) -> None:
+    """Rename one value of an enumeration in the schema of the data folder ``data``."""
+    file = data / "schema" / f"{kind}.schema.json"
+    schema = json.loads(file.read_text(encoding="utf-8"))
+    node = schema
+    for part in path:
+        node = node["items"] if part == "items" else node["properties"][part]
+    node["enum"] = [new if value == old else value for value in node["enum"]]
+    file.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_data_dir_is_checked_and_modelled_with_its_own_enums(tmp_path: Path) -> None:
+    """Statuses and categories come from the schema of the data folder being read, not
+    from the repository's data/schema."""
+    from kb.data import model
+
+    data = make_tree(tmp_path)
+    rename_in_schema(data, "report", ("ledger", "items", "status"), "已完成", "已办结")
+    rename_in_schema(data, "materials", ("materials", "items", "category"), "原著", "经典著作")
+    materials = data / "materials.yml"
+    materials.write_text(materials.read_text(encoding="utf-8").replace("category: 原著", "category: 经典著作"), encoding="utf-8")
+    report = data / "reports" / "c1" / "u-a.yml"
+    text = report.read_text(encoding="utf-8").replace("    status: 已完成\n    completed: 2023-11-28\n", "    status: 已办结\n")
+    report.write_text(text, encoding="utf-8")
+    raw, problems = load_and_validate(data)
+    assert not has_errors(problems), describe(problems)
+    assert [(p.rule, p.message) for p in problems] == [
+        ("ledger-completed", "状态为“已办结”，但没有填写完成日期 completed")
+    ], describe(problems)
+    kb = model.build(raw)
+    assert kb.ledger_statuses[-1] == "已办结" and "已完成" not in kb.ledger_statuses
+    assert "经典著作" in kb.material_categories and "原著" not in kb.material_categories
+
+
 def test_real_example_data_validates() -> None:
     raw, problems = load_and_validate(ROOT / "data")
     errors = [p for p in problems if p.is_error]

@@ -331,15 +331,32 @@ def test_link_pattern_keeps_links_inside_markdown(link: str, valid: bool) -> Non
 def test_enums_come_from_the_schema_files(tmp_path: Path) -> None:
     statuses = load("report")["properties"]["ledger"]["items"]["properties"]["status"]["enum"]
     categories = load("materials")["properties"]["materials"]["items"]["properties"]["category"]["enum"]
-    assert schemas.ledger_statuses() == tuple(statuses)
-    assert schemas.ledger_statuses()[-1] == "已完成"  # the validator's "done" is the last, in order of progress
-    assert schemas.material_categories() == tuple(categories)
+    found = schemas.enums(SCHEMA_DIR)
+    assert found == schemas.Enums(tuple(statuses), tuple(categories))
+    assert found.done == "已完成"  # the validator's "done" is the last, in order of progress
+    assert schemas.text_field_titles(load("report"), schemas.LEDGER_ITEM[1])["problem"] == "问题"
+    for kind in schemas.KINDS:
+        (tmp_path / f"{kind}.schema.json").write_text(json.dumps(load(kind)), encoding="utf-8")
     edited = load("materials")
     edited["properties"]["materials"]["items"]["properties"]["category"]["enum"] = ["甲", "乙"]
     (tmp_path / "materials.schema.json").write_text(json.dumps(edited), encoding="utf-8")
-    assert schemas.enum("materials", ("materials", "items", "category"), tmp_path) == ("甲", "乙")
+    assert schemas.enums(tmp_path) == schemas.Enums(tuple(statuses), ("甲", "乙"))
     with pytest.raises(KeyError):
-        schemas.enum("report", ("ledger", "items", "nothing"))
+        schemas.enum_of(load("report"), ("ledger", "items", "nothing"))
+
+
+@pytest.mark.parametrize("broken", ["missing", "no-enum"])
+def test_enums_of_a_broken_schema_are_empty(tmp_path: Path, broken: str) -> None:
+    for kind in schemas.KINDS:
+        (tmp_path / f"{kind}.schema.json").write_text(json.dumps(load(kind)), encoding="utf-8")
+    if broken == "missing":
+        (tmp_path / "report.schema.json").unlink()
+    else:
+        edited = load("report")
+        del edited["properties"]["ledger"]["items"]["properties"]["status"]["enum"]
+        (tmp_path / "report.schema.json").write_text(json.dumps(edited), encoding="utf-8")
+    found = schemas.enums(tmp_path)
+    assert found.ledger_statuses == () and found.done == "" and found.material_categories
 
 
 def test_figure_at_most_names_a_figure_key() -> None:

@@ -36,6 +36,8 @@ class _Validator:
         self.schema_dir = schema_dir or data_dir / "schema"
         self.out = Collector(data_dir.parent)
         self.compiled, schema_problems = schemas.load_schemas(self.schema_dir)
+        self.enums = schemas.enums_of(self.compiled)  # of this data dir's schemas, not the repository's
+        self.ledger = report.LedgerTerms.of(self.compiled)
         self.markdown: dict[str, set[tuple]] = {}  # file kind -> Markdown field patterns
         self.out.problems += schema_problems
 
@@ -90,7 +92,7 @@ def _process_report(run: _Validator, index: Index, path: Path) -> _ReportResult:
     claim = None
     if doc is not None:
         cid, unit, info, entry = refs.check_report(run.out, doc, index)
-        report.check_report(run.out, doc, info, entry, index)
+        report.check_report(run.out, doc, info, entry, index, run.ledger)
         text.check_numbering(run.out, doc)
         text.check_placeholders(run.out, doc)
         claim = _Claim(cid, unit, doc.rel, doc.mark(("unit",)))
@@ -186,5 +188,5 @@ def load_and_validate(
             )
         else:
             seen[key] = claim.rel
-    raw = RawData(data_dir, groups, units, materials, campaigns, reports)
+    raw = RawData(data_dir, groups, units, materials, campaigns, reports, run.enums)
     return raw, sort_problems(out.problems)

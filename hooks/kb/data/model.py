@@ -196,6 +196,11 @@ class KnowledgeBase:
     citations: dict[str, list[Report]] = field(default_factory=dict)
     data_dir: Path | None = None  # where the data came from (template, schema live there)
     notices: list[Problem] = field(default_factory=list)  # validator warnings, shown to reviewers
+    # The schema enumerations of the data folder built (not the repository's): 整改台账
+    # statuses in order of progress (the last closes an item), material categories in
+    # the order pages list them.
+    ledger_statuses: tuple[str, ...] = ()
+    material_categories: tuple[str, ...] = ()
 
     def reports_of(self, campaign_id: str) -> list[Report]:
         return [r for r in self.reports if r.campaign.id == campaign_id]
@@ -328,6 +333,8 @@ def build(raw: RawData, notices: Iterable[Problem] = ()) -> KnowledgeBase:
         reports=[],
         data_dir=raw.data_dir,
         notices=list(notices),
+        ledger_statuses=raw.enums.ledger_statuses,
+        material_categories=raw.enums.material_categories,
     )
     for doc in raw.campaigns:
         campaign = _campaign(doc)

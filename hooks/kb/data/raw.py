@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.data.schema import Enums
 from kb.data.yamlsafe import SourceDoc
 
 
@@ -19,3 +20,4 @@ class RawData:
     materials: SourceDoc | None
     campaigns: list[SourceDoc] = field(default_factory=list)  # data/campaigns/*.yml, by file name
     reports: list[SourceDoc] = field(default_factory=list)  # data/reports/<campaign>/<unit>.yml, by path
+    enums: Enums = field(default_factory=Enums)  # of the schemas the data was validated with

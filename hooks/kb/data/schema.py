@@ -54,43 +54,92 @@ def modeline(kind: str, depth: int) -> str:
 # ------------------------------------------------------------------ enums
 
 
-@cache
-def enum(kind: str, path: tuple[str, ...], schema_dir: Path = SCHEMA_DIR) -> tuple[str, ...]:
-    """The allowed values of one field, read from ``<schema_dir>/<kind>.schema.json``.
+# Where the enumerations the code needs live: (file kind, field path with "items" for
+# "each entry of the list").
+LEDGER_STATUS = ("report", ("ledger", "items", "status"))
+MATERIAL_CATEGORY = ("materials", ("materials", "items", "category"))
+LEDGER_ITEM = ("report", ("ledger", "items"))
 
-    ``path`` names the field as in the data, with ``"items"`` for "each entry of the list":
-    ``enum("report", ("ledger", "items", "status"))``. The schema files are the single
-    source of truth for such lists; code reads them from here instead of repeating them.
+
+@dataclass(frozen=True)
+class Enums:
+    """The value lists the code needs from the schemas of one data folder.
+
+    Read with the data (:func:`enums_of` on the compiled schemas the validator used, or
+    :func:`enums` for a schema folder), never from the repository's ``data/schema`` at
+    import: another data folder may spell them differently. Empty when a schema is
+    missing or broken (the validator reports that).
     """
-    return tuple(_node(kind, path, schema_dir)["enum"])
+
+    ledger_statuses: tuple[str, ...] = ()  # 整改台账 statuses in order of progress
+    material_categories: tuple[str, ...] = ()  # 原著, 重要讲话 … in the order pages list them
+
+    @property
+    def done(self) -> str:
+        """The status that closes a ledger item (已完成): the last, in order of progress."""
+        return self.ledger_statuses[-1] if self.ledger_statuses else ""
 
 
-def _node(kind: str, path: tuple[str, ...], schema_dir: Path) -> dict:
-    node = json.loads((schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
+def node(schema: Any, path: tuple[str, ...]) -> dict:
+    """The sub-schema of the field ``path`` (``"items"``: each entry of a list). Raises
+    KeyError or TypeError when the schema has no such field."""
     for part in path:
-        node = node["items"] if part == "items" and node.get("type") == "array" else node["properties"][part]
-    return node
+        schema = schema["items"] if part == "items" and schema.get("type") == "array" else schema["properties"][part]
+    if not isinstance(schema, dict):
+        raise TypeError(path)
+    return schema
 
 
-def text_field_titles(kind: str, path: tuple[str, ...], schema_dir: Path = SCHEMA_DIR) -> dict[str, str]:
+def enum_of(schema: Any, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The allowed values of one field of a loaded schema (KeyError/TypeError: none)."""
+    return tuple(str(value) for value in node(schema, path)["enum"])
+
+
+def text_field_titles(schema: Any, path: tuple[str, ...]) -> dict[str, str]:
     """The Chinese titles of the free-text fields of one object (no enum, no date), e.g.
-    ``{"problem": "问题", …}`` for ``text_field_titles("report", ("ledger", "items"))``:
-    the column labels of the 整改台账."""
-    properties = _node(kind, path, schema_dir).get("properties", {})
+    ``{"problem": "问题", …}`` for the ledger items of the report schema: the column labels
+    of the 整改台账. Empty when the schema has no such object."""
+    try:
+        properties = node(schema, path).get("properties", {})
+    except (KeyError, TypeError, AttributeError):
+        return {}
     return {
         name: str(spec["title"]) for name, spec in properties.items()
-        if spec.get("title") and spec.get("type") == "string" and "enum" not in spec and "format" not in spec
+        if isinstance(spec, dict) and spec.get("title") and spec.get("type") == "string"
+        and "enum" not in spec and "format" not in spec
     }
 
 
+def _enum_in(compiled: dict[str, CompiledSchema], where: tuple[str, tuple[str, ...]]) -> tuple[str, ...]:
+    kind, path = where
+    if kind not in compiled:
+        return ()
+    try:
+        return enum_of(compiled[kind].schema, path)
+    except (KeyError, TypeError, AttributeError):
+        return ()
+
+
+def enums_of(compiled: dict[str, CompiledSchema]) -> Enums:
+    """The enumerations of compiled schemas (those :func:`load_schemas` gave)."""
+    return Enums(_enum_in(compiled, LEDGER_STATUS), _enum_in(compiled, MATERIAL_CATEGORY))
+
+
+def enums(schema_dir: Path) -> Enums:
+    """The enumerations of the schemas in ``schema_dir`` (``<data dir>/schema``)."""
+    return enums_of(load_schemas(schema_dir)[0])
+
+
 def ledger_statuses() -> tuple[str, ...]:
-    """整改台账 statuses in their order of progress; the last one (已完成) closes an item."""
-    return enum("report", ("ledger", "items", "status"))
+    """The repository's ledger statuses. Transitional, for modules not yet handed the
+    model's ``KnowledgeBase.ledger_statuses``; prefer that, or :func:`enums`."""
+    return enums(SCHEMA_DIR).ledger_statuses
 
 
 def material_categories() -> tuple[str, ...]:
-    """Study-material categories (原著, 重要讲话 …) in the order pages list them."""
-    return enum("materials", ("materials", "items", "category"))
+    """The repository's material categories. Transitional, like :func:`ledger_statuses`;
+    prefer ``KnowledgeBase.material_categories``, or :func:`enums`."""
+    return enums(SCHEMA_DIR).material_categories
 
 
 # ------------------------------------------------------------------ jsonschema

@@ -10,6 +10,7 @@ and a closed (已完成) item needs its completion date.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kb.data import schema as schemas
 from kb.data.checks.base import Collector, as_id, get, iso_date, items
@@ -18,17 +19,30 @@ from kb.data.messages import suggest
 from kb.data.problems import WARNING
 from kb.data.yamlsafe import SourceDoc
 
-DONE = schemas.ledger_statuses()[-1]  # 已完成: the schema lists the statuses in order of progress
-LEDGER_LABELS = schemas.text_field_titles("report", ("ledger", "items"))  # problem: 问题 …
+
+@dataclass(frozen=True)
+class LedgerTerms:
+    """What the 整改台账 checks read from the report schema of the data being checked."""
+
+    done: str  # the status that closes an item (已完成), "" when the schema has none
+    labels: dict[str, str]  # free-text field -> its column label (problem: 问题 …)
+
+    @classmethod
+    def of(cls, compiled: dict[str, schemas.CompiledSchema]) -> LedgerTerms:
+        report = compiled.get(schemas.LEDGER_ITEM[0])
+        labels = schemas.text_field_titles(report.schema, schemas.LEDGER_ITEM[1]) if report else {}
+        return cls(schemas.enums_of(compiled).done, labels)
 
 
-def check_report(out: Collector, doc: SourceDoc, info: CampaignInfo | None, entry: dict | None, index: Index) -> None:
+def check_report(
+    out: Collector, doc: SourceDoc, info: CampaignInfo | None, entry: dict | None, index: Index, ledger: LedgerTerms,
+) -> None:
     """Every check of this module on one report (``info`` None: its campaign is unknown)."""
     if info is not None:
         _check_figures(out, doc, info)
-        _check_dates(out, doc, info, entry)
+        _check_dates(out, doc, info, entry, ledger.done)
         _check_required_materials(out, doc, info, index)
-    _check_ledger_labels(out, doc)
+    _check_ledger_labels(out, doc, ledger.labels)
 
 
 def _check_figures(out: Collector, doc: SourceDoc, info: CampaignInfo) -> None:
@@ -98,10 +112,10 @@ def _check_required_materials(out: Collector, doc: SourceDoc, info: CampaignInfo
     )
 
 
-def _check_ledger_labels(out: Collector, doc: SourceDoc) -> None:
+def _check_ledger_labels(out: Collector, doc: SourceDoc, labels: dict[str, str]) -> None:
     """Error when a 整改台账 field still holds its column label (problem: 问题), as in the scaffold's example."""
     for i, item in items(doc, "ledger"):
-        for name, label in LEDGER_LABELS.items():
+        for name, label in labels.items():
             value = item.get(name)
             if isinstance(value, str) and _is_label(value, label):
                 out.at(
@@ -117,7 +131,7 @@ def _is_label(value: str, label: str) -> bool:
     return text == label or bool(re.fullmatch(re.escape(label) + r"\s*[（(][^）)]*[）)]", text))
 
 
-def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict | None) -> None:
+def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict | None, done: str) -> None:
     start = iso_date(get(info.doc, "start"))
     batch_id = as_id(entry.get("batch")) if entry else None
     batch = info.batches.get(batch_id) if batch_id is not None else None
@@ -135,13 +149,13 @@ def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict
                 doc, ("ledger", i, "deadline"), f"整改时限早于学习教育开始日期 {start}，请核对",
                 level=WARNING, found=deadline, rule="date-order",
             )
-        if status == DONE and not item.get("completed"):
+        if done and status == done and not item.get("completed"):
             out.at(
-                doc, ("ledger", i, "status"), "状态为“已完成”，但没有填写完成日期 completed",
+                doc, ("ledger", i, "status"), f"状态为“{done}”，但没有填写完成日期 completed",
                 level=WARNING, expected="completed: YYYY-MM-DD", rule="ledger-completed",
             )
-        elif item.get("completed") and isinstance(status, str) and status != DONE:
+        elif done and item.get("completed") and isinstance(status, str) and status != done:
             out.at(
-                doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“已完成”，请核对",
+                doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“{done}”，请核对",
                 level=WARNING, found=status, rule="ledger-completed",
             )
