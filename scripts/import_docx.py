@@ -102,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ref = Reference.load(data_dir)
     say(f"识别结果：{result.summary(ref)}")
-    notes = result.all_notes()
-    if notes:
-        say(f"\n需要注意的地方（{len(notes)} 条）：")
-        for note in notes:
-            say("  " + note.format().replace("\n", "\n  "))
+    problems = result.all_problems()
+    if problems:
+        say(f"\n需要注意的地方（{len(problems)} 条）：")
+        for problem in problems:
+            say("  " + docx.format_problem(problem).replace("\n", "\n  "))
     text = result.to_yaml()
     refused = docx.output_problems(text, result.data, data_dir / "schema")
     if refused:

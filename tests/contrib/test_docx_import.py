@@ -19,8 +19,9 @@ from tests.fixtures.docx import builders as B
 from conftest import ROOT, run_make, run_mkdocs
 from kb.contrib import docx as di
 from kb.contrib import reportyaml
-from kb.contrib.docx.state import ERROR, INFO, WARNING
 from kb.contrib.reference import Reference
+from kb.data.problems import ERROR, INFO, LEVEL_ZH, WARNING, Problem
+from kb.data.rules import IMPORT
 
 SCRIPT = ROOT / "scripts" / "import_docx.py"
 
@@ -62,7 +63,7 @@ def write_and_validate(result: di.ImportResult, data_dir: Path) -> list:
 
 
 def levels(result: di.ImportResult, level: str) -> list[str]:
-    return [n.message for n in result.all_notes() if n.level == level]
+    return [n.message for n in result.all_problems() if n.level == level]
 
 
 # --------------------------------------------------- the template, every layout
@@ -134,11 +135,11 @@ def test_template_outline_is_recognised(reference_data):
 
 def test_template_typo_doubled_marker_is_pointed_out(tmp_path, data_dir):
     result = import_file(build(tmp_path, "plain"), data_dir)
-    doubled = [n for n in result.all_notes() if "二是是" in n.message]
+    doubled = [n for n in result.all_problems() if "二是是" in n.message]
     assert [n.level for n in doubled] == [WARNING]
-    assert doubled[0].text.startswith("二是是还存在")
+    assert doubled[0].found.startswith("二是是还存在")
     fixed = _replace(B.template_paragraphs().paragraphs, "二是是还存在", "二是还存在")
-    assert not [n for n in import_file(build(tmp_path, "bold", fixed), data_dir).all_notes() if "重复" in n.message]
+    assert not [n for n in import_file(build(tmp_path, "bold", fixed), data_dir).all_problems() if "重复" in n.message]
 
 
 def test_mixed_punctuation_is_normalised(tmp_path, data_dir):
@@ -181,7 +182,7 @@ def test_ledger_table_becomes_the_ledger(tmp_path, data_dir):
 def test_bad_ledger_rows_are_reported(tmp_path, data_dir, row, message):
     path = B.add_ledger(build(tmp_path, "plain"), rows=[row])
     result = import_file(path, data_dir)
-    assert any(message in n.message and row[1] in n.text for n in result.notes)
+    assert any(message in n.message and row[1] in n.found for n in result.problems)
 
 
 def test_other_tables_become_markdown_tables(tmp_path, data_dir):
@@ -206,7 +207,7 @@ def test_leftover_paragraphs_are_reported_and_kept_as_comments(tmp_path, data_di
     paragraphs = (["附件2", "（此件公开发布）"] + paragraphs[:plans_end]
                   + ["四、其他需要说明的事项", "本单位无其他需要说明的事项。"] + paragraphs[plans_end:])
     result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
-    texts = [n.text for n in result.unmapped]
+    texts = [n.found for n in result.unmapped]
     assert texts == ["附件2", "（此件公开发布）", "四、其他需要说明的事项", "本单位无其他需要说明的事项。"]
     yaml_text = result.to_yaml()
     for text in texts:
@@ -233,7 +234,7 @@ def test_problems_in_the_word_file_are_explained(tmp_path, data_dir, old, new, l
         assert levels(result, ERROR) == []
         assert result.data["highlights"]["sections"][0]["points"][0]["lead"] == "淬炼政治忠诚"
         return
-    assert any(needle in m for m in levels(result, level)), result.all_notes()
+    assert any(needle in m for m in levels(result, level)), result.all_problems()
 
 
 def test_own_title_is_kept_and_the_campaign_found_from_the_addressee(tmp_path, data_dir):
@@ -297,6 +298,43 @@ def test_empty_document_is_an_error(tmp_path, data_dir):
     assert levels(result, ERROR) == ["Word 文件中没有任何文字段落"]
 
 
+# ------------------------------------------- one Problem record, registered rules
+
+DOCX_SOURCES = sorted((ROOT / "hooks" / "kb" / "contrib" / "docx").glob("*.py"))
+SLIPS = [  # (old, new) in the template: together they raise most kinds of problem
+    ("市财政局党组", "市档案局党组"), ("第一指导组", "第九指导组"), ("2023年9月8日", ""),
+    ("领题调研6个课题", "领题调研X个课题"), ("（二）坚持学方法", "（五）坚持学方法"),
+]
+
+
+def test_import_problems_are_problem_records_with_registered_rules(tmp_path, data_dir):
+    paragraphs = B.template_paragraphs().paragraphs
+    for old, new in SLIPS:
+        paragraphs = [p for p in _replace(paragraphs, old, new) if p]
+    paragraphs = ["附件2"] + paragraphs + ["四、其他需要说明的事项", "本单位无其他需要说明的事项。"]
+    result = import_file(B.add_ledger(build(tmp_path, "plain", paragraphs), rows=[B.LEDGER_ROWS[0][:5] + ["尽快", "研究中"]]),
+                         data_dir)
+    problems = result.all_problems()
+    assert {p.level for p in problems} == {ERROR, WARNING, INFO}
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert problem.rule in IMPORT, problem
+        assert problem.level == IMPORT[problem.rule].level, problem
+        assert problem.file == "plain.docx"
+        assert problem.path == "" or re.fullmatch(r"第 \d+ 段", problem.path)
+    assert len({p.rule for p in problems}) >= 12
+
+
+def test_every_import_rule_is_registered_with_a_chinese_title_and_used():
+    used = set()
+    for source in DOCX_SOURCES:
+        used |= set(re.findall(r'"(import-[a-z-]+)"', source.read_text(encoding="utf-8")))
+    assert used and used == set(IMPORT)
+    for rule in IMPORT.values():
+        assert re.search(r"[\u4e00-\u9fff]", rule.title), rule
+        assert rule.level in (ERROR, WARNING, INFO)
+
+
 # -------------------------------------------------------------------- CLI
 
 
@@ -355,6 +393,26 @@ def test_make_import_docx_without_a_file_explains_in_chinese(docx):
     assert "找不到文件" not in result.stdout + result.stderr
 
 
+def test_cli_lists_import_problems_like_the_validator(tmp_path, data_dir):
+    paragraphs = [p for p in _replace(B.template_paragraphs().paragraphs, "2023年9月8日", "") if p]
+    result = run_cli(build(tmp_path, "plain", paragraphs), "--data-dir", data_dir, "--stdout")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "  plain.docx: 警告 没有找到落款日期，报告日期暂填今天（" in "\n".join(lines)
+    assert any(re.fullmatch(r"  plain\.docx: 警告 \[第 \d+ 段\] .+", line) for line in lines), lines
+    assert any(line.startswith("      原文：") for line in lines), lines
+    assert "[注意]" not in result.stderr and "[说明]" not in result.stderr
+
+
+def test_the_guide_uses_the_same_level_words():
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    start = guide.index("## 2. 路线一")
+    section = guide[start:guide.index("## 3.", start)]
+    for word in LEVEL_ZH.values():
+        assert f"**{word}**" in section
+    assert "[注意]" not in section and "[说明]" not in section
+
+
 def test_cli_unknown_unit_writes_nothing(tmp_path, data_dir):
     paragraphs = _replace(B.template_paragraphs().paragraphs, "市财政局党组", "市审计局党组")
     result = run_cli(build(tmp_path, "plain", paragraphs), "--data-dir", data_dir)
@@ -393,7 +451,7 @@ def test_rendered_page_shows_every_paragraph_of_the_word_file(tmp_path, tmp_path
         (tmp_path / unit).mkdir()
         path = B.add_ledger(build(tmp_path / unit, layout, paragraphs))
         result = import_file(path, data)
-        assert result.unit == unit, result.all_notes()
+        assert result.unit == unit, result.all_problems()
         target = di.report_path(data, result)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(result.to_yaml(), encoding="utf-8")

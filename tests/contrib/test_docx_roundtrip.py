@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, ROOT
 from kb.contrib import docx as di
 from kb.contrib import reportyaml
-from kb.contrib.docx.state import INFO
+from kb.data.problems import INFO
 from kb.official.word import export_report
 from kb.site import build
 
@@ -33,7 +33,7 @@ def test_exported_report_imports_to_the_same_data(report_id, tmp_path, empty_dat
     result = di.import_docx(path, empty_data, today="2000-01-01")
     original = reportyaml.load((ROOT / report.source).read_text(encoding="utf-8"))
     assert reportyaml.strip_comments(result.data) == original
-    assert [n for n in result.all_notes() if n.level != INFO] == []
+    assert [p for p in result.all_problems() if p.level != INFO] == []
     text = result.to_yaml()
     assert di.output_problems(text, result.data, empty_data / "schema") == []  # within the loader's limits
     target = di.report_path(empty_data, result)

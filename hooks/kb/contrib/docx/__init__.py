@@ -41,7 +41,7 @@ from kb.contrib.docx.importer import (
 )
 from kb.contrib.docx.package import LIMITS, DocxError, Limits, check_package
 from kb.contrib.docx.read import read_docx
-from kb.contrib.docx.result import ImportResult, output_problems
+from kb.contrib.docx.result import ImportResult, format_problem, output_problems
 
 __all__ = [
     "LIMITS",
@@ -49,6 +49,7 @@ __all__ = [
     "ImportResult",
     "Limits",
     "check_package",
+    "format_problem",
     "import_docx",
     "import_docx_limited",
     "output_problems",

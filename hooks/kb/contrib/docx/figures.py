@@ -15,20 +15,21 @@ from typing import Any
 from kb.contrib.docx.normalise import half, lcs, squash
 from kb.contrib.docx.outline import all_text
 from kb.contrib.docx.read import Table
-from kb.contrib.docx.state import INFO, WARNING, Note, Work
+from kb.contrib.docx.state import Work, finding
+from kb.data.problems import Problem
 
 _CLAUSE_SPLIT = re.compile(r"[，。；、,;：:！？!?\n（）()]")
 FIGURE_MIN_SCORE = 0.8
 
 
-def find_figures(texts: Iterable[str], figures: list[dict]) -> tuple[dict[str, int], list[Note]]:
+def find_figures(texts: Iterable[str], figures: list[dict], source: str = "") -> tuple[dict[str, int], list[Problem]]:
     """Figure values out of sentences like '领题调研6个课题，到基层走访累计32次'."""
     units = sorted({str(f.get("unit", "")) for f in figures if f.get("unit")}, key=len, reverse=True)
     if not units:
         return {}, []
     number_re = re.compile(r"(\d+|[XxＸｘ])\s*(?:余|多)?\s*(" + "|".join(map(re.escape, units)) + ")")
     values: dict[str, int] = {}
-    notes: list[Note] = []
+    problems: list[Problem] = []
     for text in texts:
         h = half(text)
         for m in number_re.finditer(h):
@@ -50,15 +51,17 @@ def find_figures(texts: Iterable[str], figures: list[dict]) -> tuple[dict[str, i
             clause = (left + m.group() + right).strip()
             key = str(best["key"])
             if not m.group(1).isdigit():
-                notes.append(Note(WARNING, f"模板中“{best['label']}”的数字还是“X”，请在 Word 或数据文件中填写", clause))
+                problems.append(finding("import-figure-placeholder",
+                                        f"模板中“{best['label']}”的数字还是“X”，请在 Word 或数据文件中填写",
+                                        source=source, text=clause))
                 continue
             value = int(m.group(1))
             if key in values and values[key] != value:
-                notes.append(Note(WARNING, f"“{best['label']}”出现了两个不同的数字（{values[key]} 和 {value}），"
-                                           f"采用了第一个，请核对", clause))
+                problems.append(finding("import-figure-conflict", f"“{best['label']}”出现了两个不同的数字"
+                                        f"（{values[key]} 和 {value}），采用了第一个，请核对", source=source, text=clause))
                 continue
             values.setdefault(key, value)
-    return values, notes
+    return values, problems
 
 
 def match_label(label: str, unit: str, figures: list[dict]) -> dict | None:
@@ -92,7 +95,8 @@ def figure_table(work: Work, table: Table, *, final: bool = False) -> None:
                f"学习教育 {work.campaign_id} 不存在，无法对应数字项目" if work.campaign_id else
                "学习教育未能确定，无法对应数字项目")
         for row in table.rows[1:]:
-            work.keep(f"关键数据表中的“{row[0] if row else ''}”未导入：{why}", " | ".join(row), table.number)
+            work.keep("import-figure-row", f"关键数据表中的“{row[0] if row else ''}”未导入：{why}", " | ".join(row),
+                      table.number)
         return
     for row in table.rows[1:]:
         label, value, unit = (row + ["", "", ""])[:3]
@@ -101,11 +105,11 @@ def figure_table(work: Work, table: Table, *, final: bool = False) -> None:
         text = " | ".join(row)
         if fig is None or not number.isdigit():
             why = "数字不是整数" if fig is not None else "不是本学习教育声明的数字项目"
-            work.keep(f"关键数据表中的“{label}”{why}，未导入", text, table.number)
+            work.keep("import-figure-row", f"关键数据表中的“{label}”{why}，未导入", text, table.number)
             continue
         key = str(fig["key"])
         if key in work.table_figures and work.table_figures[key] != int(number):
-            work.note(WARNING, f"关键数据表中“{fig['label']}”出现了两次，采用了第一个数字")
+            work.note("import-figure-twice", f"关键数据表中“{fig['label']}”出现了两次，采用了第一个数字")
             continue
         work.table_figures.setdefault(key, int(number))
 
@@ -119,14 +123,14 @@ def collect(work: Work, data: dict[str, Any]) -> tuple[dict[str, int], list[dict
         figure_table(work, table, final=True)
     if work.table_figures:
         values = work.table_figures
-        work.note(INFO, "数字取自“关键数据”表格")
+        work.note("import-figures-table", "数字取自“关键数据”表格")
     else:
-        values, notes = find_figures(all_text(data), declared)
-        work.notes.extend(notes)
+        values, problems = find_figures(all_text(data), declared, work.source)
+        work.problems.extend(problems)
     ordered = {str(f["key"]): values[str(f["key"])] for f in declared if str(f["key"]) in values}
     missing = [f for f in declared if str(f["key"]) not in values]
     for f in missing:
-        level = WARNING if f.get("required") else INFO
-        work.note(level, f"正文中没有找到“{f.get('label')}”（{f.get('unit')}）的数字"
-                         + ("，这是必填数据" if f.get("required") else ""))
+        rule = "import-required-figure-missing" if f.get("required") else "import-figure-missing"
+        work.note(rule, f"正文中没有找到“{f.get('label')}”（{f.get('unit')}）的数字"
+                        + ("，这是必填数据" if f.get("required") else ""))
     return ordered, missing, declared

@@ -27,18 +27,22 @@ from kb.contrib.docx.normalise import squash
 from kb.contrib.docx.package import LIMITS, DocxError, Limits
 from kb.contrib.docx.read import Block, Para, read_docx
 from kb.contrib.docx.result import ImportResult
-from kb.contrib.docx.state import ERROR, INFO, WARNING, Work
+from kb.contrib.docx.state import Work
 from kb.contrib.reference import Reference
 
 # ----------------------------------------------------------------------- parse
 
 
 def parse(blocks: list[Block], ref: Reference, *, campaign: str | None = None, unit: str | None = None,
-          submitted: str | None = None, today: str | None = None) -> ImportResult:
-    """The report data found in ``blocks``, with notes on everything not mapped."""
+          submitted: str | None = None, today: str | None = None, source_name: str = "") -> ImportResult:
+    """The report data found in ``blocks``, with a problem for everything not mapped.
+
+    ``source_name`` (the Word file's name) is the file the problems name.
+    """
     work = Work(blocks, ref, outline.heading_levels(blocks), today or dt.date.today().isoformat(),
-                campaign_id=campaign or "", unit_id=unit or "", submitted=submitted or "")
+                source=source_name, campaign_id=campaign or "", unit_id=unit or "", submitted=submitted or "")
     result = _run(work)
+    result.source_name = source_name
     signature = result.data.get("signature")
     unit_rec = ref.unit(result.unit) if result.unit else None
     if signature and unit_rec and squash(signature) == squash(f"中共{unit_rec.get('party_org', '')}"):
@@ -49,8 +53,8 @@ def parse(blocks: list[Block], ref: Reference, *, campaign: str | None = None, u
 def _run(work: Work) -> ImportResult:
     """The stages in order: attached tables, frame, identification, outline, figures, materials."""
     if not any(isinstance(b, Para) for b in work.blocks):
-        work.note(ERROR, "Word 文件中没有任何文字段落")
-        return ImportResult({}, notes=work.notes)
+        work.note("import-empty", "Word 文件中没有任何文字段落")
+        return ImportResult({}, problems=work.problems)
     attachments.attachments(work)
     title, addressee, body_start = frame.head(work)
     heads = [(i, outline.classify(b, work.levels)) for i, b in enumerate(work.blocks)
@@ -65,13 +69,13 @@ def _run(work: Work) -> ImportResult:
         "submitted": work.submitted or work.today,
     }
     if not work.submitted:
-        work.note(WARNING, f"没有找到落款日期，报告日期暂填今天（{work.today}），请核对 submitted")
+        work.note("import-no-date", f"没有找到落款日期，报告日期暂填今天（{work.today}），请核对 submitted")
     campaign = work.campaign
     if title and campaign and squash(title.text) != squash(str(campaign.get("report_title", ""))):
         data["title"] = work.inline(title.text)
     data["opening"] = work.prose_spans(opening)
     if not opening:
-        work.note(ERROR, "没有找到开头段（指导组称谓之后、“一、”之前的段落）")
+        work.note("import-no-opening", "没有找到开头段（指导组称谓之后、“一、”之前的段落）")
     data.update(outline.parts(work, parts_at, end))
     data["figures"], missing, declared = figures.collect(work, data)
     if work.ledger:
@@ -80,8 +84,8 @@ def _run(work: Work) -> ImportResult:
     if work.signature:
         data["signature"] = work.signature
     if work.punct_fixes:
-        work.note(INFO, f"已把 {work.punct_fixes} 处中文里的半角标点或全角数字/字母统一为规范写法")
-    return ImportResult(data, work.campaign_id, work.unit_id, work.notes, work.unmapped, missing, declared)
+        work.note("import-punctuation", f"已把 {work.punct_fixes} 处中文里的半角标点或全角数字/字母统一为规范写法")
+    return ImportResult(data, work.campaign_id, work.unit_id, work.problems, work.unmapped, missing, declared)
 
 
 # ---------------------------------------------------------------------- import
@@ -92,9 +96,7 @@ def import_docx(path: Path, data_dir: Path, *, limits: Limits = LIMITS, **option
 
     The file passes :func:`check_package` first; :class:`DocxError` says why it cannot be read.
     """
-    result = parse(read_docx(path, limits), Reference.load(data_dir), **options)
-    result.source_name = path.name
-    return result
+    return parse(read_docx(path, limits), Reference.load(data_dir), source_name=path.name, **options)
 
 
 def import_docx_limited(path: Path, data_dir: Path, *, limits: Limits = LIMITS, **options: Any) -> ImportResult:

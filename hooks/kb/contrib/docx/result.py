@@ -1,4 +1,4 @@
-"""The outcome of an import: the report data, the notes, and the data file's text.
+"""The outcome of an import: the report data, the problems, and the data file's text.
 
 :class:`ImportResult` holds what the stages found; :meth:`ImportResult.to_yaml` writes the
 data file (modeline, import note, data, missing figures and leftovers as comments).
@@ -9,15 +9,16 @@ written (file size, field lengths, list lengths, reads back as the same data).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kb.contrib import reportyaml
+from kb.contrib.docx.normalise import shorten
 from kb.contrib.docx.outline import PART_TITLES
 from kb.contrib.docx.package import mib
-from kb.contrib.docx.state import ERROR, Note
 from kb.contrib.reference import Reference
+from kb.data.problems import Problem, format_text, has_errors, visible
 
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -34,18 +35,19 @@ class ImportResult:
     data: dict[str, Any]
     campaign: str = ""
     unit: str = ""
-    notes: list[Note] = field(default_factory=list)
-    unmapped: list[Note] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unmapped: list[Problem] = field(default_factory=list)  # text kept as comments at the end of the file
     missing_figures: list[dict] = field(default_factory=list)
     figures_declared: list[dict] = field(default_factory=list)
     source_name: str = ""
 
     @property
     def ok(self) -> bool:
-        return bool(self.campaign and self.unit) and not any(n.level == ERROR for n in self.notes)
+        return bool(self.campaign and self.unit) and not has_errors(self.problems)
 
-    def all_notes(self) -> list[Note]:
-        return self.notes + self.unmapped
+    def all_problems(self) -> list[Problem]:
+        """Everything the importer has to say, in the order it was found, leftovers last."""
+        return self.problems + self.unmapped
 
     def summary(self, ref: Reference | None = None) -> str:
         """One Chinese line: what was recognised."""
@@ -93,10 +95,17 @@ class ImportResult:
         footer = []
         if self.unmapped:
             footer += ["", "# ---- 以下段落未能归入报告提纲，导入时保留在此（不会显示在网页上），请人工处理后删除："]
-            for note in self.unmapped:
-                footer.append(f"# [第 {note.where} 段] {note.message}" if note.where else f"# {note.message}")
-                footer += [f"#   {line}" for line in note.text.splitlines()]
+            for problem in self.unmapped:
+                footer.append(f"# [{problem.path}] {problem.message}" if problem.path else f"# {problem.message}")
+                footer += [f"#   {line}" for line in problem.found.splitlines()]
         return reportyaml.dump(data, header=header, trailing=trailing, footer=footer)
+
+
+def format_problem(problem: Problem) -> str:
+    """An import problem for the terminal: the validator's line (``file: 警告 [第 N 段] message``,
+    :func:`kb.data.problems.format_text`), then the Word text it is about, shortened, as 原文."""
+    line = format_text(replace(problem, found=""))
+    return line + (f"\n    原文：{visible(shorten(problem.found))}" if problem.found else "")
 
 
 # Validator findings that no editing of an imported file is expected to fix: the file

@@ -1,8 +1,9 @@
-"""What the stages of one import share: the blocks, what has been found so far, the notes.
+"""What the stages of one import share: the blocks, what has been found so far, the problems.
 
 :class:`Work` is handed from stage to stage (frame → identify → outline → attachments,
 figures, ledger); each stage reads the blocks, marks the ones it consumed in ``used``
-and records notes. Prose leaves here as inert Markdown with its punctuation tidied
+and records :class:`~kb.data.problems.Problem` records whose rule ids are registered in
+:data:`kb.data.rules.IMPORT`. Prose leaves here as inert Markdown with its punctuation tidied
 (:meth:`Work.prose_spans`), counted for one summary note.
 """
 
@@ -10,30 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.contrib.docx.normalise import shorten, tidy_prose
+from kb.contrib.docx.normalise import tidy_prose
 from kb.contrib.docx.prose import Span, markdown_blocks
 from kb.contrib.docx.read import Block, Para, Table
 from kb.contrib.reference import Reference
+from kb.data.problems import Problem
+from kb.data.rules import IMPORT
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-LEVEL_ZH = {ERROR: "错误", WARNING: "注意", INFO: "说明"}
+UNNAMED = "Word 文件"  # the file a problem names when the importer was not told its name
 
 
-@dataclass(frozen=True)
-class Note:
-    """Something the importer could not map, or had to assume; ``text`` is the paragraph."""
-
-    level: str
-    message: str
-    text: str = ""
-    where: int = 0  # paragraph number (第 N 段), 0 = not tied to one
-
-    def format(self) -> str:
-        where = f"第 {self.where} 段：" if self.where else ""
-        text = f"\n    原文：{shorten(self.text)}" if self.text else ""
-        return f"[{LEVEL_ZH[self.level]}] {where}{self.message}{text}"
+def finding(rule: str, message: str, *, source: str = "", text: str = "", where: int = 0) -> Problem:
+    """A problem of the import: its level from the rule registry (:data:`kb.data.rules.IMPORT`),
+    the Word file's name as the file, the paragraph (第 N 段) as the path and the Word text it
+    is about as ``found`` (shown as 原文, kept whole in the data file for a leftover)."""
+    return Problem(source or UNNAMED, 0, 0, message, path=f"第 {where} 段" if where else "",
+                   level=IMPORT[rule].level, found=text, rule=rule)
 
 
 @dataclass
@@ -44,12 +37,13 @@ class Work:
     ref: Reference
     levels: dict[int, str]  # outline level of a heading style → "part" / "section"
     today: str
+    source: str = ""  # the Word file's name
     campaign_id: str = ""
     unit_id: str = ""
     submitted: str = ""
     signature: str = ""
-    notes: list[Note] = field(default_factory=list)
-    unmapped: list[Note] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unmapped: list[Problem] = field(default_factory=list)  # text kept as comments in the data file
     ledger: list[dict] = field(default_factory=list)
     punct_fixes: int = 0
     used: set[int] = field(default_factory=set)  # ids of blocks consumed by title/addressee/trailer/captions
@@ -62,22 +56,22 @@ class Work:
         """The campaign's data, or {} while it is unknown."""
         return self.ref.campaigns.get(self.campaign_id) or {}
 
-    def say(self, level: str, message: str, text: str = "", where: int = 0) -> None:
-        """A note on ``text`` (the paragraph number ``where``, 0 = not tied to one)."""
-        self.notes.append(Note(level, message, text, where))
+    def say(self, rule: str, message: str, text: str = "", where: int = 0) -> None:
+        """A problem about ``text`` (paragraph number ``where``, 0 = not tied to one)."""
+        self.problems.append(finding(rule, message, source=self.source, text=text, where=where))
 
-    def note(self, level: str, message: str, para: Para | None = None) -> None:
-        """A note on the paragraph ``para``, or on the document as a whole."""
-        self.say(level, message, para.text if para else "", para.number if para else 0)
+    def note(self, rule: str, message: str, para: Para | None = None) -> None:
+        """A problem about the paragraph ``para``, or about the document as a whole."""
+        self.say(rule, message, para.text if para else "", para.number if para else 0)
 
-    def keep(self, message: str, text: str, where: int = 0) -> None:
+    def keep(self, rule: str, message: str, text: str, where: int = 0) -> None:
         """``text`` could not be placed in the outline: it is kept as a comment in the file."""
-        self.unmapped.append(Note(WARNING, message, text, where))
+        self.unmapped.append(finding(rule, message, source=self.source, text=text, where=where))
 
-    def leftover(self, message: str, block: Block) -> None:
+    def leftover(self, rule: str, message: str, block: Block) -> None:
         """The whole ``block`` could not be placed in the outline (see :meth:`keep`)."""
         text = block.text if isinstance(block, Para) else "\n".join(" | ".join(r) for r in block.rows)
-        self.keep(message, text, block.number)
+        self.keep(rule, message, text, block.number)
 
     def prose_spans(self, spans: list[Span]) -> str:
         """Markdown prose from paragraphs: text made inert, • / 1. paragraphs as lists."""
