@@ -5,6 +5,7 @@ of the original Word file (the issue's done-test)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -183,6 +184,19 @@ def test_bad_ledger_rows_are_reported(tmp_path, data_dir, row, message):
     path = B.add_ledger(build(tmp_path, "plain"), rows=[row])
     result = import_file(path, data_dir)
     assert any(message in n.message and row[1] in n.found for n in result.problems)
+
+
+def test_ledger_statuses_come_from_the_data_dir_imported_into(tmp_path):
+    data = copy_data(tmp_path / "data")
+    schema_file = data / "schema" / "report.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    status = schema["properties"]["ledger"]["items"]["properties"]["status"]
+    status["enum"] = [*status["enum"], "已暂停"]
+    schema_file.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    path = B.add_ledger(build(tmp_path, "plain"), rows=[["1", "问题乙", "措施乙", "处室", "某人", "2023-12-31", "研究中"]])
+    result = import_file(path, data)
+    message = next(p.message for p in result.problems if p.rule == "import-ledger-status")
+    assert message.endswith("应为未开始、推进中、长期坚持、已完成、已暂停")
 
 
 def test_other_tables_become_markdown_tables(tmp_path, data_dir):

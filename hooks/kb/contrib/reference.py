@@ -3,7 +3,8 @@
 Groups, units, campaigns (with their rosters and declared figures) and study materials,
 as the Word importer and the scaffold need them: read leniently (a missing file is an
 empty list) with :func:`kb.contrib.reportyaml.load`, because the tools run before the
-data is validated.
+data is validated. Enumerations come from the same directory's ``schema/``
+(:func:`kb.data.schema.enums`), so a tool and the validator never disagree about them.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from pathlib import Path
 from typing import Self
 
 from kb.contrib import reportyaml
+from kb.data.schema import Enums, enums
 
 
 @dataclass
 class Reference:
-    """What the tools need from the data directory: groups, units, campaigns, materials."""
+    """What the tools need from the data directory: groups, units, campaigns, materials,
+    and the value lists of its own schemas (ledger statuses …)."""
 
     groups: list[dict]
     units: list[dict]
     campaigns: dict[str, dict]
     materials: list[dict] = field(default_factory=list)
+    enums: Enums = field(default_factory=Enums)  # from <data_dir>/schema, not the repository's
 
     @classmethod
     def load(cls, data_dir: Path) -> Self:
-        """Read ``data_dir``: groups.yml, units.yml, materials.yml and campaigns/*.yml."""
+        """Read ``data_dir``: groups.yml, units.yml, materials.yml, campaigns/*.yml and schema/."""
         def read(path: Path, key: str) -> list[dict]:
             if not path.is_file():
                 return []
@@ -43,6 +47,7 @@ class Reference:
             units=read(data_dir / "units.yml", "units"),
             campaigns=campaigns,
             materials=read(data_dir / "materials.yml", "materials"),
+            enums=enums(data_dir / "schema"),
         )
 
     def unit(self, unit_id: str) -> dict | None:

@@ -2,8 +2,9 @@
 responsible unit and person, deadline and status becomes the ``ledger`` list.
 
 Dates are read as Chinese reports write them (a month alone means its last day); statuses
-are mapped to the schema's words. A cell that cannot be read is kept as written and is an
-error, so nothing is lost and nothing is guessed.
+as units write them (已整改到位 → 已完成 …). A cell that cannot be read is kept as written
+and is an error naming what it should be (the statuses of the schema in the data directory
+imported into), so nothing is lost and nothing is guessed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from kb.contrib.docx.normalise import LOOSE_DATE, half, parse_deadline, shorten
 from kb.contrib.docx.read import Table
 from kb.contrib.docx.state import Work
-from kb.data.schema import ledger_statuses
 
 LEDGER_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("measure", ("措施",)),
@@ -25,7 +25,6 @@ LEDGER_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("status", ("状态", "进展", "完成情况", "进度", "整改情况")),
     ("problem", ("问题",)),
 ]
-STATUSES = ledger_statuses()
 
 
 def ledger_columns(header: list[str]) -> dict[str, int] | None:
@@ -89,8 +88,9 @@ def parse_ledger(work: Work, table: Table, columns: dict[str, int]) -> list[dict
                      " | ".join(row))
         item["status"] = status or raw_status
         if status is None:
-            work.say("import-ledger-status", f"整改台账“{label}”的状态“{raw_status}”无法识别，应为" + "、".join(STATUSES),
-                     " | ".join(row))
+            expected = "、".join(work.ref.enums.ledger_statuses)  # the data dir's schema
+            work.say("import-ledger-status", f"整改台账“{label}”的状态“{raw_status}”无法识别"
+                     + (f"，应为{expected}" if expected else ""), " | ".join(row))
         completed = parse_deadline(cell("completed")) if "completed" in columns else None
         if completed is None and status == "已完成":
             m = LOOSE_DATE.search(half(raw_status))
