@@ -17,7 +17,9 @@ from typing import Any
 
 import yaml
 
-REPORT_MODELINE = "# yaml-language-server: $schema=../../schema/report.schema.json"
+from kb.data.schema import modeline
+
+REPORT_MODELINE = modeline("report", 2)  # the first line of data/reports/<campaign>/<unit>.yml
 
 # Fields whose value is contributor Markdown: always written as ``|-`` blocks.
 PROSE_KEYS = frozenset({"opening", "intro", "text"})
