@@ -1,6 +1,10 @@
-"""Checks a site against the Content-Security-Policy of the shipped nginx
-configuration (every inline script/style must be allowed by a hash); kb.deploy.nginxconf renders
-that configuration.
+"""Inline code of a built site against the Content-Security-Policy of the shipped nginx configuration.
+
+Every inline script and style must be allowed by a hash (or the policy's keywords); inline
+event handlers and ``javascript:`` links are never allowed. :func:`inline_code` finds the
+inline code of a site, :func:`csp_problems` names what a policy would block,
+:func:`csp_suggestion` prints the hashes to put into the policy. kb.deploy.nginxconf renders
+that configuration. Imports nothing from MkDocs.
 """
 
 from __future__ import annotations

@@ -67,10 +67,41 @@ _HOST_MESSAGES: list[tuple[str, str]] = [
     ("Could not resolve hostname", "找不到主机：请检查发布目标中的主机名"),
     ("Connection refused", "连不上主机的 SSH 端口：请检查主机和 --ssh-port"),
     ("Connection timed out", "连接主机超时：请检查网络和防火墙"),
-    ("No space left on device", _OS_ERRORS[errno.ENOSPC][0] + "：" + _OS_ERRORS[errno.ENOSPC][1]),
-    ("Disk quota exceeded", _OS_ERRORS[errno.EDQUOT][0] + "：" + _OS_ERRORS[errno.EDQUOT][1]),
-    ("Read-only file system", _OS_ERRORS[errno.EROFS][0] + "：" + _OS_ERRORS[errno.EROFS][1]),
-    ("Input/output error", _OS_ERRORS[errno.EIO][0] + "：" + _OS_ERRORS[errno.EIO][1]),
+    ("No space left on device", "：".join(_OS_ERRORS[errno.ENOSPC])),
+    ("Disk quota exceeded", "：".join(_OS_ERRORS[errno.EDQUOT])),
+    ("Read-only file system", "：".join(_OS_ERRORS[errno.EROFS])),
+    ("Input/output error", "：".join(_OS_ERRORS[errno.EIO])),
     ("Permission denied", "主机上没有权限：请检查发布目录的属主和权限（ls -ld）"),
     ("rsync: command not found", "主机上没有 rsync：请在主机上安装 rsync"),
 ]
+
+
+def host_hint(output: str) -> str:
+    """What a known message of ssh, rsync or coreutils on the host means and what to do."""
+    return next((text for key, text in _HOST_MESSAGES if key in output),
+                "请根据下面主机的输出处理后重新发布")
+
+
+# --------------------------------------------------------------------------- refusals
+# Said alike by the local target (Python) and the SSH target (its sh scripts).
+
+KEEP_AT_LEAST_ONE = "至少保留 1 个版本（--keep）"
+NOTHING_TO_ROLL_BACK = "还没有发布过任何版本，无法回滚"
+
+
+def not_a_symlink(path: object) -> str:
+    return f"{path} 不是符号链接，无法原子切换；请先手工处理"
+
+
+def release_missing(release_id: str) -> str:
+    return f"版本不存在：{release_id}"
+
+
+def release_exists(release_id: str) -> str:
+    return f"版本已存在：{release_id}"
+
+
+def incomplete_release(which: str, problem: str) -> str:
+    """A rollback refused: the release it would switch to is not complete."""
+    return (f"{which}不完整（{problem}），不能切换到它；"
+            "线上版本未改变。请用 --rollback <版本号> 选另一个版本")

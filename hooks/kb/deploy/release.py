@@ -35,7 +35,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.deploy.errors import PublishError, os_errors
+from kb.deploy.errors import (
+    KEEP_AT_LEAST_ONE,
+    NOTHING_TO_ROLL_BACK,
+    PublishError,
+    incomplete_release,
+    not_a_symlink,
+    os_errors,
+    release_exists,
+    release_missing,
+)
 from kb.site.build import BUILD_MARKER
 
 RELEASES = "releases"
@@ -98,6 +107,14 @@ def require_site(site: Path) -> None:
         problems = check_site(site)
     if problems:
         raise PublishError("\n".join(problems))
+
+
+def check_publish(site: Path, release_id: str, keep: int) -> None:
+    """What every target checks before it writes anything: the site, the id, ``keep``."""
+    require_site(site)
+    check_release_id(release_id)
+    if keep < 1:
+        raise PublishError(KEEP_AT_LEAST_ONE)
 
 
 # --------------------------------------------------------------------------- release ids
@@ -304,7 +321,7 @@ class LocalTarget:
         link = self.base / CURRENT
         if not link.is_symlink():
             if link.exists():
-                raise PublishError(f"{link} 不是符号链接，无法原子切换；请先手工处理")
+                raise PublishError(not_a_symlink(link))
             return None
         return Path(os.readlink(link)).name
 
@@ -317,7 +334,7 @@ class LocalTarget:
         """Point ``current`` at a release: a new symlink renamed over the old one, then the
         directory holding ``current`` is flushed (the switch survives a power cut)."""
         if not (self.releases / release_id).is_dir():
-            raise PublishError(f"版本不存在：{release_id}")
+            raise PublishError(release_missing(release_id))
         self.current()  # refuses a real directory named current
         tmp = self.base / f".{CURRENT}-{release_id}.tmp"
         with os_errors("切换 current ", "线上版本可能未改变，请用 --status 查看"):
@@ -352,17 +369,14 @@ class LocalTarget:
                 _remove(self.releases / release_id)
 
     def publish(self, site: Path, release_id: str, keep: int = DEFAULT_KEEP) -> Outcome:
-        require_site(site)
-        check_release_id(release_id)
-        if keep < 1:
-            raise PublishError("至少保留 1 个版本（--keep）")
+        check_publish(site, release_id, keep)
         with self._locked():
             with os_errors("清除中断的上传 "):  # left by a killed or failed publish
                 for stale in [*self.releases.glob(f"{PARTIAL_PREFIX}*"),
                               *self.base.glob(f".{CURRENT}-*.tmp")]:
                     _remove(stale)
             if (self.releases / release_id).exists():
-                raise PublishError(f"版本已存在：{release_id}")
+                raise PublishError(release_exists(release_id))
             previous = self.current()
             self._stage(site, release_id)
             try:
@@ -382,19 +396,18 @@ class LocalTarget:
             target = _rollback_target(status, to)
             problem = release_problem(self.releases / target, target)
             if problem:
-                raise PublishError(f"版本 {target} 不完整（{problem}），不能切换到它；"
-                                   "线上版本未改变。请用 --rollback <版本号> 选另一个版本")
+                raise PublishError(incomplete_release(f"版本 {target} ", problem))
             self._switch(target)
         return Outcome(target, status.current)
 
 
 def _rollback_target(status: Status, to: str | None) -> str:
     if status.current is None:
-        raise PublishError("还没有发布过任何版本，无法回滚")
+        raise PublishError(NOTHING_TO_ROLL_BACK)
     if to is not None:
         check_release_id(to)
         if to not in status.releases:
-            raise PublishError(f"版本不存在：{to}")
+            raise PublishError(release_missing(to))
         return to
     target = previous_release(status.releases, status.current)
     if target is None:

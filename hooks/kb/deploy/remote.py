@@ -15,7 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.deploy.errors import _HOST_MESSAGES, PublishError
+from kb.deploy.errors import (
+    NOTHING_TO_ROLL_BACK,
+    PublishError,
+    host_hint,
+    incomplete_release,
+    not_a_symlink,
+    release_exists,
+    release_missing,
+)
 from kb.deploy.release import (
     CURRENT,
     DEFAULT_KEEP,
@@ -26,8 +34,8 @@ from kb.deploy.release import (
     REQUIRED_FILES,
     Outcome,
     Status,
+    check_publish,
     check_release_id,
-    require_site,
     sorted_release_ids,
 )
 
@@ -48,8 +56,7 @@ def run_command(argv: list[str], stdin: str | None = None) -> str:
     result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         stderr = result.stderr.strip()
-        hint = next((text for key, text in _HOST_MESSAGES if key in stderr),
-                    "请根据下面主机的输出处理后重新发布")
+        hint = host_hint(stderr)
         raise PublishError(
             f"命令失败（退出码 {result.returncode}）：{shlex.join(argv[:3])} …；{hint}。"
             "线上版本见 --status。\n主机的输出：" + stderr
@@ -112,10 +119,7 @@ class SshTarget:
         return Status(Path(link).name if link else None, sorted_release_ids(lines[1:]))
 
     def publish(self, site: Path, release_id: str, keep: int = DEFAULT_KEEP) -> Outcome:
-        require_site(site)
-        check_release_id(release_id)
-        if keep < 1:
-            raise PublishError("至少保留 1 个版本（--keep）")
+        check_publish(site, release_id, keep)
         previous = self._remote(prepare_script(self.path)).strip()
         previous_id = Path(previous).name if previous else None
         self.runner(self.rsync_argv(site, release_id, link_dest=bool(previous_id)), None)
@@ -142,13 +146,18 @@ def _fail(message: str) -> str:
     return f"{{ echo {shlex.quote(message)} >&2; exit 3; }}"
 
 
+def _current_is_a_link() -> str:
+    """A shell line: stop unless ``current`` is missing or a symlink (a real folder there
+    cannot be switched atomically)."""
+    return f"[ ! -e {CURRENT} ] || [ -L {CURRENT} ] || " + _fail(not_a_symlink(CURRENT)) + "\n"
+
+
 def _switch_lines(release_var: str) -> str:
     """Shell lines that point ``current`` at ``releases/$<var>``: symlink, then rename(2)."""
     tmp = f'".{CURRENT}-${release_var}.tmp"'
     return (
-        f"[ ! -e {CURRENT} ] || [ -L {CURRENT} ] || "
-        + _fail(f"{CURRENT} 不是符号链接，无法原子切换；请先手工处理")
-        + f"\nrm -f {tmp}\n"
+        _current_is_a_link()
+        + f"rm -f {tmp}\n"
         f'ln -s "{RELEASES}/${release_var}" {tmp}\n'
         f"mv -T -- {tmp} {CURRENT}\n"
     )
@@ -171,9 +180,8 @@ def prepare_script(path: str) -> str:
         f"mkdir -p {RELEASES}\n"
         f'for d in {RELEASES}/{PARTIAL_PREFIX}*; do [ ! -e "$d" ] || rm -rf -- "$d"; done\n'
         f'for l in .{CURRENT}-*.tmp; do [ ! -L "$l" ] || rm -f -- "$l"; done\n'
-        f"[ ! -e {CURRENT} ] || [ -L {CURRENT} ] || "
-        + _fail(f"{CURRENT} 不是符号链接，无法原子切换；请先手工处理") + "\n"
-        f"if [ -L {CURRENT} ]; then readlink {CURRENT}; fi\n"
+        + _current_is_a_link()
+        + f"if [ -L {CURRENT} ]; then readlink {CURRENT}; fi\n"
     ), create=True)
 
 
@@ -194,7 +202,7 @@ def finalize_script(path: str, release_id: str, keep: int) -> str:
     return _script(path, (
         f"id={shlex.quote(release_id)}\n"
         f"[ -d {stage} ] || " + _fail("上传目录不存在，发布中止") + "\n"
-        f'[ ! -e "{RELEASES}/$id" ] || ' + _fail(f"版本已存在：{release_id}") + "\n"
+        f'[ ! -e "{RELEASES}/$id" ] || ' + _fail(release_exists(release_id)) + "\n"
         f"printf '%s\\n' \"$id\" > {stage}/{RELEASE_FILE}\n"
         f"chmod 644 {stage}/{RELEASE_FILE}\n"
         f'mv -- {stage} "{RELEASES}/$id"\n'
@@ -219,13 +227,12 @@ def rollback_script(path: str, to: str | None) -> str:
         check_release_id(to)
         pick = (
             f"target={shlex.quote(to)}\n"
-            f'[ -d "{RELEASES}/$target" ] || ' + _fail(f"版本不存在：{to}") + "\n"
+            f'[ -d "{RELEASES}/$target" ] || ' + _fail(release_missing(to)) + "\n"
         )
-    broken = _fail("目标版本不完整（release.txt 或必需文件缺失、已损坏），不能切换到它；"
-                   "线上版本未改变。请用 --rollback <版本号> 选另一个版本")
+    broken = _fail(incomplete_release("目标版本", "release.txt 或必需文件缺失、已损坏"))
     required = " ".join(f'"{RELEASES}/$target/{name}"' for name in REQUIRED_FILES)
     return _script(path, (
-        f"[ -L {CURRENT} ] || " + _fail("还没有发布过任何版本，无法回滚") + "\n"
+        f"[ -L {CURRENT} ] || " + _fail(NOTHING_TO_ROLL_BACK) + "\n"
         f"cur=$(readlink {CURRENT}); cur=${{cur#{RELEASES}/}}\n"
         + pick
         + f'[ "$(head -c 100 "{RELEASES}/$target/{RELEASE_FILE}" 2>/dev/null)" = "$target" ]'
