@@ -1,21 +1,21 @@
 """Full-text search: a Pagefind index of the built site, written into ``<site>/pagefind/``.
 
 Runs after MkDocs wrote the site (registered in :mod:`kb.site.postbuild`, so ``mkdocs build``
-and ``mkdocs serve`` both rebuild it). Records, not whole pages, are indexed:
+and ``mkdocs serve`` both rebuild it). Records, not whole pages, are indexed. The package
+owns, from the page to the index:
 
-- every built page is read (:mod:`kb.search.extract`) and cut into its head and one
-  record per ``<h2 id>`` section, so a report gives one record per part (亮点做法, 存在的问题,
-  下步打算, 整改台账) with the URL of that part (``…/#problems``) and the 报告部分 filter;
-- every study material is a record of its own (``materials/#<id>``) with the 材料类别
-  filter; the materials page itself is not indexed twice.
+- :mod:`~kb.search.extract` reads a built page into sections (Pagefind's attributes kept);
+- :mod:`~kb.search.tokens` writes Chinese text as overlapping bigrams (``search.js`` is its twin);
+- :mod:`~kb.search.records` cuts pages into records (one per report section, one per study
+  material) and writes each as the small HTML document Pagefind indexes;
+- :mod:`~kb.search.runner` runs Pagefind on those documents in shards, in a background
+  thread, and swaps the finished index into place (:func:`index_site`);
+- :mod:`~kb.search.reproducible` rewrites Pagefind's order-unstable filter files, read and
+  written with :mod:`~kb.search.cbor`, so a build is byte for byte reproducible.
 
-Records are handed to Pagefind as small HTML documents whose text is in the bigram
-encoding of :mod:`kb.search.tokens` (language ``und``: Pagefind's own segmenter stays
-out), with the readable title, section and filter values as metadata. Headings keep
-their ids, so Pagefind's sub-results point at the matching （一）（二） subsection.
-Pages that declare no filter (home, campaign tables, data views) are weighted low and
-indexed by their headings and first words only. A large site is indexed in shards
-(:func:`index_site`) that the browser merges. The browser side is
+The public API below is what the site layer (:mod:`kb.site.postbuild`) and the benchmark kit
+use. May import kb.markup, kb.data, kb.text and kb.concurrency; never kb.site, kb.views,
+kb.official, kb.contrib, kb.deploy, and nothing from MkDocs. The browser side is
 ``docs/assets/search.js``; ``scripts/search_bench.py`` measures it all.
 """
 
