@@ -11,8 +11,6 @@ home page, a report page and a search.
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from nginx_server import TEMPLATE, Server, running_nginx
+from releases import cli, rid, write_site
 
-from conftest import CHROMIUM_ARGS, ROOT
+from conftest import CHROMIUM_ARGS
 from kb.deploy import nginxconf, release
 
 pytestmark = pytest.mark.nginx
 
-SCRIPT = ROOT / "scripts" / "publish.py"
 CSP = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
@@ -37,15 +35,6 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
-                          timeout=300)
-
-
-def rid(n: int) -> str:
-    return f"20250101T0000{n:02d}Z-test"
 
 
 # --------------------------------------------------------------------------- synthetic site
@@ -71,13 +60,6 @@ SYNTHETIC = {
     "sitemap.xml": "<urlset></urlset>" + " " * 800,
     ".hidden": "secret",
 }
-
-
-def write_site(path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_text(text, encoding="utf-8")
-    return path
 
 
 # Hidden files a release could carry by mistake: never served, whatever the extension

@@ -4,23 +4,12 @@ configuration and the CSP hashes; every failure is one Chinese line and a non-ze
 from __future__ import annotations
 
 import errno
-import os
-import subprocess
-import sys
 
 import pytest
-from releases import assert_one_chinese_line, empty_site, make_site, rid
+from releases import assert_one_chinese_line, cli, empty_site, make_site, rid
 
 from conftest import ROOT, load_script
 from kb.deploy import csp, release
-
-SCRIPT = ROOT / "scripts" / "publish.py"
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k != "KB_PUBLISH_TARGET"}
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
-                          env={**environ, **(env or {})}, timeout=120)
 
 
 def test_cli_publish_status_rollback(tmp_path):

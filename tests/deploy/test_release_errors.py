@@ -19,20 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from releases import assert_one_chinese_line, live, make_site, rid
+from releases import SCRIPT, assert_one_chinese_line, cli, live, make_site, rid
 
-from conftest import ROOT, load_script
+from conftest import load_script
 from kb.deploy import errors, release
 from kb.deploy.errors import PublishError
 from kb.deploy.release import LocalTarget
-
-SCRIPT = ROOT / "scripts" / "publish.py"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k != "KB_PUBLISH_TARGET"}
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True,
-                          text=True, env=environ, timeout=120)
 
 
 def published(tmp_path: Path) -> LocalTarget:
@@ -177,12 +169,17 @@ def tiny_disk(tmp_path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_full_disk_for_real(tiny_disk, tmp_path):
-    base = tiny_disk / "kb"
+def first_release(base: Path, tmp_path: Path) -> tuple[str, dict[str, bytes]]:
+    """Publish release 1 with the command line; the live release it leaves."""
     first = cli("--site", str(make_site(tmp_path / "s1", "v1")), "--target", str(base),
                 "--release-id", rid(1))
     assert first.returncode == 0, first.stderr
-    before = live(LocalTarget(base))
+    return live(LocalTarget(base))
+
+
+def test_full_disk_for_real(tiny_disk, tmp_path):
+    base = tiny_disk / "kb"
+    before = first_release(base, tmp_path)
     big = make_site(tmp_path / "s2", "v2", extra={"downloads/big.docx": "汇编" * 400_000})
     result = cli("--site", str(big), "--target", str(base), "--release-id", rid(2),
                  "--no-csp-check")
@@ -196,10 +193,7 @@ def test_full_disk_for_real(tiny_disk, tmp_path):
 
 def test_read_only_target_for_real(tiny_disk, tmp_path):
     base = tiny_disk / "kb"
-    first = cli("--site", str(make_site(tmp_path / "s1", "v1")), "--target", str(base),
-                "--release-id", rid(1))
-    assert first.returncode == 0, first.stderr
-    before = live(LocalTarget(base))
+    before = first_release(base, tmp_path)
     _mount("-o", "remount,ro", str(tiny_disk))
     for args in (["--site", str(make_site(tmp_path / "s2", "v2")), "--release-id", rid(2)],
                  ["--rollback"]):

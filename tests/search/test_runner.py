@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from nginx_server import free_port
 from search_sites import copy_site
 
 from conftest import DATA, ROOT
@@ -173,16 +173,10 @@ def test_index_site_rebuilds_in_place(built_site: Path, tmp_path: Path) -> None:
     assert not (site / "pagefind" / "stale.pf_fragment").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_mkdocs_serve_builds_the_index() -> None:
     """``make serve`` runs the post-build step too: the dev server serves a search index."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

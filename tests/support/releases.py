@@ -1,14 +1,27 @@
-"""Helpers of the deploy tests: small sites, release ids, an SSH host emulated with ``sh``,
-and the check that an operator's error is one Chinese line."""
+"""Helpers of the deploy tests: scripts/publish.py as a command, small sites, release ids,
+an SSH host emulated with ``sh``, and the check that an operator's error is one Chinese line."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+from conftest import ROOT
 from kb.deploy import remote
 from kb.deploy.release import LocalTarget
 from kb.deploy.remote import SshTarget
+
+SCRIPT = ROOT / "scripts" / "publish.py"
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run scripts/publish.py (without a target from the environment)."""
+    environ = {k: v for k, v in os.environ.items() if k != "KB_PUBLISH_TARGET"}
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          env={**environ, **(env or {})}, timeout=300)
 
 
 def rid(n: int) -> str:
@@ -24,6 +37,11 @@ def make_site(path: Path, marker: str = "v1", extra: dict[str, str] | None = Non
         "assets/kb.css": "body{}",
         **(extra or {}),
     }
+    return write_site(path, files)
+
+
+def write_site(path: Path, files: dict[str, str]) -> Path:
+    """A folder with these files (relative path → text)."""
     for rel, text in files.items():
         (path / rel).parent.mkdir(parents=True, exist_ok=True)
         (path / rel).write_text(text, encoding="utf-8")
