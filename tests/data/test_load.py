@@ -21,6 +21,7 @@ import yaml
 from conftest import ROOT, load_script
 from kb.data.load import load_and_validate
 from kb.data.problems import ERROR, Problem, format_problems, has_errors
+from kb.data.rules import VALIDATION
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD, BAD = FIXTURES / "good", FIXTURES / "bad"
@@ -93,6 +94,7 @@ def test_bad_input(tmp_path: Path, case: dict) -> None:
     else:
         assert not has_errors(problems), describe(problems)
     for p in problems:  # every message is Chinese, without the parser's English, and names where it is
+        assert p.rule in VALIDATION, p  # and comes from a registered rule (kb.data.rules)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in p.message), p
         assert "解析器原文" in p.message or not ENGLISH.search(p.full_message()), p
         assert not PYTHON_ESCAPE.search(p.full_message()), p

@@ -19,14 +19,17 @@ import stat
 import tempfile
 from pathlib import Path
 
+from kb.data import rules
 from kb.data.problems import Problem
-
-SYMLINK_RULE = "symlink"
-SPECIAL_RULE = "special-file"
+from kb.data.rules import Rule
 
 
 class Refused(OSError):
-    """A file that is not read: a symlink, a special file or a path outside the tree."""
+    """A file that is not read: a symlink or a special file (``rule`` says which)."""
+
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(rule.id)
+        self.rule = rule
 
 
 def display(path: Path, root: Path) -> str:
@@ -39,23 +42,21 @@ def display(path: Path, root: Path) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in shown)
 
 
-def refused_problem(shown: str, rule: str) -> Problem:
+def refused_problem(shown: str, rule: Rule) -> Problem:
     """The problem for a refused entry shown as ``shown`` (``rule``: symlink or special file)."""
-    if rule == SYMLINK_RULE:
-        return Problem(
-            shown, 0, 0,
+    if rule is rules.SYMLINK:
+        return Problem.of(
+            rules.SYMLINK, shown, 0, 0,
             "这是符号链接（快捷方式），出于安全考虑不读取、不发布：请提交文件本身，并删除这个链接",
-            rule=SYMLINK_RULE,
         )
-    return Problem(
-        shown, 0, 0,
+    return Problem.of(
+        rules.SPECIAL_FILE, shown, 0, 0,
         "这不是普通文件（设备、管道或套接字），出于安全考虑不读取：请删除它",
-        rule=SPECIAL_RULE,
     )
 
 
 def _problem(entry: Path, root: Path, mode: int) -> Problem:
-    return refused_problem(display(entry, root), SYMLINK_RULE if stat.S_ISLNK(mode) else SPECIAL_RULE)
+    return refused_problem(display(entry, root), rules.SYMLINK if stat.S_ISLNK(mode) else rules.SPECIAL_FILE)
 
 
 def scan(folder: Path, root: Path) -> list[Problem]:
@@ -84,7 +85,7 @@ def scan(folder: Path, root: Path) -> list[Problem]:
         except FileNotFoundError:
             continue
         except OSError:
-            problems.append(Problem(display(current, root), 0, 0, "无法读取这个目录，请检查权限", rule="file-read"))
+            problems.append(Problem.of(rules.FILE_READ, display(current, root), 0, 0, "无法读取这个目录，请检查权限"))
             continue
         for entry in sorted(entries, key=lambda e: e.name):
             mode = entry.stat(follow_symlinks=False).st_mode
@@ -128,12 +129,12 @@ def read_regular(path: Path, limit: int) -> bytes:
         fd = os.open(path, flags)
     except OSError as exc:
         if path.is_symlink():
-            raise Refused(SYMLINK_RULE) from None
+            raise Refused(rules.SYMLINK) from None
         raise exc
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise Refused(SPECIAL_RULE)
+            raise Refused(rules.SPECIAL_FILE)
         if info.st_size > limit:
             raise ValueError(info.st_size)
         data = handle.read(limit + 1)

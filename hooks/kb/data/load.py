@@ -18,12 +18,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.data import confine
+from kb.data import confine, rules
 from kb.data import schema as schemas
 from kb.data.checks import files, prose, refs, report, text
 from kb.data.checks.base import Collector
 from kb.data.checks.refs import Index
-from kb.data.problems import ERROR, Problem, sort_problems
+from kb.data.problems import Problem, sort_problems
 from kb.data.raw import RawData
 from kb.data.yamlsafe import SourceDoc, load_yaml
 
@@ -180,10 +180,10 @@ def load_and_validate(
         key = (claim.campaign, claim.unit)
         if key in seen:
             out.problems.append(
-                Problem(
-                    claim.rel, claim.mark[0], claim.mark[1],
+                Problem.of(
+                    rules.DUPLICATE_REPORT, claim.rel, claim.mark[0], claim.mark[1],
                     f"单位 {claim.unit} 在学习教育 {claim.campaign} 中已经有一份报告：{seen[key]}",
-                    "unit", ERROR, found=claim.unit, rule="duplicate-report",
+                    path="unit", found=claim.unit,
                 )
             )
         else:

@@ -17,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kb.data import rules
 from kb.data.ids import ID_PATTERN, explain_id
-from kb.data.problems import ERROR, Problem
+from kb.data.problems import Problem
+from kb.data.rules import Rule
 from kb.data.yamlsafe import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -193,9 +195,9 @@ class _Out:
     doc: SourceDoc
     problems: list[Problem]
 
-    def add(self, at: tuple[int, int], path: tuple, message: str, expected: str = "", found: str = "", rule: str = "") -> None:
+    def add(self, at: tuple[int, int], path: tuple, message: str, expected: str, found: str, rule: Rule) -> None:
         self.problems.append(
-            Problem(self.doc.rel, at[0], at[1], message, format_path(path), ERROR, expected, found, rule)
+            Problem.of(rule, self.doc.rel, at[0], at[1], message, path=format_path(path), expected=expected, found=found)
         )
 
 
@@ -240,7 +242,7 @@ def _type(out: _Out, error: ValidationError, path: tuple) -> None:
         message = f"{name}的类型不对，应为{expected}：{explained}"
     else:
         message = f"{name}的类型不对，应为{expected}"
-    out.add(out.doc.mark(path), path, message, expected, _found(value, info), "schema-type")
+    out.add(out.doc.mark(path), path, message, expected, _found(value, info), rules.SCHEMA_TYPE)
 
 
 def _found(value: Any, info: ScalarInfo | None) -> str:
@@ -270,7 +272,7 @@ def _required(out: _Out, error: ValidationError, path: tuple) -> None:
         if name not in instance:
             title = props.get(name, {}).get("title", "")
             label = f"{name}（{title}）" if title else name
-            out.add(out.doc.mark(path), path, f"缺少必填字段 {label}", name, "", "schema-required")
+            out.add(out.doc.mark(path), path, f"缺少必填字段 {label}", name, "", rules.SCHEMA_REQUIRED)
 
 
 def _additional(out: _Out, error: ValidationError, path: tuple) -> None:
@@ -287,7 +289,7 @@ def _additional(out: _Out, error: ValidationError, path: tuple) -> None:
             f"未知字段 {key}{hint}",
             close or "、".join(known),
             str(key),
-            "unknown-field",
+            rules.UNKNOWN_FIELD,
         )
 
 
@@ -301,32 +303,32 @@ def _enum(out: _Out, error: ValidationError, path: tuple) -> None:
         f"{_title(error.schema, path)}的取值不在允许范围内{hint}",
         "、".join(allowed),
         describe(error.instance),
-        "schema-enum",
+        rules.SCHEMA_ENUM,
     )
 
 
 def _minimum(out: _Out, error: ValidationError, path: tuple) -> None:
     low = error.validator_value
     what = "不能为负数" if low == 0 else f"不能小于 {low}"
-    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}{what}", f"≥ {low}", describe(error.instance), "schema-minimum")
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}{what}", f"≥ {low}", describe(error.instance), rules.SCHEMA_MINIMUM)
 
 
 def _maximum(out: _Out, error: ValidationError, path: tuple) -> None:
     high = error.validator_value
     out.add(
         out.doc.mark(path), path, f"{_title(error.schema, path)}太大：不能大于 {high}，请核对数字",
-        f"≤ {high}", describe(error.instance), "schema-maximum",
+        f"≤ {high}", describe(error.instance), rules.SCHEMA_MAXIMUM,
     )
 
 
 def _min_length(out: _Out, error: ValidationError, path: tuple) -> None:
-    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不能为空", "非空文本", describe(error.instance), "schema-empty")
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不能为空", "非空文本", describe(error.instance), rules.SCHEMA_EMPTY)
 
 
 def _min_items(out: _Out, error: ValidationError, path: tuple) -> None:
     n = error.validator_value
     count = len(error.instance) if isinstance(error.instance, list) else 0
-    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}至少需要 {n} 项", f"≥ {n} 项", f"{count} 项", "schema-min-items")
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}至少需要 {n} 项", f"≥ {n} 项", f"{count} 项", rules.SCHEMA_MIN_ITEMS)
 
 
 def _max_length(out: _Out, error: ValidationError, path: tuple) -> None:
@@ -334,7 +336,7 @@ def _max_length(out: _Out, error: ValidationError, path: tuple) -> None:
     count = len(error.instance) if isinstance(error.instance, str) else 0
     out.add(
         out.doc.mark(path), path, f"{_title(error.schema, path)}太长，请精简到 {n} 个字符以内",
-        f"≤ {n} 个字符", f"{count} 个字符", "schema-max-length",
+        f"≤ {n} 个字符", f"{count} 个字符", rules.SCHEMA_MAX_LENGTH,
     )
 
 
@@ -343,7 +345,7 @@ def _max_items(out: _Out, error: ValidationError, path: tuple) -> None:
     count = len(error.instance) if isinstance(error.instance, list) else 0
     out.add(
         out.doc.mark(path), path, f"{_title(error.schema, path)}太多，请合并或精简到 {n} 项以内",
-        f"≤ {n} 项", f"{count} 项", "schema-max-items",
+        f"≤ {n} 项", f"{count} 项", rules.SCHEMA_MAX_ITEMS,
     )
 
 
@@ -352,7 +354,7 @@ def _unique(out: _Out, error: ValidationError, path: tuple) -> None:
     for index, item in enumerate(error.instance):
         if item in seen:
             where = path + (index,)
-            out.add(out.doc.mark(where), where, f"{_title(error.schema, path)}中有重复项 {item}", "不重复", str(item), "duplicate")
+            out.add(out.doc.mark(where), where, f"{_title(error.schema, path)}中有重复项 {item}", "不重复", str(item), rules.DUPLICATE)
         else:
             seen.append(item)
 
@@ -361,24 +363,24 @@ def _pattern_message(out: _Out, error: ValidationError, path: tuple) -> None:
     hint = error.schema.get("patternErrorMessage") or f"应符合格式 {error.validator_value}"
     if error.validator_value == ID_PATTERN and isinstance(error.instance, str):
         hint = f"{explain_id(error.instance)}；{hint}"
-    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}格式不对：{hint}", "", describe(error.instance), "schema-pattern")
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}格式不对：{hint}", "", describe(error.instance), rules.SCHEMA_PATTERN)
 
 
 def _format(out: _Out, error: ValidationError, path: tuple) -> None:
-    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不是真实存在的日期", "YYYY-MM-DD 格式的有效日期", describe(error.instance), "schema-date")
+    out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不是真实存在的日期", "YYYY-MM-DD 格式的有效日期", describe(error.instance), rules.SCHEMA_DATE)
 
 
 def _property_name(out: _Out, error: ValidationError, path: tuple) -> None:
     key = error.instance
     parent = error.schema if isinstance(error.schema, dict) else {}
     hint = parent.get("patternErrorMessage") or "键名格式不对"
-    out.add(out.doc.key_mark(path + (key,)), path + (key,), f"键名 {key} 不合规：{hint}", "", str(key), "schema-key")
+    out.add(out.doc.key_mark(path + (key,)), path + (key,), f"键名 {key} 不合规：{hint}", "", str(key), rules.SCHEMA_KEY)
 
 
 def _other(out: _Out, error: ValidationError, path: tuple) -> None:
     out.add(
         out.doc.mark(path), path, f"{_title(error.schema, path)}不符合要求（校验器原文：{error.message}）",
-        "", "", f"schema-{error.validator}",
+        "", "", rules.SCHEMA_OTHER,
     )
 
 

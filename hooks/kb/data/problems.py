@@ -1,8 +1,9 @@
 """Problem records found in data files, and their output formats.
 
-A problem is a plain record (file, line, column, field path, message, level) like
-yamllint's ``LintProblem``; formatting for people (text), GitHub annotations and
-GitLab code quality happens separately, in :func:`format_problems`.
+A problem is a plain record (file, line, column, field path, message, level, rule id)
+like yamllint's ``LintProblem``; its rule is one of the registry :mod:`kb.data.rules`
+(:meth:`Problem.of`). Formatting for people (text), GitHub annotations and GitLab code
+quality happens separately, in :func:`format_problems`.
 
 File names and messages carry text from the data (values, keys, file names), so every
 format keeps it inert: no record can start a line of its own, restyle a terminal or
@@ -20,6 +21,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.data.rules import Rule
 
 # One vocabulary for validation, import and build: an error stops the build (or the
 # import's write), a warning should be fixed but does not stop anything, a note (提示) is
@@ -44,6 +49,24 @@ class Problem:
     expected: str = field(default="", compare=False)
     found: str = field(default="", compare=False)
     rule: str = field(default="", compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        rule: Rule,
+        file: str,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        path: str = "",
+        level: str = "",
+        expected: str = "",
+        found: str = "",
+    ) -> Problem:
+        """A problem of a registered rule (:mod:`kb.data.rules`): its id, and its usual
+        level unless ``level`` is given. The data layer builds every problem this way."""
+        return cls(file, line, column, message, path, level or rule.level, expected, found, rule.id)
 
     @property
     def is_error(self) -> bool:

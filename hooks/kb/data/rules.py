@@ -29,9 +29,86 @@ def _table(*rules: Rule) -> dict[str, Rule]:
 
 
 # ----------------------------------------------------------- validation (data files)
+# One constant per rule, named after its id: code refers to ``rules.YAML_SYNTAX`` and
+# builds the problem through it (``Problem.of``), so no rule id is spelled twice.
+# Files and folders (kb.data.confine, kb.data.yamlsafe, kb.data.checks.files)
+SYMLINK = Rule("symlink", ERROR, "符号链接（快捷方式）：出于安全考虑不读取、不发布")
+SPECIAL_FILE = Rule("special-file", ERROR, "设备、管道或套接字：不读取")
+FILE_READ = Rule("file-read", ERROR, "文件或目录无法读取（如没有权限）")
+FILE_SIZE = Rule("file-size", ERROR, "数据文件超过 1 MiB")
+MISSING_FILE = Rule("missing-file", ERROR, "缺少 groups.yml、units.yml 或 materials.yml")
+LAYOUT = Rule("layout", ERROR, "文件的位置或扩展名不对，或报告的 campaign、unit 与所在路径不一致（被忽略的其他文件为警告）")
+FILE_NAME = Rule("file-name", ERROR, "文件名或目录名不是合规的标识，或学习教育的 id 与文件名不一致")
+FILE_NAME_CASE = Rule("file-name-case", ERROR, "两个文件名只有大小写不同")
+FILE_NAME_ENCODING = Rule("file-name-encoding", ERROR, "文件名或目录名不是 UTF-8 编码")
+MODELINE = Rule("modeline", WARNING, "第一行缺少或写错了编辑器的 $schema 声明")
+# Text and YAML syntax (kb.data.yamltext, kb.data.yamlsafe)
+ENCODING = Rule("encoding", ERROR, "文件不是 UTF-8（无 BOM）编码")
+CONTROL_CHAR = Rule("control-char", ERROR, "含有不可打印的控制字符")
+TAB = Rule("tab", ERROR, "缩进中使用了 Tab 制表符")
+INVISIBLE_CHAR = Rule("invisible-char", ERROR, "缩进或字段名中有看不见的字符（全角空格、零宽字符等）")
+FULLWIDTH_COLON = Rule("fullwidth-colon", ERROR, "字段名后用了全角冒号“：”")
+YAML_SYNTAX = Rule("yaml-syntax", ERROR, "YAML 语法错误")
+YAML_MULTI_DOC = Rule("yaml-multi-doc", ERROR, "一个文件里有多个 YAML 文档（“---”）")
+YAML_DEPTH = Rule("yaml-depth", ERROR, "嵌套层级过深（超过 32 层）")
+YAML_KEY = Rule("yaml-key", ERROR, "字段名不是简单的文本")
+YAML_DUPLICATE_KEY = Rule("yaml-duplicate-key", ERROR, "同一层中字段名重复")
+YAML_ALIAS = Rule("yaml-alias", ERROR, "使用了 YAML 锚点或别名（&、*）")
+YAML_TAG = Rule("yaml-tag", ERROR, "使用了 YAML 标签（如 !!python/…、!!str）")
+YAML11_INT = Rule("yaml11-int", ERROR, "整数写法有歧义（前导 0、冒号等），YAML 1.1 会读成别的数")
+# The JSON Schemas (kb.data.schema, kb.data.messages)
+SCHEMA_MISSING = Rule("schema-missing", ERROR, "缺少 JSON Schema 文件")
+SCHEMA_BROKEN = Rule("schema-broken", ERROR, "JSON Schema 文件无法使用")
+SCHEMA_TYPE = Rule("schema-type", ERROR, "类型不对（应为文本、整数、列表等），包括 YAML 1.1 误读的值")
+SCHEMA_REQUIRED = Rule("schema-required", ERROR, "缺少必填字段")
+UNKNOWN_FIELD = Rule("unknown-field", ERROR, "未知字段（多为拼写错误）")
+SCHEMA_ENUM = Rule("schema-enum", ERROR, "取值不在允许范围内（如整改状态、材料类别）")
+SCHEMA_MINIMUM = Rule("schema-minimum", ERROR, "数字小于下限（如负数）")
+SCHEMA_MAXIMUM = Rule("schema-maximum", ERROR, "数字大于上限")
+SCHEMA_EMPTY = Rule("schema-empty", ERROR, "文本为空")
+SCHEMA_MAX_LENGTH = Rule("schema-max-length", ERROR, "文本太长")
+SCHEMA_MIN_ITEMS = Rule("schema-min-items", ERROR, "列表项太少")
+SCHEMA_MAX_ITEMS = Rule("schema-max-items", ERROR, "列表项太多")
+DUPLICATE = Rule("duplicate", ERROR, "列表中有重复项")
+SCHEMA_PATTERN = Rule("schema-pattern", ERROR, "格式不对（标识、日期、链接等）")
+SCHEMA_DATE = Rule("schema-date", ERROR, "不是真实存在的日期")
+SCHEMA_KEY = Rule("schema-key", ERROR, "键名不合规（如关键数字的键名）")
+SCHEMA_OTHER = Rule("schema-other", ERROR, "不符合 JSON Schema 的其他要求")
+# Between files (kb.data.checks.refs, kb.data.load)
+DUPLICATE_ID = Rule("duplicate-id", ERROR, "标识重复（学习教育、单位、指导组、材料、批次、数字键名，名册中的单位）")
+UNKNOWN_ID = Rule("unknown-id", ERROR, "引用了不存在的标识（学习教育、单位、指导组、材料、批次）")
+ROSTER = Rule("roster", ERROR, "单位不在学习教育的名册（roster）中")
+DUPLICATE_REPORT = Rule("duplicate-report", ERROR, "同一单位在同一学习教育中有两份报告")
+AT_MOST = Rule("at-most", ERROR, "at_most 指向了本项数字自己")
+UNKNOWN_FIGURE = Rule("unknown-figure", ERROR, "数字键名没有在学习教育的 figures 中声明")
+# Reports (kb.data.checks.report, kb.data.checks.text)
+MISSING_FIGURE = Rule("missing-figure", ERROR, "缺少学习教育要求的关键数字")
+FIGURES_CONSISTENCY = Rule("figures-consistency", WARNING, "关键数字前后矛盾（如解决的问题多于收集的问题）")
+FIGURES_ZERO = Rule("figures-zero", WARNING, "关键数字全部为 0")
+REQUIRED_MATERIALS = Rule("required-materials", WARNING, "没有列出学习材料，而学习教育有必读材料")
+PLACEHOLDER = Rule("placeholder", ERROR, "模板占位符（X个、【请填写…】或台账的示例文字）没有替换")
+NUMBERING = Rule("numbering", WARNING, "小节标题或领句自带序号，或领句以“。”结尾（网页会自动加上）")
+DATE_ORDER = Rule("date-order", WARNING, "日期先后不合理（如结束早于开始）")
+LEDGER_COMPLETED = Rule("ledger-completed", WARNING, "整改状态与完成日期不一致")
+# Prose fields (kb.data.checks.prose)
+PROSE_LINK = Rule("prose-link", ERROR, "正文中的链接不是完整网址（不是 http、https、mailto 的链接为警告）")
+PROSE_BRACKETS = Rule("prose-brackets", ERROR, "正文中的方括号“[”太多、嵌套太深或没有配对")
+PROSE_NESTING = Rule("prose-nesting", ERROR, "正文中的列表缩进或引用“>”嵌套太深")
+PROSE_LINES = Rule("prose-lines", ERROR, "一段正文超过 300 行")
+PROSE_MARKUP = Rule("prose-markup", ERROR, "一段正文中的 Markdown 标记符号超过 2000 个")
+
 VALIDATION = _table(
-    Rule("symlink", ERROR, "符号链接：不读取、不发布"),
-    Rule("special-file", ERROR, "设备、管道或套接字：不读取"),
+    SYMLINK, SPECIAL_FILE, FILE_READ, FILE_SIZE, MISSING_FILE, LAYOUT, FILE_NAME, FILE_NAME_CASE,
+    FILE_NAME_ENCODING, MODELINE,
+    ENCODING, CONTROL_CHAR, TAB, INVISIBLE_CHAR, FULLWIDTH_COLON, YAML_SYNTAX, YAML_MULTI_DOC,
+    YAML_DEPTH, YAML_KEY, YAML_DUPLICATE_KEY, YAML_ALIAS, YAML_TAG, YAML11_INT,
+    SCHEMA_MISSING, SCHEMA_BROKEN, SCHEMA_TYPE, SCHEMA_REQUIRED, UNKNOWN_FIELD, SCHEMA_ENUM,
+    SCHEMA_MINIMUM, SCHEMA_MAXIMUM, SCHEMA_EMPTY, SCHEMA_MAX_LENGTH, SCHEMA_MIN_ITEMS,
+    SCHEMA_MAX_ITEMS, DUPLICATE, SCHEMA_PATTERN, SCHEMA_DATE, SCHEMA_KEY, SCHEMA_OTHER,
+    DUPLICATE_ID, UNKNOWN_ID, ROSTER, DUPLICATE_REPORT, AT_MOST, UNKNOWN_FIGURE,
+    MISSING_FIGURE, FIGURES_CONSISTENCY, FIGURES_ZERO, REQUIRED_MATERIALS, PLACEHOLDER, NUMBERING,
+    DATE_ORDER, LEDGER_COMPLETED,
+    PROSE_LINK, PROSE_BRACKETS, PROSE_NESTING, PROSE_LINES, PROSE_MARKUP,
 )
 
 # ----------------------------------------------------------------- Word import

@@ -30,6 +30,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.data import rules
 from kb.data.messages import translate
 from kb.data.problems import Problem
 from kb.data.yamlsafe import SourceDoc
@@ -396,11 +397,11 @@ def _load_dir(schema_dir: str, _stamp: tuple) -> tuple[dict[str, CompiledSchema]
             if fast is None:
                 item.validator  # noqa: B018 - check the schema now, not at first use
         except FileNotFoundError:
-            problems.append(Problem(shown, 0, 0, "缺少 JSON Schema 文件", rule="schema-missing"))
+            problems.append(Problem.of(rules.SCHEMA_MISSING, shown, 0, 0, "缺少 JSON Schema 文件"))
             continue
         except Exception as exc:  # invalid JSON or an invalid schema (jsonschema.SchemaError)
             problems.append(
-                Problem(shown, 0, 0, "JSON Schema 文件无法使用", found=str(exc).splitlines()[0], rule="schema-broken")
+                Problem.of(rules.SCHEMA_BROKEN, shown, 0, 0, "JSON Schema 文件无法使用", found=str(exc).splitlines()[0])
             )
             continue
         compiled[kind] = item
@@ -429,8 +430,8 @@ def check(doc: SourceDoc, compiled: CompiledSchema) -> list[Problem]:
         errors = compiled.errors(doc.data)
     except Exception as exc:  # a schema jsonschema refuses (SchemaError)
         return [
-            Problem(doc.rel, 0, 0, f"无法用 {compiled.path.name} 校验：JSON Schema 文件无法使用",
-                    found=str(exc).splitlines()[0], rule="schema-broken")
+            Problem.of(rules.SCHEMA_BROKEN, doc.rel, 0, 0, f"无法用 {compiled.path.name} 校验：JSON Schema 文件无法使用",
+                       found=str(exc).splitlines()[0])
         ]
     by_kind: dict[str, set[tuple]] = {}
     for error in errors:
@@ -444,5 +445,5 @@ def check(doc: SourceDoc, compiled: CompiledSchema) -> list[Problem]:
             continue  # "2023-9-8": the pattern message already says how to write it
         problems += translate(error, doc)
     # `titel:` is reported once, as an unknown field suggesting title, not also as missing title.
-    suggested = {(p.path.rsplit(".", 1)[0] if "." in p.path else "", p.expected) for p in problems if p.rule == "unknown-field"}
-    return [p for p in problems if p.rule != "schema-required" or (p.path, p.expected) not in suggested]
+    suggested = {(p.path.rsplit(".", 1)[0] if "." in p.path else "", p.expected) for p in problems if p.rule == rules.UNKNOWN_FIELD.id}
+    return [p for p in problems if p.rule != rules.SCHEMA_REQUIRED.id or (p.path, p.expected) not in suggested]

@@ -33,8 +33,10 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from kb.data import rules
 from kb.data.confine import Refused, read_regular, refused_problem
-from kb.data.problems import ERROR, Problem
+from kb.data.problems import Problem
+from kb.data.rules import Rule
 from kb.data.yamltext import (
     INVISIBLE,
     LINE_BREAK,
@@ -219,9 +221,9 @@ class _Builder:
         self.anchors = 0
         self.aborted = False
 
-    def error(self, at: Mark, message: str, path: tuple = (), found: str = "", rule: str = "") -> None:
+    def error(self, rule: Rule, at: Mark, message: str, path: tuple = (), found: str = "") -> None:
         self.problems.append(
-            Problem(self.rel, at[0], at[1], message, format_path(path), ERROR, found=found, rule=rule)
+            Problem.of(rule, self.rel, at[0], at[1], message, path=format_path(path), found=found)
         )
 
     def run(self, next_event: Any) -> None:
@@ -302,9 +304,9 @@ class _Builder:
                 self.documents += 1
                 if self.documents > 1:
                     self.error(
+                        rules.YAML_MULTI_DOC,
                         _mark(event.start_mark),
                         "一个文件只能有一个 YAML 文档：请删除“---”及其后的内容",
-                        rule="yaml-multi-doc",
                     )
                     return
             elif cls is yaml.StreamEndEvent:
@@ -362,7 +364,7 @@ class _Builder:
 
     def _push(self, frame: _Frame, at: Mark, path: tuple) -> bool:
         if len(self.stack) >= MAX_DEPTH:
-            self.error(at, f"嵌套层级过深（超过 {MAX_DEPTH} 层），请简化结构", path, rule="yaml-depth")
+            self.error(rules.YAML_DEPTH, at, f"嵌套层级过深（超过 {MAX_DEPTH} 层），请简化结构", path)
             self.aborted = True
             return False
         self.stack.append(frame)
@@ -371,7 +373,7 @@ class _Builder:
     def _key(self, event: Any, container: Any, parent: _Frame, at: Mark) -> bool:
         parent.key_mark = at
         if container is not None:
-            self.error(at, "字段名必须是简单的文本，不能是列表或“字段名: 值”", parent.path, rule="yaml-key")
+            self.error(rules.YAML_KEY, at, "字段名必须是简单的文本，不能是列表或“字段名: 值”", parent.path)
             return self._push(_Frame(container, parent.path, True, is_key=True), at, parent.path)
         if event.__class__ is yaml.AliasEvent:
             parent.key = _DISCARD
@@ -383,10 +385,10 @@ class _Builder:
             # Reported once here; the entry is left out, so no "unknown field" follows.
             kind = TYPE_ZH.get(type(value), "非文本")
             self.error(
+                rules.YAML_KEY,
                 at,
                 f"字段名 {raw or '（空）'} 被 YAML 读成了{kind}，字段名必须是文本：请改用英文字段名，或给它加引号",
                 parent.path,
-                rule="yaml-key",
             )
             parent.key = _DISCARD
             return True
@@ -400,21 +402,21 @@ class _Builder:
             char = invisible.group()
             visible = _INVISIBLE_RE.sub("", value)
             self.error(
+                rules.INVISIBLE_CHAR,
                 (at[0], at[1] + invisible.start() + (1 if style else 0)),
                 f"字段名“{visible}”里有看不见的字符：{INVISIBLE[char]}，请删除" if visible
                 else f"字段名只由看不见的字符组成：{INVISIBLE[char]}，请删除",
                 parent.path + (visible or value,),
-                rule="invisible-char",
             )
             value = visible or value
         path = parent.path + (value,)
         first = parent.first_keys.get(value)
         if first is not None:
             self.error(
+                rules.YAML_DUPLICATE_KEY,
                 at,
                 f"重复的字段名 {value}（第 {first} 行已经写过），后一个会覆盖前一个：请合并或删除其中一个",
                 path,
-                rule="yaml-duplicate-key",
             )
             parent.key = _DISCARD
             return True
@@ -440,13 +442,13 @@ class _Builder:
         if event.__class__ is yaml.AliasEvent or event.anchor is not None:
             self.anchors += 1
             if self.anchors == 1:
-                self.error(at, "不支持 YAML 锚点/别名（&、*）：请直接写出内容", rule="yaml-alias")
+                self.error(rules.YAML_ALIAS, at, "不支持 YAML 锚点/别名（&、*）：请直接写出内容")
             return
         self.error(
+            rules.YAML_TAG,
             at,
             "不允许使用 YAML 标签（如 !!python/…、!!str）：请删除标签，需要文本时用引号",
             found=event.tag,
-            rule="yaml-tag",
         )
 
 
@@ -483,7 +485,7 @@ def parse_text(text: str, path: Path, rel: str, *, pure: bool = False) -> tuple[
     if lines and lines[-1] == "":
         lines.pop()
     control, suspects = prescan(normalised)
-    problems = [Problem(rel, s.line, s.column, s.message, found=s.found, rule=s.rule) for s in control]
+    problems = [Problem.of(s.rule, rel, s.line, s.column, s.message, found=s.found) for s in control]
     builder = _Builder(rel)
     syntax: tuple[Mark, str] | None = None
     loader = None
@@ -503,14 +505,14 @@ def parse_text(text: str, path: Path, rel: str, *, pure: bool = False) -> tuple[
         for s in suspects
         if not inside_scalar(s.line, builder.spans) and s.line not in block_lines
     ]
-    problems += [Problem(rel, s.line, s.column, s.message, found=s.found, rule=s.rule) for s in kept]
+    problems += [Problem.of(s.rule, rel, s.line, s.column, s.message, found=s.found) for s in kept]
     seen = {(s.line, s.column) for s in kept}
     problems += [p for p in builder.problems if (p.line, p.column) not in seen]
     if syntax is not None:
         (line, col), message = syntax
         explained = any(line - 3 <= s.line <= line for s in kept + control)
         if not explained:
-            problems.append(Problem(rel, line, col, message, rule="yaml-syntax"))
+            problems.append(Problem.of(rules.YAML_SYNTAX, rel, line, col, message))
         return None, problems
     if builder.aborted or builder.documents > 1:
         return None, problems
@@ -534,21 +536,21 @@ def load_yaml(path: Path, rel: str, *, pure: bool = False) -> tuple[SourceDoc | 
     try:
         raw = read_regular(path, MAX_BYTES)
     except Refused as exc:  # a symlink or a FIFO: named, never followed (kb.data.confine)
-        return None, [refused_problem(rel, str(exc))]
+        return None, [refused_problem(rel, exc.rule)]
     except ValueError as exc:
         size = exc.args[0]
         return None, [
-            Problem(
+            Problem.of(
+                rules.FILE_SIZE,
                 rel,
                 0,
                 0,
                 f"文件过大（{size / 1024 / 1024:.1f} MiB），单个数据文件不能超过 {MAX_BYTES // 1024 // 1024} MiB",
                 found=f"{size} 字节",
-                rule="file-size",
             )
         ]
     except OSError as exc:
-        return None, [Problem(rel, 0, 0, f"无法读取文件：{exc.strerror or '未知原因'}", rule="file-read")]
+        return None, [Problem.of(rules.FILE_READ, rel, 0, 0, f"无法读取文件：{exc.strerror or '未知原因'}")]
     text, problems = decode(raw, rel)
     if text is None:
         return None, problems

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import yaml
 
+from kb.data import rules
 from kb.data.problems import Problem
+from kb.data.rules import Rule
 
 SAVE_AS_UTF8 = "请另存为 UTF-8（无 BOM）编码"
 
@@ -59,7 +61,7 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 bytes; other encodings are an error telling how to fix the file."""
 
     def bad(message: str, at: Mark = (1, 1), found: str = "") -> Problem:
-        return Problem(rel, at[0], at[1], message, found=found, rule="encoding")
+        return Problem.of(rules.ENCODING, rel, at[0], at[1], message, found=found)
 
     if raw.startswith(b"\xef\xbb\xbf"):
         text, problems = decode(raw[3:], rel)
@@ -101,7 +103,7 @@ class Suspect:
     column: int
     message: str
     found: str
-    rule: str
+    rule: Rule
 
 
 def block_scalar_lines(lines: list[str]) -> set[int]:
@@ -150,14 +152,14 @@ def prescan(text: str) -> tuple[list[Suspect], list[Suspect]]:
         line, col = _position(starts, bad.start())
         if not control or control[-1].line != line:
             control.append(
-                Suspect(line, col, f"含有不可打印的控制字符 U+{ord(char):04X}，请删除", "", "control-char")
+                Suspect(line, col, f"含有不可打印的控制字符 U+{ord(char):04X}，请删除", "", rules.CONTROL_CHAR)
             )
     for hit in _INDENT_SUSPECT.finditer("\n" + text):
         starts = starts or _line_starts(text)
         char = hit.group()[-1]
         line, col = _position(starts, hit.end() - 2)
         if char == "\t":
-            suspects.append(Suspect(line, col, "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进", "", "tab"))
+            suspects.append(Suspect(line, col, "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进", "", rules.TAB))
         else:
             suspects.append(
                 Suspect(
@@ -165,7 +167,7 @@ def prescan(text: str) -> tuple[list[Suspect], list[Suspect]]:
                     col,
                     f"缩进中含有不可见字符：{INVISIBLE[char]}，请改为普通空格",
                     "",
-                    "invisible-char",
+                    rules.INVISIBLE_CHAR,
                 )
             )
     pos = text.find("：")
@@ -183,7 +185,7 @@ def prescan(text: str) -> tuple[list[Suspect], list[Suspect]]:
                 col,
                 "使用了全角冒号“：”，请改为半角冒号“:”加空格",
                 colon.group(1) + "：",
-                "fullwidth-colon",
+                rules.FULLWIDTH_COLON,
             )
         )
     return control, suspects

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kb.data import rules
 from kb.data.messages import suggest
-from kb.data.problems import ERROR, Problem
+from kb.data.problems import Problem
+from kb.data.rules import Rule
 from kb.data.yamlsafe import SourceDoc, format_path
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -103,7 +105,7 @@ class Collector:
         what = "目录名" if path.is_dir() else "文件名"
         self.file(
             self.rel(path), f"{what}不是 UTF-8 编码（可能是在 GBK 系统上起的名字），无法读取：请用小写英文字母和数字重新命名",
-            rule="file-name-encoding",
+            rule=rules.FILE_NAME_ENCODING,
         )
         return False
 
@@ -113,16 +115,19 @@ class Collector:
         path: tuple,
         message: str,
         *,
-        level: str = ERROR,
+        rule: Rule,
+        level: str = "",
         key: bool = False,
         expected: str = "",
         found: str = "",
-        rule: str = "",
     ) -> None:
+        """A problem at the value (or, with ``key``, the key) of ``path`` in ``doc``; its
+        level is the rule's unless ``level`` is given."""
         line, col = doc.key_mark(path) if key else doc.mark(path)
-        self.problems.append(
-            Problem(doc.rel, line, col, message, format_path(path), level, expected, found, rule)
-        )
+        self.problems.append(Problem.of(
+            rule, doc.rel, line, col, message, path=format_path(path), level=level, expected=expected, found=found,
+        ))
 
-    def file(self, rel: str, message: str, *, level: str = ERROR, found: str = "", rule: str = "") -> None:
-        self.problems.append(Problem(rel, 0, 0, message, level=level, found=found, rule=rule))
+    def file(self, rel: str, message: str, *, rule: Rule, level: str = "", found: str = "") -> None:
+        """A problem with a whole file (no line)."""
+        self.problems.append(Problem.of(rule, rel, 0, 0, message, level=level, found=found))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from kb.data import rules
 from kb.data.checks.base import Collector, is_utf8
 from kb.data.ids import explain_id
 from kb.data.messages import int_reading
@@ -30,7 +31,7 @@ def shared_file(out: Collector, data_dir: Path, kind: str) -> Path | None:
     if not path.is_file():
         alt = path.with_suffix(".yaml")
         hint = f"（发现了 {alt.name}，请把扩展名改为 .yml）" if alt.is_file() else ""
-        out.file(out.rel(path), f"缺少数据文件{hint}", rule="missing-file")
+        out.file(out.rel(path), f"缺少数据文件{hint}", rule=rules.MISSING_FILE)
         return None
     return path
 
@@ -43,13 +44,13 @@ def yml_files(out: Collector, folder: Path, where: str) -> list[Path]:
         if not out.utf8_name(entry):
             continue
         if entry.is_dir():
-            out.file(out.rel(entry), f"{where}下不应有子目录", rule="layout")
+            out.file(out.rel(entry), f"{where}下不应有子目录", rule=rules.LAYOUT)
         elif name.endswith(".yml"):
             found.append(entry)
         elif name.endswith(".yaml"):
-            out.file(out.rel(entry), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule="layout")
+            out.file(out.rel(entry), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule=rules.LAYOUT)
         elif not name.startswith("."):
-            out.file(out.rel(entry), f"{where}只应有 .yml 文件，这个文件被忽略", level=WARNING, rule="layout")
+            out.file(out.rel(entry), f"{where}只应有 .yml 文件，这个文件被忽略", level=WARNING, rule=rules.LAYOUT)
     return found
 
 
@@ -63,7 +64,7 @@ def file_names(out: Collector, paths: list[Path], what: str) -> None:
             out.file(
                 out.rel(path),
                 f"文件名 {path.name} 不是合规的{what}标识：{reason}",
-                found=path.name, rule="file-name",
+                found=path.name, rule=rules.FILE_NAME,
             )
         folded = (path.parent.name.lower(), stem.lower())
         other = seen.get(folded)
@@ -71,7 +72,7 @@ def file_names(out: Collector, paths: list[Path], what: str) -> None:
             out.file(
                 out.rel(path),
                 f"文件名与 {out.rel(other)} 只有大小写不同，在 Windows/macOS 上会互相覆盖",
-                found=path.name, rule="file-name-case",
+                found=path.name, rule=rules.FILE_NAME_CASE,
             )
         else:
             seen[folded] = path
@@ -110,21 +111,21 @@ def report_files(out: Collector, data_dir: Path, only: Iterable[Path] | None) ->
             out.utf8_name(next(p for p in (path, *path.parents) if not is_utf8(p.name)))
             continue
         if name.endswith(".yaml"):
-            out.file(out.rel(path), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule="layout")
+            out.file(out.rel(path), "扩展名应为 .yml（不是 .yaml），否则不会被读取", rule=rules.LAYOUT)
         elif not name.endswith(".yml"):
-            out.file(out.rel(path), "data/reports/ 下只应有 .yml 报告文件，这个文件被忽略", level=WARNING, rule="layout")
+            out.file(out.rel(path), "data/reports/ 下只应有 .yml 报告文件，这个文件被忽略", level=WARNING, rule=rules.LAYOUT)
         elif len(parts) != 2:
             out.file(
                 out.rel(path),
                 "报告文件必须放在 data/reports/<学习教育 id>/<单位 id>.yml",
-                found=out.rel(path), rule="layout",
+                found=out.rel(path), rule=rules.LAYOUT,
             )
         else:
             kept.append(path)
     for folder in sorted({p.parent for p in kept}):
         reason = explain_id(folder.name)
         if reason:
-            out.file(out.rel(folder), f"目录名 {folder.name} 不是合规的学习教育标识：{reason}", rule="file-name")
+            out.file(out.rel(folder), f"目录名 {folder.name} 不是合规的学习教育标识：{reason}", rule=rules.FILE_NAME)
     file_names(out, kept, "单位")
     return kept
 
@@ -136,17 +137,17 @@ def check_modeline(out: Collector, doc: SourceDoc, schema_dir: Path, kind: str) 
     first = doc.first_line.strip()
     if not first.startswith(MODELINE_PREFIX):
         out.problems.append(
-            Problem(
-                doc.rel, 1, 1,
+            Problem.of(
+                rules.MODELINE, doc.rel, 1, 1,
                 "第一行缺少 yaml-language-server 的 $schema 声明，编辑器将无法补全字段和显示中文说明",
-                level=WARNING, expected=expected, found=first[:60], rule="modeline",
+                level=WARNING, expected=expected, found=first[:60],
             )
         )
     elif first != expected:
         out.problems.append(
-            Problem(
-                doc.rel, 1, 1, "第一行的 $schema 路径不对，编辑器找不到这类文件的 JSON Schema",
-                level=WARNING, expected=expected, found=first, rule="modeline",
+            Problem.of(
+                rules.MODELINE, doc.rel, 1, 1, "第一行的 $schema 路径不对，编辑器找不到这类文件的 JSON Schema",
+                level=WARNING, expected=expected, found=first,
             )
         )
 
@@ -169,5 +170,5 @@ def check_ambiguous_ints(out: Collector, doc: SourceDoc, flagged: set[str]) -> N
             doc, path,
             f"整数 {info.raw} 写法有歧义：YAML 1.1 把它读成了{reading} {value}；"
             f"请写成不带前导 0 和冒号的普通整数，若是文本请加引号",
-            expected="十进制整数，如 12", found=info.raw, rule="yaml11-int",
+            expected="十进制整数，如 12", found=info.raw, rule=rules.YAML11_INT,
         )

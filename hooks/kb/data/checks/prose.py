@@ -29,8 +29,10 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from kb.data import rules
 from kb.data.checks.base import Collector, get_path
 from kb.data.problems import ERROR, WARNING, Problem
+from kb.data.rules import Rule
 from kb.data.yamlsafe import STR_TAG, SourceDoc, format_path
 
 MARKDOWN_TYPE = "text/markdown"
@@ -53,7 +55,7 @@ class Finding(NamedTuple):
     """One problem in a prose text: what to quote to locate it, the rule, message, level."""
 
     needle: str  # a piece of the text on one line, to find where to point
-    rule: str
+    rule: Rule
     message: str
     warning: bool = False
 
@@ -89,11 +91,11 @@ def check(text: str) -> list[Finding]:
     findings: list[Finding] = []
     marks = sum(1 for _ in _MARKUP.finditer(text))
     if marks > MAX_MARKUP:
-        findings.append(Finding(text[:10], "prose-markup",
+        findings.append(Finding(text[:10], rules.PROSE_MARKUP,
                                 f"Markdown 标记符号（* _ ` \\ | & [ ] ! < > # ~）太多：{marks} 个，"
                                 f"一个字段最多 {MAX_MARKUP} 个。请删去不必要的符号，或把内容分成几段"))
     if text.count("\n") >= MAX_LINES:
-        findings.append(Finding(text[:10], "prose-lines",
+        findings.append(Finding(text[:10], rules.PROSE_LINES,
                                 f"这一段正文超过 {MAX_LINES} 行：请精简，或把内容分到几个小节（条目）中"))
     # No exemption for code spans or fences: telling code from text the way Markdown does
     # is what a bypass exploits (an escaped backtick, an unclosed fence). Brackets and links
@@ -109,12 +111,12 @@ def _layout(lines: list[str]) -> Iterator[Finding]:
     for line in lines:
         stripped = line.lstrip(" \t")
         if stripped and len(line[: len(line) - len(stripped)].expandtabs(4)) > MAX_INDENT:
-            yield Finding(stripped[:20], "prose-nesting",
+            yield Finding(stripped[:20], rules.PROSE_NESTING,
                           f"这一行缩进太深（超过 {MAX_INDENT} 个空格）：列表最多嵌套十层，请减少行首空格")
             return
         quotes = _QUOTES.match(line)
         if quotes and quotes.group(1).count(">") > MAX_QUOTE:
-            yield Finding(quotes.group(1).strip(), "prose-nesting",
+            yield Finding(quotes.group(1).strip(), rules.PROSE_NESTING,
                           f"引用符号“>”嵌套太深（超过 {MAX_QUOTE} 层），请减少行首的“>”")
             return
 
@@ -134,20 +136,20 @@ def _brackets(text: str) -> Iterator[Finding]:
                 count += 1
                 stack.append(i)
                 if len(stack) > MAX_NESTING:
-                    yield Finding(paragraph[i : i + 10], "prose-brackets",
+                    yield Finding(paragraph[i : i + 10], rules.PROSE_BRACKETS,
                                   f"方括号“[”嵌套超过 {MAX_NESTING} 层，请简化")
                     return
             elif char == "]" and stack:
                 stack.pop()
             i += 1
         if count > MAX_BRACKETS:
-            yield Finding("[", "prose-brackets",
+            yield Finding("[", rules.PROSE_BRACKETS,
                           f"方括号“[”太多（{count} 个，最多 {MAX_BRACKETS} 个）：方括号用于链接，"
                           "作为普通文字请改用中文方括号【】")
             return
         if stack:
             at = stack[0]
-            yield Finding(paragraph[at : at + 10], "prose-brackets",
+            yield Finding(paragraph[at : at + 10], rules.PROSE_BRACKETS,
                           "方括号“[”在本段中没有配对的“]”：方括号用于链接，作为普通文字请改用中文方括号【】，"
                           "或写成 \\[")
             return
@@ -158,7 +160,7 @@ def _links(text: str, lines: list[str]) -> Iterator[Finding]:
         close = text.find(")", match.end(), match.end() + MAX_TARGET)
         newline = text.find("\n\n", match.end(), match.end() + MAX_TARGET)
         if close < 0 or 0 <= newline < close:
-            yield Finding(match.group(0)[:20], "prose-link",
+            yield Finding(match.group(0)[:20], rules.PROSE_LINK,
                           "链接“](”后面缺少结尾的“)”：请写成 [文字](https://…) 的形式")
             return
         yield from _target(match.group(1))
@@ -173,12 +175,12 @@ def _target(raw: str) -> Iterator[Finding]:
     parts = urlsplit(url) if _splittable(url) else None
     if parts is not None and (parts.scheme or parts.netloc):
         if parts.scheme.lower() not in LINK_SCHEMES:
-            yield Finding(url[:40], "prose-link",
+            yield Finding(url[:40], rules.PROSE_LINK,
                           f"链接“{url[:40]}”不是 http、https 或 mailto 地址，网页上不会显示为链接",
                           warning=True)
         return
     yield Finding(
-        url[:40] or "](", "prose-link",
+        url[:40] or "](", rules.PROSE_LINK,
         f"链接地址“{url[:40]}”不是完整网址：正文会显示在多个页面上，相对链接、页内锚点（#…）"
         "和相对图片地址都会失效，严格构建会失败。请写以 http:// 或 https:// 开头的完整网址，或只保留文字",
     )
@@ -204,7 +206,7 @@ def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
             continue
         for finding in check(value):
             line, col = doc.find(path, finding.anchor) or doc.mark(path)
-            out.problems.append(Problem(
-                doc.rel, line, col, finding.message, format_path(path),
-                WARNING if finding.warning else ERROR, found=finding.needle[:40], rule=finding.rule,
+            out.problems.append(Problem.of(
+                finding.rule, doc.rel, line, col, finding.message, path=format_path(path),
+                level=WARNING if finding.warning else ERROR, found=finding.needle[:40],
             ))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.data import rules
 from kb.data.checks.base import Collector, as_id, as_list, get, iso_date, items, suggestion
 from kb.data.ids import ID_RE
 from kb.data.problems import WARNING
@@ -69,7 +70,7 @@ def unique_ids(out: Collector, doc: SourceDoc | None, key: str, field_name: str,
         if value in first:
             out.at(
                 doc, path, f"重复的{what} {value}（第 {first[value]} 行已经定义过）",
-                found=str(value), rule="duplicate-id",
+                found=str(value), rule=rules.DUPLICATE_ID,
             )
         else:
             first[value] = doc.mark(path)[0]
@@ -84,7 +85,7 @@ def check_refs(out: Collector, doc: SourceDoc, path: tuple, value: Any, known: s
         return True
     out.at(
         doc, path, f"未知的{what} {value}：{where}中没有这个标识{suggestion(value, known)}",
-        found=value, rule="unknown-id",
+        found=value, rule=rules.UNKNOWN_ID,
     )
     return False
 
@@ -102,7 +103,7 @@ def build_index(
         cid = get(doc, "id")
         if isinstance(cid, str):
             if cid in campaign_index:
-                out.at(doc, ("id",), f"学习教育标识 {cid} 与 {campaign_index[cid].doc.rel} 重复", found=cid, rule="duplicate-id")
+                out.at(doc, ("id",), f"学习教育标识 {cid} 与 {campaign_index[cid].doc.rel} 重复", found=cid, rule=rules.DUPLICATE_ID)
             else:
                 campaign_index[cid] = CampaignInfo.of(doc)
     index = Index(
@@ -135,7 +136,7 @@ def _check_campaign(out: Collector, doc: SourceDoc, index: Index) -> None:
     stem = doc.path.name[: -len(".yml")]
     cid = get(doc, "id")
     if isinstance(cid, str) and ID_RE.fullmatch(cid) and cid != stem:
-        out.at(doc, ("id",), f"学习教育标识 {cid} 与文件名 {doc.path.name} 不一致：文件名必须是 <id>.yml", expected=f"{stem}", found=cid, rule="file-name")
+        out.at(doc, ("id",), f"学习教育标识 {cid} 与文件名 {doc.path.name} 不一致：文件名必须是 <id>.yml", expected=f"{stem}", found=cid, rule=rules.FILE_NAME)
     batches = unique_ids(out, doc, "batches", "id", "批次编号") or set()
     if any(type(b.get("id") if isinstance(b, dict) else None) is not int for b in as_list(get(doc, "batches"))):
         batches = set()  # a batch without a usable number: its schema error is enough
@@ -152,11 +153,11 @@ def _check_campaign(out: Collector, doc: SourceDoc, index: Index) -> None:
         if type(batch) is int and batches and str(batch) not in batches:
             out.at(
                 doc, ("roster", i, "batch"), f"批次 {batch} 不在本学习教育的批次中",
-                expected="、".join(sorted(batches)), found=str(batch), rule="unknown-id",
+                expected="、".join(sorted(batches)), found=str(batch), rule=rules.UNKNOWN_ID,
             )
         if isinstance(unit, str):
             if unit in seen:
-                out.at(doc, ("roster", i, "unit"), f"单位 {unit} 在名册中重复出现（第 {seen[unit]} 行已有）", found=unit, rule="duplicate-id")
+                out.at(doc, ("roster", i, "unit"), f"单位 {unit} 在名册中重复出现（第 {seen[unit]} 行已有）", found=unit, rule=rules.DUPLICATE_ID)
             else:
                 seen[unit] = doc.mark(("roster", i, "unit"))[0]
     _date_order(out, doc, (), "学习教育")
@@ -173,11 +174,11 @@ def _check_at_most(out: Collector, doc: SourceDoc) -> None:
             continue  # the schema reports it
         path = ("figures", i, "at_most")
         if other == figure.get("key"):
-            out.at(doc, path, f"at_most 不能指向本项数字 {other} 自己：请写另一项数字的键名", found=other, rule="at-most")
+            out.at(doc, path, f"at_most 不能指向本项数字 {other} 自己：请写另一项数字的键名", found=other, rule=rules.AT_MOST)
         elif other not in keys:
             out.at(
                 doc, path, f"at_most 指向的数字 {other} 不在本学习教育的 figures 中{suggestion(other, keys)}",
-                expected="、".join(str(k) for k in keys), found=other, rule="unknown-figure",
+                expected="、".join(str(k) for k in keys), found=other, rule=rules.UNKNOWN_FIGURE,
             )
 
 
@@ -189,7 +190,7 @@ def _date_order(out: Collector, doc: SourceDoc, base: tuple, what: str) -> None:
         return
     start, end = iso_date(node.get("start")), iso_date(node.get("end"))
     if start and end and start > end:
-        out.at(doc, base + ("end",), f"{what}的结束日期早于开始日期 {start}", level=WARNING, found=end, rule="date-order")
+        out.at(doc, base + ("end",), f"{what}的结束日期早于开始日期 {start}", level=WARNING, found=end, rule=rules.DATE_ORDER)
 
 
 def check_report(out: Collector, doc: SourceDoc, index: Index) -> tuple[str, str, CampaignInfo | None, dict | None]:
@@ -197,9 +198,9 @@ def check_report(out: Collector, doc: SourceDoc, index: Index) -> tuple[str, str
     folder, stem = doc.path.parent.name, doc.path.name[: -len(".yml")]
     unit, cid = get(doc, "unit"), get(doc, "campaign")
     if isinstance(cid, str) and cid != folder:
-        out.at(doc, ("campaign",), f"报告在目录 reports/{folder}/ 下，但 campaign 写的是 {cid}：两者必须一致", expected=folder, found=cid, rule="layout")
+        out.at(doc, ("campaign",), f"报告在目录 reports/{folder}/ 下，但 campaign 写的是 {cid}：两者必须一致", expected=folder, found=cid, rule=rules.LAYOUT)
     if isinstance(unit, str) and unit != stem:
-        out.at(doc, ("unit",), f"报告文件名是 {doc.path.name}，但 unit 写的是 {unit}：文件名必须是 <单位 id>.yml", expected=stem, found=unit, rule="layout")
+        out.at(doc, ("unit",), f"报告文件名是 {doc.path.name}，但 unit 写的是 {unit}：文件名必须是 <单位 id>.yml", expected=stem, found=unit, rule=rules.LAYOUT)
     if not isinstance(cid, str):
         cid = folder
     if not isinstance(unit, str):
@@ -209,7 +210,7 @@ def check_report(out: Collector, doc: SourceDoc, index: Index) -> tuple[str, str
     if info is None and ID_RE.fullmatch(cid):
         out.at(
             doc, ("campaign",), f"未知的学习教育 {cid}：data/campaigns/ 中没有 {cid}.yml{suggestion(cid, index.campaigns)}",
-            found=cid, rule="unknown-id",
+            found=cid, rule=rules.UNKNOWN_ID,
         )
     for i, material in enumerate(as_list(get(doc, "materials"))):
         check_refs(out, doc, ("materials", i), material, index.materials, "学习材料", "data/materials.yml ")
@@ -217,5 +218,5 @@ def check_report(out: Collector, doc: SourceDoc, index: Index) -> tuple[str, str
     if info is not None:
         entry = info.roster.get(unit)
         if entry is None and unit_known:
-            out.at(doc, ("unit",), f"单位 {unit} 不在学习教育 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule="roster")
+            out.at(doc, ("unit",), f"单位 {unit} 不在学习教育 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule=rules.ROSTER)
     return cid, unit, info, entry

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.data import rules
 from kb.data import schema as schemas
 from kb.data.checks.base import Collector, as_id, get, iso_date, items
 from kb.data.checks.refs import CampaignInfo, Index
@@ -56,12 +57,12 @@ def _check_figures(out: Collector, doc: SourceDoc, info: CampaignInfo) -> None:
             close = suggest(str(key), list(declared))
             suggested.add(close)
             hint = f"，是否想写 {close}？" if close else f"（本学习教育声明的数字：{'、'.join(declared)}）"
-            out.at(doc, ("figures", key), f"学习教育 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule="unknown-figure")
+            out.at(doc, ("figures", key), f"学习教育 {info.doc.path.stem} 没有声明数字 {key}{hint}", key=True, found=str(key), rule=rules.UNKNOWN_FIGURE)
     for key, spec in declared.items():
         if spec.get("required") is True and key not in figures and key not in suggested:
             out.at(
                 doc, ("figures",), f"缺少必填数字 {key}（{spec.get('label', '')}，单位：{spec.get('unit', '')}）",
-                key=True, expected=key, rule="missing-figure",
+                key=True, expected=key, rule=rules.MISSING_FIGURE,
             )
     _check_zero_figures(out, doc, figures, declared)
     for big, spec in declared.items():
@@ -74,7 +75,7 @@ def _check_figures(out: Collector, doc: SourceDoc, info: CampaignInfo) -> None:
             label_b = declared.get(small, {}).get("label", small)
             out.at(
                 doc, ("figures", big), f"“{label_a}”（{a}）多于“{label_b}”（{b}），请核对",
-                level=WARNING, found=f"{a} > {b}", rule="figures-consistency",
+                level=WARNING, found=f"{a} > {b}", rule=rules.FIGURES_CONSISTENCY,
             )
 
 
@@ -87,7 +88,7 @@ def _check_zero_figures(out: Collector, doc: SourceDoc, figures: dict, declared:
     names = "、".join(f"{key}（{declared[key].get('label', '')}）" for key in required)
     out.at(
         doc, ("figures",), f"关键数据全部为 0，请填写实际数字：figures 中的 {names}都是 0",
-        level=WARNING, key=True, found="0", rule="figures-zero",
+        level=WARNING, key=True, found="0", rule=rules.FIGURES_ZERO,
     )
 
 
@@ -108,7 +109,7 @@ def _check_required_materials(out: Collector, doc: SourceDoc, info: CampaignInfo
         doc, ("materials",),
         f"未列出本次学习教育的必读材料：materials 是空的，而学习教育 {info.doc.path.stem} 的必读材料有 {names}；"
         f"请把本单位学习过的材料 id 写进 materials",
-        level=WARNING, expected="、".join(required), found="[]", rule="required-materials",
+        level=WARNING, expected="、".join(required), found="[]", rule=rules.REQUIRED_MATERIALS,
     )
 
 
@@ -121,7 +122,7 @@ def _check_ledger_labels(out: Collector, doc: SourceDoc, labels: dict[str, str])
                 out.at(
                     doc, ("ledger", i, name),
                     f"整改台账第 {i + 1} 条的 {name}（{label}）还是示例文字“{value.strip()}”：请填写实际的{label}",
-                    found=value, rule="placeholder",
+                    found=value, rule=rules.PLACEHOLDER,
                 )
 
 
@@ -140,22 +141,22 @@ def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict
     if submitted and batch_start and submitted < batch_start:
         out.at(
             doc, ("submitted",), f"报送日期早于所在批次（{batch.get('name', '')}）的开始日期 {batch_start}，请核对",
-            level=WARNING, found=submitted, rule="date-order",
+            level=WARNING, found=submitted, rule=rules.DATE_ORDER,
         )
     for i, item in items(doc, "ledger"):
         deadline, status = iso_date(item.get("deadline")), item.get("status")
         if deadline and start and deadline < start:
             out.at(
                 doc, ("ledger", i, "deadline"), f"整改时限早于学习教育开始日期 {start}，请核对",
-                level=WARNING, found=deadline, rule="date-order",
+                level=WARNING, found=deadline, rule=rules.DATE_ORDER,
             )
         if done and status == done and not item.get("completed"):
             out.at(
                 doc, ("ledger", i, "status"), f"状态为“{done}”，但没有填写完成日期 completed",
-                level=WARNING, expected="completed: YYYY-MM-DD", rule="ledger-completed",
+                level=WARNING, expected="completed: YYYY-MM-DD", rule=rules.LEDGER_COMPLETED,
             )
         elif done and item.get("completed") and isinstance(status, str) and status != done:
             out.at(
                 doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“{done}”，请核对",
-                level=WARNING, found=status, rule="ledger-completed",
+                level=WARNING, found=status, rule=rules.LEDGER_COMPLETED,
             )

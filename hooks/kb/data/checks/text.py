@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from kb.data import rules
 from kb.data.checks.base import Collector, as_list, get
-from kb.data.problems import ERROR, WARNING, Problem
+from kb.data.problems import WARNING, Problem
 from kb.data.yamlsafe import STR_TAG, SourceDoc, format_path
 from kb.text import chinese_number
 
@@ -76,9 +77,9 @@ def check_placeholders(out: Collector, doc: SourceDoc) -> None:
             found = doc.find(path, blank.quote)
             line, col = (found[0], found[1] + blank.lead) if found else doc.mark(path)
             out.problems.append(
-                Problem(
-                    doc.rel, line, col, f"模板占位符“{blank.quote}”没有替换：请填写实际内容",
-                    format_path(path), ERROR, rule="placeholder",
+                Problem.of(
+                    rules.PLACEHOLDER, doc.rel, line, col, f"模板占位符“{blank.quote}”没有替换：请填写实际内容",
+                    path=format_path(path),
                 )
             )
 
@@ -123,6 +124,6 @@ def check_numbering(out: Collector, doc: SourceDoc) -> None:
         out.at(
             doc, path,
             f"{what} 不用写{'和'.join(parts)}：网页会自动加上{added}，现在会显示成“{shown}”；请写成：{fixed}",
-            level=WARNING, expected=fixed, found=text, rule="numbering",
+            level=WARNING, expected=fixed, found=text, rule=rules.NUMBERING,
         )
 
