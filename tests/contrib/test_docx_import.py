@@ -5,6 +5,7 @@ of the original Word file (the issue's done-test)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -21,6 +22,7 @@ from conftest import ROOT, run_make, run_mkdocs
 from kb.contrib import docx as di
 from kb.contrib import reportyaml
 from kb.contrib.reference import Reference
+from kb.data import rules
 from kb.data.problems import ERROR, INFO, LEVEL_ZH, WARNING, Problem
 from kb.data.rules import IMPORT
 
@@ -340,13 +342,20 @@ def test_import_problems_are_problem_records_with_registered_rules(tmp_path, dat
 
 
 def test_every_import_rule_is_registered_with_a_chinese_title_and_used():
+    """The importer names its rules as ``rules.IMPORT_…`` constants of the registry (never an
+    id as text), and every import rule of the registry is used."""
     used = set()
     for source in DOCX_SOURCES:
-        used |= set(re.findall(r'"(import-[a-z-]+)"', source.read_text(encoding="utf-8")))
-    assert used and used == set(IMPORT)
-    for rule in IMPORT.values():
-        assert re.search(r"[\u4e00-\u9fff]", rule.title), rule
-        assert rule.level in (ERROR, WARNING, INFO)
+        text = source.read_text(encoding="utf-8")
+        assert not re.search(r'"import-[a-z-]+"', text), f"{source.name}: a rule id written as text"
+        used |= {node.attr for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Attribute)
+                 and isinstance(node.value, ast.Name) and node.value.id == "rules"}
+    constants = {name: getattr(rules, name, None) for name in used}
+    assert {rule.id for rule in constants.values() if rule is not None} == set(IMPORT)
+    for name, rule in constants.items():
+        assert rule is not None and IMPORT.get(rule.id) is rule, name
+        assert name == rule.id.upper().replace("-", "_")
+        assert re.search(r"[\u4e00-\u9fff]", rule.title) and rule.level in (ERROR, WARNING, INFO)
 
 
 # -------------------------------------------------------------------- CLI

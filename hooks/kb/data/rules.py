@@ -112,58 +112,71 @@ VALIDATION = _table(
 )
 
 # ----------------------------------------------------------------- Word import
+# Named like the validation rules; kb.contrib.docx refers to them as ``rules.IMPORT_…``.
+# The document and its frame (kb.contrib.docx.frame)
+IMPORT_EMPTY = Rule("import-empty", ERROR, "Word 文件中没有任何文字段落")
+IMPORT_NO_TITLE = Rule("import-no-title", WARNING, "没有找到报告标题（使用学习教育的标准标题）")
+IMPORT_NO_ADDRESSEE = Rule("import-no-addressee", WARNING, "没有找到收文的指导组（指导组以名单为准）")
+IMPORT_DATE_BELOW_TITLE = Rule("import-date-below-title", INFO, "标题下的日期作为报告日期")
+IMPORT_NO_DATE = Rule("import-no-date", WARNING, "没有找到落款日期（报告日期暂填今天）")
+IMPORT_ATTACHMENT_NOTE = Rule("import-attachment-note", INFO, "附件说明已识别")
+IMPORT_NO_OPENING = Rule("import-no-opening", ERROR, "没有找到开头段")
+IMPORT_LEFTOVER = Rule("import-leftover", WARNING, "段落不属于报告提纲（保留为数据文件末尾的注释）")
+# Unit, campaign and group (kb.contrib.docx.identify)
+IMPORT_CAMPAIGN_UNKNOWN = Rule("import-campaign-unknown", ERROR, "指定的学习教育不存在")
+IMPORT_CAMPAIGN_NOT_FOUND = Rule("import-campaign-not-found", ERROR, "无法从标题确定学习教育")
+IMPORT_CAMPAIGN_FROM_ROSTER = Rule("import-campaign-from-roster", INFO, "按名单确定学习教育")
+IMPORT_GROUP_UNKNOWN = Rule("import-group-unknown", ERROR, "收文的指导组编号不存在")
+IMPORT_GROUP_MISMATCH = Rule("import-group-mismatch", WARNING, "收文的指导组与名单不一致")
+IMPORT_UNIT_UNREGISTERED = Rule("import-unit-unregistered", ERROR, "指定的单位没有登记")
+IMPORT_UNIT_NOT_FOUND = Rule("import-unit-not-found", ERROR, "无法从正文确定单位")
+IMPORT_UNIT_MISMATCH = Rule("import-unit-mismatch", WARNING, "正文中的单位与命令行指定的不同")
+IMPORT_NOT_IN_ROSTER = Rule("import-not-in-roster", ERROR, "单位不在学习教育的名单中")
+# The outline (kb.contrib.docx.outline)
+IMPORT_NO_PARTS = Rule("import-no-parts", ERROR, "没有找到“一、”“二、”“三、”各部分的标题")
+IMPORT_PART_MISSING = Rule("import-part-missing", ERROR, "缺少报告提纲的一个部分")
+IMPORT_EXTRA_PART = Rule("import-extra-part", WARNING, "超出提纲三个部分的内容（保留为注释）")
+IMPORT_STANDARD_TITLE = Rule("import-standard-title", INFO, "部分标题在网页上显示为标准标题")
+IMPORT_INTRO_MISSING = Rule("import-intro-missing", ERROR, "缺少必填的导语段落")
+IMPORT_NO_SECTIONS = Rule("import-no-sections", ERROR, "部分中没有（一）（二）……小节")
+IMPORT_SECTIONS_FROM_POINTS = Rule("import-sections-from-points", INFO, "没有小标题，按“一是、二是……”分为小节")
+IMPORT_PROBLEM_SECTIONS = Rule("import-problem-sections", INFO, "问题部分的小标题作为每条的首句")
+IMPORT_NO_POINTS = Rule("import-no-points", ERROR, "问题部分中没有“一是、二是……”")
+IMPORT_NO_LEAD = Rule("import-no-lead", ERROR, "一条没有可作小标题的首句")
+IMPORT_SECTION_NUMBERING = Rule("import-section-numbering", WARNING, "小标题编号不连续")
+IMPORT_EMPTY_TITLE = Rule("import-empty-title", ERROR, "小标题为空")
+IMPORT_EMPTY_SECTION = Rule("import-empty-section", ERROR, "小节只有标题没有正文")
+IMPORT_DOUBLED_MARKER = Rule("import-doubled-marker", WARNING, "序号重复（如“二是是”）")
+IMPORT_TABLE_PROSE = Rule("import-table-prose", INFO, "表格作为 Markdown 表格放进正文")
+IMPORT_PUNCTUATION = Rule("import-punctuation", INFO, "半角标点和全角数字、字母已统一")
+# Attached tables (kb.contrib.docx.attachments, ledger, figures)
+IMPORT_TABLE_CAPTION = Rule("import-table-caption", INFO, "表格的标题随表格导入")
+IMPORT_LEDGER_DEADLINE = Rule("import-ledger-deadline", ERROR, "整改台账的完成时限不是日期")
+IMPORT_LEDGER_STATUS = Rule("import-ledger-status", ERROR, "整改台账的状态无法识别")
+IMPORT_LEDGER_COMPLETED = Rule("import-ledger-completed", WARNING, "已完成的整改事项没有完成日期")
+IMPORT_FIGURES_TABLE = Rule("import-figures-table", INFO, "数字取自“关键数据”表格")
+IMPORT_FIGURE_ROW = Rule("import-figure-row", WARNING, "关键数据表中的一行未导入（保留为注释）")
+IMPORT_FIGURE_TWICE = Rule("import-figure-twice", WARNING, "关键数据表中同一项目出现两次")
+IMPORT_FIGURE_PLACEHOLDER = Rule("import-figure-placeholder", WARNING, "模板中的数字还是“X”")
+IMPORT_FIGURE_CONFLICT = Rule("import-figure-conflict", WARNING, "正文中同一数字项目有两个不同的数字")
+IMPORT_REQUIRED_FIGURE_MISSING = Rule("import-required-figure-missing", WARNING, "正文中没有找到必填的数字")
+IMPORT_FIGURE_MISSING = Rule("import-figure-missing", INFO, "正文中没有找到可选的数字")
+IMPORT_MATERIAL_UNKNOWN = Rule("import-material-unknown", WARNING, "学习材料表中的材料没有登记（保留为注释）")
+IMPORT_MATERIALS_FOUND = Rule("import-materials-found", INFO, "根据书名号找到学习材料")
+IMPORT_MATERIALS_MISSING = Rule("import-materials-missing", INFO, "学习材料无法从 Word 中识别")
+
 IMPORT = _table(
-    # the document and its frame (kb.contrib.docx.frame)
-    Rule("import-empty", ERROR, "Word 文件中没有任何文字段落"),
-    Rule("import-no-title", WARNING, "没有找到报告标题（使用学习教育的标准标题）"),
-    Rule("import-no-addressee", WARNING, "没有找到收文的指导组（指导组以名单为准）"),
-    Rule("import-date-below-title", INFO, "标题下的日期作为报告日期"),
-    Rule("import-no-date", WARNING, "没有找到落款日期（报告日期暂填今天）"),
-    Rule("import-attachment-note", INFO, "附件说明已识别"),
-    Rule("import-no-opening", ERROR, "没有找到开头段"),
-    Rule("import-leftover", WARNING, "段落不属于报告提纲（保留为数据文件末尾的注释）"),
-    # unit, campaign and group (kb.contrib.docx.identify)
-    Rule("import-campaign-unknown", ERROR, "指定的学习教育不存在"),
-    Rule("import-campaign-not-found", ERROR, "无法从标题确定学习教育"),
-    Rule("import-campaign-from-roster", INFO, "按名单确定学习教育"),
-    Rule("import-group-unknown", ERROR, "收文的指导组编号不存在"),
-    Rule("import-group-mismatch", WARNING, "收文的指导组与名单不一致"),
-    Rule("import-unit-unregistered", ERROR, "指定的单位没有登记"),
-    Rule("import-unit-not-found", ERROR, "无法从正文确定单位"),
-    Rule("import-unit-mismatch", WARNING, "正文中的单位与命令行指定的不同"),
-    Rule("import-not-in-roster", ERROR, "单位不在学习教育的名单中"),
-    # the outline (kb.contrib.docx.outline)
-    Rule("import-no-parts", ERROR, "没有找到“一、”“二、”“三、”各部分的标题"),
-    Rule("import-part-missing", ERROR, "缺少报告提纲的一个部分"),
-    Rule("import-extra-part", WARNING, "超出提纲三个部分的内容（保留为注释）"),
-    Rule("import-standard-title", INFO, "部分标题在网页上显示为标准标题"),
-    Rule("import-intro-missing", ERROR, "缺少必填的导语段落"),
-    Rule("import-no-sections", ERROR, "部分中没有（一）（二）……小节"),
-    Rule("import-sections-from-points", INFO, "没有小标题，按“一是、二是……”分为小节"),
-    Rule("import-problem-sections", INFO, "问题部分的小标题作为每条的首句"),
-    Rule("import-no-points", ERROR, "问题部分中没有“一是、二是……”"),
-    Rule("import-no-lead", ERROR, "一条没有可作小标题的首句"),
-    Rule("import-section-numbering", WARNING, "小标题编号不连续"),
-    Rule("import-empty-title", ERROR, "小标题为空"),
-    Rule("import-empty-section", ERROR, "小节只有标题没有正文"),
-    Rule("import-doubled-marker", WARNING, "序号重复（如“二是是”）"),
-    Rule("import-table-prose", INFO, "表格作为 Markdown 表格放进正文"),
-    Rule("import-punctuation", INFO, "半角标点和全角数字、字母已统一"),
-    # attached tables (kb.contrib.docx.attachments, ledger, figures)
-    Rule("import-table-caption", INFO, "表格的标题随表格导入"),
-    Rule("import-ledger-deadline", ERROR, "整改台账的完成时限不是日期"),
-    Rule("import-ledger-status", ERROR, "整改台账的状态无法识别"),
-    Rule("import-ledger-completed", WARNING, "已完成的整改事项没有完成日期"),
-    Rule("import-figures-table", INFO, "数字取自“关键数据”表格"),
-    Rule("import-figure-row", WARNING, "关键数据表中的一行未导入（保留为注释）"),
-    Rule("import-figure-twice", WARNING, "关键数据表中同一项目出现两次"),
-    Rule("import-figure-placeholder", WARNING, "模板中的数字还是“X”"),
-    Rule("import-figure-conflict", WARNING, "正文中同一数字项目有两个不同的数字"),
-    Rule("import-required-figure-missing", WARNING, "正文中没有找到必填的数字"),
-    Rule("import-figure-missing", INFO, "正文中没有找到可选的数字"),
-    Rule("import-material-unknown", WARNING, "学习材料表中的材料没有登记（保留为注释）"),
-    Rule("import-materials-found", INFO, "根据书名号找到学习材料"),
-    Rule("import-materials-missing", INFO, "学习材料无法从 Word 中识别"),
+    IMPORT_EMPTY, IMPORT_NO_TITLE, IMPORT_NO_ADDRESSEE, IMPORT_DATE_BELOW_TITLE, IMPORT_NO_DATE,
+    IMPORT_ATTACHMENT_NOTE, IMPORT_NO_OPENING, IMPORT_LEFTOVER, IMPORT_CAMPAIGN_UNKNOWN,
+    IMPORT_CAMPAIGN_NOT_FOUND, IMPORT_CAMPAIGN_FROM_ROSTER, IMPORT_GROUP_UNKNOWN, IMPORT_GROUP_MISMATCH,
+    IMPORT_UNIT_UNREGISTERED, IMPORT_UNIT_NOT_FOUND, IMPORT_UNIT_MISMATCH, IMPORT_NOT_IN_ROSTER,
+    IMPORT_NO_PARTS, IMPORT_PART_MISSING, IMPORT_EXTRA_PART, IMPORT_STANDARD_TITLE, IMPORT_INTRO_MISSING,
+    IMPORT_NO_SECTIONS, IMPORT_SECTIONS_FROM_POINTS, IMPORT_PROBLEM_SECTIONS, IMPORT_NO_POINTS,
+    IMPORT_NO_LEAD, IMPORT_SECTION_NUMBERING, IMPORT_EMPTY_TITLE, IMPORT_EMPTY_SECTION, IMPORT_DOUBLED_MARKER,
+    IMPORT_TABLE_PROSE, IMPORT_PUNCTUATION, IMPORT_TABLE_CAPTION, IMPORT_LEDGER_DEADLINE,
+    IMPORT_LEDGER_STATUS, IMPORT_LEDGER_COMPLETED, IMPORT_FIGURES_TABLE, IMPORT_FIGURE_ROW,
+    IMPORT_FIGURE_TWICE, IMPORT_FIGURE_PLACEHOLDER, IMPORT_FIGURE_CONFLICT, IMPORT_REQUIRED_FIGURE_MISSING,
+    IMPORT_FIGURE_MISSING, IMPORT_MATERIAL_UNKNOWN, IMPORT_MATERIALS_FOUND, IMPORT_MATERIALS_MISSING,
 )
 
 RULES: dict[str, Rule] = {**VALIDATION, **IMPORT}

@@ -16,6 +16,7 @@ from kb.contrib.docx.normalise import half, squash
 from kb.contrib.docx.outline import HEADING_MAX, all_text, classify
 from kb.contrib.docx.read import Para, Table
 from kb.contrib.docx.state import Work
+from kb.data import rules
 
 TABLE_KINDS = {"ledger": "整改台账", "figures": "关键数据", "materials": "学习材料"}
 CAPTION = re.compile(r"附件|附表|台账|清单|整改|关键数据|学习材料")
@@ -63,7 +64,7 @@ def attachments(work: Work) -> None:
             if not isinstance(caption, Para) or id(caption) in work.used or not is_caption(caption, work.levels):
                 break
             work.used.add(id(caption))
-            work.note("import-table-caption", f"这一段是{TABLE_KINDS[kind]}表格的标题，已随表格导入", caption)
+            work.note(rules.IMPORT_TABLE_CAPTION, f"这一段是{TABLE_KINDS[kind]}表格的标题，已随表格导入", caption)
 
 
 def _material_table(work: Work, table: Table) -> None:
@@ -78,7 +79,7 @@ def _material_table(work: Work, table: Table) -> None:
             name = name[1:-1]
         found = titles.get(name)
         if found is None:
-            work.keep("import-material-unknown", f"学习材料“{title}”不在 data/materials.yml 中，未导入", " | ".join(row),
+            work.keep(rules.IMPORT_MATERIAL_UNKNOWN, f"学习材料“{title}”不在 data/materials.yml 中，未导入", " | ".join(row),
                       table.number)
         elif found not in work.table_materials:
             work.table_materials.append(found)
@@ -97,7 +98,7 @@ def materials(work: Work, data: dict) -> list[str]:
         if title and f"《{title}》" in text:
             found.append(str(m["id"]))
     if found:
-        work.note("import-materials-found", f"根据正文中的书名号找到学习材料：{', '.join(found)}，请补全其他用到的材料")
+        work.note(rules.IMPORT_MATERIALS_FOUND, f"根据正文中的书名号找到学习材料：{', '.join(found)}，请补全其他用到的材料")
     else:
-        work.note("import-materials-missing", "学习材料（materials）无法从 Word 中识别，请按 data/materials.yml 补填")
+        work.note(rules.IMPORT_MATERIALS_MISSING, "学习材料（materials）无法从 Word 中识别，请按 data/materials.yml 补填")
     return found

@@ -16,6 +16,7 @@ from kb.contrib.docx.normalise import half, lcs, squash
 from kb.contrib.docx.outline import all_text
 from kb.contrib.docx.read import Table
 from kb.contrib.docx.state import Work, finding
+from kb.data import rules
 from kb.data.problems import Problem
 
 _CLAUSE_SPLIT = re.compile(r"[，。；、,;：:！？!?\n（）()]")
@@ -51,13 +52,13 @@ def find_figures(texts: Iterable[str], figures: list[dict], source: str = "") ->
             clause = (left + m.group() + right).strip()
             key = str(best["key"])
             if not m.group(1).isdigit():
-                problems.append(finding("import-figure-placeholder",
+                problems.append(finding(rules.IMPORT_FIGURE_PLACEHOLDER,
                                         f"模板中“{best['label']}”的数字还是“X”，请在 Word 或数据文件中填写",
                                         source=source, text=clause))
                 continue
             value = int(m.group(1))
             if key in values and values[key] != value:
-                problems.append(finding("import-figure-conflict", f"“{best['label']}”出现了两个不同的数字"
+                problems.append(finding(rules.IMPORT_FIGURE_CONFLICT, f"“{best['label']}”出现了两个不同的数字"
                                         f"（{values[key]} 和 {value}），采用了第一个，请核对", source=source, text=clause))
                 continue
             values.setdefault(key, value)
@@ -95,7 +96,7 @@ def figure_table(work: Work, table: Table, *, final: bool = False) -> None:
                f"学习教育 {work.campaign_id} 不存在，无法对应数字项目" if work.campaign_id else
                "学习教育未能确定，无法对应数字项目")
         for row in table.rows[1:]:
-            work.keep("import-figure-row", f"关键数据表中的“{row[0] if row else ''}”未导入：{why}", " | ".join(row),
+            work.keep(rules.IMPORT_FIGURE_ROW, f"关键数据表中的“{row[0] if row else ''}”未导入：{why}", " | ".join(row),
                       table.number)
         return
     for row in table.rows[1:]:
@@ -105,11 +106,11 @@ def figure_table(work: Work, table: Table, *, final: bool = False) -> None:
         text = " | ".join(row)
         if fig is None or not number.isdigit():
             why = "数字不是整数" if fig is not None else "不是本学习教育声明的数字项目"
-            work.keep("import-figure-row", f"关键数据表中的“{label}”{why}，未导入", text, table.number)
+            work.keep(rules.IMPORT_FIGURE_ROW, f"关键数据表中的“{label}”{why}，未导入", text, table.number)
             continue
         key = str(fig["key"])
         if key in work.table_figures and work.table_figures[key] != int(number):
-            work.note("import-figure-twice", f"关键数据表中“{fig['label']}”出现了两次，采用了第一个数字")
+            work.note(rules.IMPORT_FIGURE_TWICE, f"关键数据表中“{fig['label']}”出现了两次，采用了第一个数字")
             continue
         work.table_figures.setdefault(key, int(number))
 
@@ -123,14 +124,14 @@ def collect(work: Work, data: dict[str, Any]) -> tuple[dict[str, int], list[dict
         figure_table(work, table, final=True)
     if work.table_figures:
         values = work.table_figures
-        work.note("import-figures-table", "数字取自“关键数据”表格")
+        work.note(rules.IMPORT_FIGURES_TABLE, "数字取自“关键数据”表格")
     else:
         values, problems = find_figures(all_text(data), declared, work.source)
         work.problems.extend(problems)
     ordered = {str(f["key"]): values[str(f["key"])] for f in declared if str(f["key"]) in values}
     missing = [f for f in declared if str(f["key"]) not in values]
     for f in missing:
-        rule = "import-required-figure-missing" if f.get("required") else "import-figure-missing"
+        rule = rules.IMPORT_REQUIRED_FIGURE_MISSING if f.get("required") else rules.IMPORT_FIGURE_MISSING
         work.note(rule, f"正文中没有找到“{f.get('label')}”（{f.get('unit')}）的数字"
                         + ("，这是必填数据" if f.get("required") else ""))
     return ordered, missing, declared

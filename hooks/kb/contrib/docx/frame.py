@@ -14,6 +14,7 @@ from kb.contrib.docx.outline import HEADING_MAX, SENTENCE_PUNCT, classify
 from kb.contrib.docx.read import Para
 from kb.contrib.docx.state import Work
 from kb.contrib.reference import Reference
+from kb.data import rules
 
 PARTY_SUFFIXES = ("党工委", "党总支", "党支部", "党组", "党委")
 ADDRESSEE_RE = re.compile(
@@ -43,14 +44,14 @@ def head(work: Work) -> tuple[Para | None, Para | None, int]:
         date = parse_date(block.text)
         if date and not work.submitted:
             work.submitted = date
-            work.note("import-date-below-title", f"标题下的日期作为报告日期 {date}", block)
+            work.note(rules.IMPORT_DATE_BELOW_TITLE, f"标题下的日期作为报告日期 {date}", block)
         else:
-            work.leftover("import-leftover", "标题前后的这一段不属于报告提纲", block)
+            work.leftover(rules.IMPORT_LEFTOVER, "标题前后的这一段不属于报告提纲", block)
     if title is None:
-        work.note("import-no-title", "没有找到报告标题，将使用学习教育的标准标题")
+        work.note(rules.IMPORT_NO_TITLE, "没有找到报告标题，将使用学习教育的标准标题")
     addressee = work.blocks[addressee_at] if addressee_at is not None else None
     if addressee is None:
-        work.note("import-no-addressee", "没有找到收文的指导组（如“主题教育第一指导组：”），指导组以名单为准")
+        work.note(rules.IMPORT_NO_ADDRESSEE, "没有找到收文的指导组（如“主题教育第一指导组：”），指导组以名单为准")
     for i in [title_at, addressee_at]:
         if i is not None:
             work.used.add(id(work.blocks[i]))
@@ -81,7 +82,7 @@ def trailer(work: Work, first_part: int) -> int:
             work.used.add(id(block))
         elif ATTACHMENT_NOTE.match(half(block.text)):
             work.used.add(id(block))
-            work.note("import-attachment-note", "附件说明已识别（附件的表格单独导入）", block)
+            work.note(rules.IMPORT_ATTACHMENT_NOTE, "附件说明已识别（附件的表格单独导入）", block)
             i -= 1
             continue
         else:

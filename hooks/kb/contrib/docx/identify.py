@@ -15,6 +15,7 @@ from kb.contrib.docx.normalise import cn_to_int, half, lcs, squash
 from kb.contrib.docx.prose import Span
 from kb.contrib.docx.read import Para
 from kb.contrib.docx.state import Work
+from kb.data import rules
 
 
 def identify(work: Work, title: Para | None, addressee: Para | None, opening: list[Span]) -> None:
@@ -29,17 +30,17 @@ def identify(work: Work, title: Para | None, addressee: Para | None, opening: li
     if not work.campaign_id:
         work.campaign_id = _find_campaign(work, title.text if title else "", prefix)
     elif work.campaign_id not in work.ref.campaigns:
-        work.note("import-campaign-unknown", f"学习教育 {work.campaign_id} 不存在（data/campaigns/ 中没有这个文件）")
+        work.note(rules.IMPORT_CAMPAIGN_UNKNOWN, f"学习教育 {work.campaign_id} 不存在（data/campaigns/ 中没有这个文件）")
     group = work.ref.group_by_number(group_number) if group_number else None
     if group_number and group is None:
-        work.note("import-group-unknown", f"data/groups.yml 中没有编号为 {group_number} 的指导组", addressee)
+        work.note(rules.IMPORT_GROUP_UNKNOWN, f"data/groups.yml 中没有编号为 {group_number} 的指导组", addressee)
     found = _find_unit(work, text)
     if work.unit_id:
         if work.ref.unit(work.unit_id) is None:
-            work.note("import-unit-unregistered", f"单位 {work.unit_id} 不在 data/units.yml 中：请先登记，"
+            work.note(rules.IMPORT_UNIT_UNREGISTERED, f"单位 {work.unit_id} 不在 data/units.yml 中：请先登记，"
                              + _register_hint(work, work.unit_id, "", group))
         elif found and found != work.unit_id:
-            work.note("import-unit-mismatch", f"正文中的党组织属于 {found}，但命令行指定了 {work.unit_id}，以命令行为准")
+            work.note(rules.IMPORT_UNIT_MISMATCH, f"正文中的党组织属于 {found}，但命令行指定了 {work.unit_id}，以命令行为准")
     elif found:
         work.unit_id = found
     else:
@@ -47,21 +48,21 @@ def identify(work: Work, title: Para | None, addressee: Para | None, opening: li
             o.removeprefix("中共") for o in re.findall(r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(PARTY_SUFFIXES) + ")", text)
         ))
         hint = f"（正文中的党组织：{'、'.join(orgs)}）" if orgs else ""
-        work.note("import-unit-not-found", f"无法从正文确定单位：data/units.yml 中没有与正文对应的党组织或单位名称{hint}。"
+        work.note(rules.IMPORT_UNIT_NOT_FOUND, f"无法从正文确定单位：data/units.yml 中没有与正文对应的党组织或单位名称{hint}。"
                          "如果单位已登记，请用 --unit 指定；新单位请先登记，"
                          + _register_hint(work, "<单位id>", orgs[0] if orgs else "", group))
     if not work.campaign_id:
         ids = "、".join(work.ref.campaigns)
-        work.note("import-campaign-not-found", f"无法从标题确定是哪一次学习教育，请用 --campaign 指定（可选：{ids}）", title)
+        work.note(rules.IMPORT_CAMPAIGN_NOT_FOUND, f"无法从标题确定是哪一次学习教育，请用 --campaign 指定（可选：{ids}）", title)
         return
     if not work.unit_id or work.ref.unit(work.unit_id) is None:
         return
     entry = work.ref.roster_entry(work.campaign_id, work.unit_id)
     if entry is None:
-        work.note("import-not-in-roster", f"单位 {work.unit_id} 不在学习教育 {work.campaign_id} 的名单（roster）中：请先加入，"
+        work.note(rules.IMPORT_NOT_IN_ROSTER, f"单位 {work.unit_id} 不在学习教育 {work.campaign_id} 的名单（roster）中：请先加入，"
                          + _register_hint(work, work.unit_id, "", group))
     elif group is not None and entry.get("group") != group.get("id"):
-        work.note("import-group-mismatch", f"报告写给{group.get('name')}，但名单中 {work.unit_id} 属于 {entry.get('group')}："
+        work.note(rules.IMPORT_GROUP_MISMATCH, f"报告写给{group.get('name')}，但名单中 {work.unit_id} 属于 {entry.get('group')}："
                            "网页以名单为准，请核对", addressee)
 
 
@@ -126,6 +127,6 @@ def _find_campaign(work: Work, title: str, prefix: str) -> str:
     if work.unit_id:
         having = [cid for cid in campaigns if work.ref.roster_entry(cid, work.unit_id)]
         if len(having) == 1:
-            work.note("import-campaign-from-roster", f"标题无法确定学习教育，按名单取唯一包含该单位的 {having[0]}")
+            work.note(rules.IMPORT_CAMPAIGN_FROM_ROSTER, f"标题无法确定学习教育，按名单取唯一包含该单位的 {having[0]}")
             return having[0]
     return ""

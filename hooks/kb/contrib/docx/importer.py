@@ -29,6 +29,7 @@ from kb.contrib.docx.read import Block, Para, read_docx
 from kb.contrib.docx.result import ImportResult
 from kb.contrib.docx.state import Work
 from kb.contrib.reference import Reference
+from kb.data import rules
 
 # ----------------------------------------------------------------------- parse
 
@@ -53,7 +54,7 @@ def parse(blocks: list[Block], ref: Reference, *, campaign: str | None = None, u
 def _run(work: Work) -> ImportResult:
     """The stages in order: attached tables, frame, identification, outline, figures, materials."""
     if not any(isinstance(b, Para) for b in work.blocks):
-        work.note("import-empty", "Word 文件中没有任何文字段落")
+        work.note(rules.IMPORT_EMPTY, "Word 文件中没有任何文字段落")
         return ImportResult({}, problems=work.problems)
     attachments.attachments(work)
     title, addressee, body_start = frame.head(work)
@@ -69,13 +70,13 @@ def _run(work: Work) -> ImportResult:
         "submitted": work.submitted or work.today,
     }
     if not work.submitted:
-        work.note("import-no-date", f"没有找到落款日期，报告日期暂填今天（{work.today}），请核对 submitted")
+        work.note(rules.IMPORT_NO_DATE, f"没有找到落款日期，报告日期暂填今天（{work.today}），请核对 submitted")
     campaign = work.campaign
     if title and campaign and squash(title.text) != squash(str(campaign.get("report_title", ""))):
         data["title"] = work.inline(title.text)
     data["opening"] = work.prose_spans(opening)
     if not opening:
-        work.note("import-no-opening", "没有找到开头段（指导组称谓之后、“一、”之前的段落）")
+        work.note(rules.IMPORT_NO_OPENING, "没有找到开头段（指导组称谓之后、“一、”之前的段落）")
     data.update(outline.parts(work, parts_at, end))
     data["figures"], missing, declared = figures.collect(work, data)
     if work.ledger:
@@ -84,7 +85,7 @@ def _run(work: Work) -> ImportResult:
     if work.signature:
         data["signature"] = work.signature
     if work.punct_fixes:
-        work.note("import-punctuation", f"已把 {work.punct_fixes} 处中文里的半角标点或全角数字/字母统一为规范写法")
+        work.note(rules.IMPORT_PUNCTUATION, f"已把 {work.punct_fixes} 处中文里的半角标点或全角数字/字母统一为规范写法")
     return ImportResult(data, work.campaign_id, work.unit_id, work.problems, work.unmapped, missing, declared)
 
 

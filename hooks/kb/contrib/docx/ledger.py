@@ -15,6 +15,7 @@ from typing import Any
 from kb.contrib.docx.normalise import LOOSE_DATE, half, parse_deadline, shorten
 from kb.contrib.docx.read import Table
 from kb.contrib.docx.state import Work
+from kb.data import rules
 
 LEDGER_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("measure", ("措施",)),
@@ -84,12 +85,12 @@ def parse_ledger(work: Work, table: Table, columns: dict[str, int]) -> list[dict
             item["deadline"] = deadline
         else:
             item["deadline"] = raw_deadline
-            work.say("import-ledger-deadline", f"整改台账“{label}”的完成时限“{raw_deadline}”不是日期，请改为 YYYY-MM-DD",
+            work.say(rules.IMPORT_LEDGER_DEADLINE, f"整改台账“{label}”的完成时限“{raw_deadline}”不是日期，请改为 YYYY-MM-DD",
                      " | ".join(row))
         item["status"] = status or raw_status
         if status is None:
             expected = "、".join(work.ref.enums.ledger_statuses)  # the data dir's schema
-            work.say("import-ledger-status", f"整改台账“{label}”的状态“{raw_status}”无法识别"
+            work.say(rules.IMPORT_LEDGER_STATUS, f"整改台账“{label}”的状态“{raw_status}”无法识别"
                      + (f"，应为{expected}" if expected else ""), " | ".join(row))
         completed = parse_deadline(cell("completed")) if "completed" in columns else None
         if completed is None and status == "已完成":
@@ -99,7 +100,7 @@ def parse_ledger(work: Work, table: Table, columns: dict[str, int]) -> list[dict
             if completed:
                 item["completed"] = completed
             else:
-                work.say("import-ledger-completed", f"整改台账“{label}”状态为已完成，但没有完成日期：请补填 completed",
+                work.say(rules.IMPORT_LEDGER_COMPLETED, f"整改台账“{label}”状态为已完成，但没有完成日期：请补填 completed",
                          " | ".join(row))
         items.append({k: v for k, v in item.items() if v != "" or k in ("problem", "measure", "deadline")})
     return items

@@ -17,6 +17,7 @@ from kb.contrib.docx.normalise import cn_to_int, escape_markdown, half, squash
 from kb.contrib.docx.prose import Span, table_markdown
 from kb.contrib.docx.read import Block, Para, Table
 from kb.contrib.docx.state import Work
+from kb.data import rules
 from kb.text import chinese_number
 
 PART_KEYS = ("highlights", "problems", "plans")
@@ -188,7 +189,7 @@ def plain_spans(work: Work, start: int, end: int) -> list[Span]:
             spans.append(Span(block, 0, len(block.text)))
         elif block.rows:
             spans.append(Span(None, markdown=table_markdown(block)))
-            work.note("import-table-prose", "表格不是整改台账，已作为 Markdown 表格放进正文")
+            work.note(rules.IMPORT_TABLE_PROSE, "表格不是整改台账，已作为 Markdown 表格放进正文")
     return spans
 
 
@@ -196,7 +197,7 @@ def parts(work: Work, parts_at: list[tuple[int, Heading]], end: int) -> dict[str
     """The three parts from their headings ``parts_at`` (by keyword, else by position) to ``end``."""
     out: dict[str, Any] = {}
     if not parts_at:
-        work.note("import-no-parts", "没有找到“一、”“二、”“三、”各部分的标题：报告提纲无法识别")
+        work.note(rules.IMPORT_NO_PARTS, "没有找到“一、”“二、”“三、”各部分的标题：报告提纲无法识别")
         return out
     assigned: list[tuple[str | None, int, Heading]] = []
     taken: set[str] = set()
@@ -213,17 +214,17 @@ def parts(work: Work, parts_at: list[tuple[int, Heading]], end: int) -> dict[str
         assert isinstance(heading, Para)
         blocks = [b for b in work.blocks[i + 1:stop] if id(b) not in work.used]
         if key is None:
-            work.leftover("import-extra-part", "这一部分超出了报告提纲的三个部分（一、二、三），未导入", heading)
+            work.leftover(rules.IMPORT_EXTRA_PART, "这一部分超出了报告提纲的三个部分（一、二、三），未导入", heading)
             for b in blocks:
-                work.leftover("import-extra-part", "属于未导入的部分", b)
+                work.leftover(rules.IMPORT_EXTRA_PART, "属于未导入的部分", b)
             continue
         standard = PART_TITLES[key]
         if squash(heading.text.lstrip("一二三四五六七八九十、. ")) != squash(standard[2:]):
-            work.note("import-standard-title", f"这个标题在网页上显示为标准标题“{standard}”", heading)
+            work.note(rules.IMPORT_STANDARD_TITLE, f"这个标题在网页上显示为标准标题“{standard}”", heading)
         out[key] = _part(work, key, blocks)
     for key in PART_KEYS:
         if key not in out:
-            work.note("import-part-missing", f"没有找到“{PART_TITLES[key]}”这一部分")
+            work.note(rules.IMPORT_PART_MISSING, f"没有找到“{PART_TITLES[key]}”这一部分")
     return out
 
 
@@ -234,7 +235,7 @@ def _part(work: Work, key: str, blocks: list[Block]) -> dict[str, Any]:
         if isinstance(block, Table):
             span = Span(None, markdown=table_markdown(block))
             (sections[-1][2] if sections else intro).append(span)
-            work.note("import-table-prose", "表格不是整改台账，已作为 Markdown 表格放进正文")
+            work.note(rules.IMPORT_TABLE_PROSE, "表格不是整改台账，已作为 Markdown 表格放进正文")
             continue
         h = classify(block, work.levels) if block.level or SECTION_RE.match(half(block.text)) else None
         if h is not None and h.kind == "section":
@@ -255,7 +256,7 @@ def _part(work: Work, key: str, blocks: list[Block]) -> dict[str, Any]:
     else:
         result.update(_sections_from_points(work, key, intro))
     if key == "plans" and not result.get("intro"):
-        work.note("import-intro-missing", "“三、下步工作打算”标题下、（一）之前没有导语段落（intro 必填）")
+        work.note(rules.IMPORT_INTRO_MISSING, "“三、下步工作打算”标题下、（一）之前没有导语段落（intro 必填）")
     return result
 
 
@@ -267,9 +268,9 @@ def _sections_from_points(work: Work, key: str, spans: list[Span]) -> dict[str, 
         result["intro"] = work.prose_spans(pre)
     result["sections"] = []
     if not points:
-        work.note("import-no-sections", f"“{PART_TITLES[key]}”中没有（一）（二）……小节，至少需要一个")
+        work.note(rules.IMPORT_NO_SECTIONS, f"“{PART_TITLES[key]}”中没有（一）（二）……小节，至少需要一个")
         return result
-    work.note("import-sections-from-points", f"“{PART_TITLES[key]}”没有（一）（二）小标题，按“一是、二是……”分为小节")
+    work.note(rules.IMPORT_SECTIONS_FROM_POINTS, f"“{PART_TITLES[key]}”没有（一）（二）小标题，按“一是、二是……”分为小节")
     body_key = "intro" if key == "highlights" else "text"
     for spans_of_point in points:
         check_marker(work, spans_of_point)
@@ -277,7 +278,7 @@ def _sections_from_points(work: Work, key: str, spans: list[Span]) -> dict[str, 
         section = {"title": work.inline(escape_markdown(lead)) if lead else "【请填写小标题】"}
         section[body_key] = work.prose_spans(body)
         if not lead:
-            work.note("import-no-lead", "这一条没有可作小标题的首句，已填“【请填写小标题】”", spans_of_point[0].para)
+            work.note(rules.IMPORT_NO_LEAD, "这一条没有可作小标题的首句，已填“【请填写小标题】”", spans_of_point[0].para)
         result["sections"].append(section)
     return result
 
@@ -285,7 +286,7 @@ def _sections_from_points(work: Work, key: str, spans: list[Span]) -> dict[str, 
 def _check_numbers(work: Work, sections: list[tuple[Heading, Para, list[Span]]]) -> None:
     for expected, (h, p, _) in enumerate(sections, 1):
         if h.n is not None and h.n != expected:
-            work.note("import-section-numbering", f"小标题编号不连续：这里应为（{chinese_number(expected)}），网页按顺序重新编号", p)
+            work.note(rules.IMPORT_SECTION_NUMBERING, f"小标题编号不连续：这里应为（{chinese_number(expected)}），网页按顺序重新编号", p)
 
 
 def _section(work: Work, h: Heading, p: Para, body: list[Span]) -> dict[str, Any]:
@@ -296,7 +297,7 @@ def _section(work: Work, h: Heading, p: Para, body: list[Span]) -> dict[str, Any
     if points:
         section["points"] = [_point(work, spans) for spans in points]
     if not h.title:
-        work.note("import-empty-title", "小标题为空", p)
+        work.note(rules.IMPORT_EMPTY_TITLE, "小标题为空", p)
     return section
 
 
@@ -304,9 +305,9 @@ def _plan(work: Work, h: Heading, p: Para, body: list[Span]) -> dict[str, Any]:
     """A （一） of 三、下步工作打算: title and text (一是… stay in the text)."""
     section = {"title": work.inline(escape_markdown(h.title)), "text": work.prose_spans(body)}
     if not section["text"]:
-        work.note("import-empty-section", "这个小节只有标题没有正文（text 必填）", p)
+        work.note(rules.IMPORT_EMPTY_SECTION, "这个小节只有标题没有正文（text 必填）", p)
     if not h.title:
-        work.note("import-empty-title", "小标题为空", p)
+        work.note(rules.IMPORT_EMPTY_TITLE, "小标题为空", p)
     return section
 
 
@@ -318,7 +319,7 @@ def check_marker(work: Work, spans: list[Span]) -> None:
     if doubled:
         message = (f"这一条以“{doubled}”开头，序号重复了（笔误？）：已按“{doubled[:2]}”导入，"
                    f"正文以“{doubled[2:]}”开头。请在 Word 或数据文件中删去重复的“{doubled[2:]}”")
-        work.say("import-doubled-marker", message, first.para.text[first.start:], first.para.number)
+        work.say(rules.IMPORT_DOUBLED_MARKER, message, first.para.text[first.start:], first.para.number)
 
 
 def _point(work: Work, spans: list[Span]) -> dict[str, str]:
@@ -332,7 +333,7 @@ def _point(work: Work, spans: list[Span]) -> dict[str, str]:
 def _problems(work: Work, intro: list[Span], sections: list[tuple[Heading, Para, list[Span]]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if sections:
-        work.note("import-problem-sections", "“二、存在的问题和不足之处”用了（一）（二）小标题，按“一是、二是……”导入，小标题作为每条的首句")
+        work.note(rules.IMPORT_PROBLEM_SECTIONS, "“二、存在的问题和不足之处”用了（一）（二）小标题，按“一是、二是……”导入，小标题作为每条的首句")
         if intro:
             result["intro"] = work.prose_spans(intro)
         points = []
@@ -347,10 +348,10 @@ def _problems(work: Work, intro: list[Span], sections: list[tuple[Heading, Para,
     if pre:
         result["intro"] = work.prose_spans(pre)
     else:
-        work.note("import-intro-missing", "“二、存在的问题和不足之处”在“一是”之前没有导语段落（intro 必填）")
+        work.note(rules.IMPORT_INTRO_MISSING, "“二、存在的问题和不足之处”在“一是”之前没有导语段落（intro 必填）")
     result["points"] = [_point(work, spans) for spans in points_spans]
     if not points_spans:
-        work.note("import-no-points", "“二、存在的问题和不足之处”中没有找到“一是、二是……”，至少需要一条问题")
+        work.note(rules.IMPORT_NO_POINTS, "“二、存在的问题和不足之处”中没有找到“一是、二是……”，至少需要一条问题")
     return result
 
 

@@ -3,7 +3,7 @@
 :class:`Work` is handed from stage to stage (frame → identify → outline → attachments,
 figures, ledger); each stage reads the blocks, marks the ones it consumed in ``used``
 and records :class:`~kb.data.problems.Problem` records whose rule ids are registered in
-:data:`kb.data.rules.IMPORT`. Prose leaves here as inert Markdown with its punctuation tidied
+``kb.data.rules.IMPORT`` (``rules.IMPORT_…``). Prose leaves here as inert Markdown with its punctuation tidied
 (:meth:`Work.prose_spans`), counted for one summary note.
 """
 
@@ -16,17 +16,16 @@ from kb.contrib.docx.prose import Span, markdown_blocks
 from kb.contrib.docx.read import Block, Para, Table
 from kb.contrib.reference import Reference
 from kb.data.problems import Problem
-from kb.data.rules import IMPORT
+from kb.data.rules import Rule
 
 UNNAMED = "Word 文件"  # the file a problem names when the importer was not told its name
 
 
-def finding(rule: str, message: str, *, source: str = "", text: str = "", where: int = 0) -> Problem:
-    """A problem of the import: its level from the rule registry (:data:`kb.data.rules.IMPORT`),
-    the Word file's name as the file, the paragraph (第 N 段) as the path and the Word text it
-    is about as ``found`` (shown as 原文, kept whole in the data file for a leftover)."""
-    return Problem(source or UNNAMED, 0, 0, message, path=f"第 {where} 段" if where else "",
-                   level=IMPORT[rule].level, found=text, rule=rule)
+def finding(rule: Rule, message: str, *, source: str = "", text: str = "", where: int = 0) -> Problem:
+    """A problem of the import: a rule of the registry (``kb.data.rules.IMPORT_…``) with its
+    level, the Word file's name as the file, the paragraph (第 N 段) as the path and the Word
+    text it is about as ``found`` (shown as 原文, kept whole in the data file for a leftover)."""
+    return Problem.of(rule, source or UNNAMED, 0, 0, message, path=f"第 {where} 段" if where else "", found=text)
 
 
 @dataclass
@@ -56,19 +55,19 @@ class Work:
         """The campaign's data, or {} while it is unknown."""
         return self.ref.campaigns.get(self.campaign_id) or {}
 
-    def say(self, rule: str, message: str, text: str = "", where: int = 0) -> None:
+    def say(self, rule: Rule, message: str, text: str = "", where: int = 0) -> None:
         """A problem about ``text`` (paragraph number ``where``, 0 = not tied to one)."""
         self.problems.append(finding(rule, message, source=self.source, text=text, where=where))
 
-    def note(self, rule: str, message: str, para: Para | None = None) -> None:
+    def note(self, rule: Rule, message: str, para: Para | None = None) -> None:
         """A problem about the paragraph ``para``, or about the document as a whole."""
         self.say(rule, message, para.text if para else "", para.number if para else 0)
 
-    def keep(self, rule: str, message: str, text: str, where: int = 0) -> None:
+    def keep(self, rule: Rule, message: str, text: str, where: int = 0) -> None:
         """``text`` could not be placed in the outline: it is kept as a comment in the file."""
         self.unmapped.append(finding(rule, message, source=self.source, text=text, where=where))
 
-    def leftover(self, rule: str, message: str, block: Block) -> None:
+    def leftover(self, rule: Rule, message: str, block: Block) -> None:
         """The whole ``block`` could not be placed in the outline (see :meth:`keep`)."""
         text = block.text if isinstance(block, Para) else "\n".join(" | ".join(r) for r in block.rows)
         self.keep(rule, message, text, block.number)
