@@ -20,8 +20,7 @@ from kb.data import rules
 
 def identify(work: Work, title: Para | None, addressee: Para | None, opening: list[Span]) -> None:
     """Settle ``work.campaign_id`` and ``work.unit_id`` and check them against groups and roster."""
-    text = " ".join([title.text if title else ""] + [s.text for s in opening[:2]]
-                    + [work.signature])
+    text = " ".join([title.text if title else ""] + [s.text for s in opening[:2]] + [work.signature])
     group_number, prefix = None, ""
     if addressee is not None:
         m = ADDRESSEE_RE.match(half(addressee.text))
@@ -34,13 +33,26 @@ def identify(work: Work, title: Para | None, addressee: Para | None, opening: li
     group = work.ref.group_by_number(group_number) if group_number else None
     if group_number and group is None:
         work.note(rules.IMPORT_GROUP_UNKNOWN, f"data/groups.yml 中没有编号为 {group_number} 的指导组", addressee)
+    _settle_unit(work, text, group)
+    if not work.campaign_id:
+        ids = "、".join(work.ref.campaigns)
+        work.note(rules.IMPORT_CAMPAIGN_NOT_FOUND, f"无法从标题确定是哪一次学习教育，请用 --campaign 指定（可选：{ids}）",
+                  title)
+        return
+    if work.unit_id and work.ref.unit(work.unit_id) is not None:
+        _check_roster(work, group, addressee)
+
+
+def _settle_unit(work: Work, text: str, group: dict | None) -> None:
+    """The unit named on the command line (checked against ``text``), else the one ``text`` names."""
     found = _find_unit(work, text)
     if work.unit_id:
         if work.ref.unit(work.unit_id) is None:
             work.note(rules.IMPORT_UNIT_UNREGISTERED, f"单位 {work.unit_id} 不在 data/units.yml 中：请先登记，"
-                             + _register_hint(work, work.unit_id, "", group))
+                      + _register_hint(work, work.unit_id, "", group))
         elif found and found != work.unit_id:
-            work.note(rules.IMPORT_UNIT_MISMATCH, f"正文中的党组织属于 {found}，但命令行指定了 {work.unit_id}，以命令行为准")
+            work.note(rules.IMPORT_UNIT_MISMATCH,
+                      f"正文中的党组织属于 {found}，但命令行指定了 {work.unit_id}，以命令行为准")
     elif found:
         work.unit_id = found
     else:
@@ -48,22 +60,23 @@ def identify(work: Work, title: Para | None, addressee: Para | None, opening: li
             o.removeprefix("中共") for o in re.findall(r"[\u4e00-\u9fff]{2,30}?(?:" + "|".join(PARTY_SUFFIXES) + ")", text)
         ))
         hint = f"（正文中的党组织：{'、'.join(orgs)}）" if orgs else ""
-        work.note(rules.IMPORT_UNIT_NOT_FOUND, f"无法从正文确定单位：data/units.yml 中没有与正文对应的党组织或单位名称{hint}。"
-                         "如果单位已登记，请用 --unit 指定；新单位请先登记，"
-                         + _register_hint(work, "<单位id>", orgs[0] if orgs else "", group))
-    if not work.campaign_id:
-        ids = "、".join(work.ref.campaigns)
-        work.note(rules.IMPORT_CAMPAIGN_NOT_FOUND, f"无法从标题确定是哪一次学习教育，请用 --campaign 指定（可选：{ids}）", title)
-        return
-    if not work.unit_id or work.ref.unit(work.unit_id) is None:
-        return
+        work.note(rules.IMPORT_UNIT_NOT_FOUND,
+                  f"无法从正文确定单位：data/units.yml 中没有与正文对应的党组织或单位名称{hint}。"
+                  "如果单位已登记，请用 --unit 指定；新单位请先登记，"
+                  + _register_hint(work, "<单位id>", orgs[0] if orgs else "", group))
+
+
+def _check_roster(work: Work, group: dict | None, addressee: Para | None) -> None:
+    """The unit is in the campaign's roster, in the group the report is addressed to."""
     entry = work.ref.roster_entry(work.campaign_id, work.unit_id)
     if entry is None:
-        work.note(rules.IMPORT_NOT_IN_ROSTER, f"单位 {work.unit_id} 不在学习教育 {work.campaign_id} 的名单（roster）中：请先加入，"
-                         + _register_hint(work, work.unit_id, "", group))
+        work.note(rules.IMPORT_NOT_IN_ROSTER,
+                  f"单位 {work.unit_id} 不在学习教育 {work.campaign_id} 的名单（roster）中：请先加入，"
+                  + _register_hint(work, work.unit_id, "", group))
     elif group is not None and entry.get("group") != group.get("id"):
-        work.note(rules.IMPORT_GROUP_MISMATCH, f"报告写给{group.get('name')}，但名单中 {work.unit_id} 属于 {entry.get('group')}："
-                           "网页以名单为准，请核对", addressee)
+        work.note(rules.IMPORT_GROUP_MISMATCH,
+                  f"报告写给{group.get('name')}，但名单中 {work.unit_id} 属于 {entry.get('group')}："
+                  "网页以名单为准，请核对", addressee)
 
 
 def _register_hint(work: Work, unit_id: str, org: str, group: dict | None) -> str:
