@@ -19,7 +19,7 @@ from docx.shared import Pt
 from conftest import DATA, read_data
 from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings, expand_fragments
-from kb.official import bundle, downloads, prose, word
+from kb.official import bundle, downloads, prose, word, wordfiles
 from kb.official.document import official_document
 from kb.site import build, incremental
 
@@ -406,7 +406,7 @@ def test_write_word_files_puts_docx_next_to_each_page(kb, tmp_path):
     for r in kb.reports:
         (tmp_path / r.url).mkdir(parents=True)
         (tmp_path / r.url / "index.html").write_text("<html></html>")
-    downloads.write_word_files(kb, SETTINGS, tmp_path)
+    wordfiles.write_word_files(kb, SETTINGS, tmp_path)
     for r in kb.reports:
         data = (tmp_path / r.url / f"{r.unit.id}.docx").read_bytes()
         assert data == word.report_bytes(r)
@@ -414,22 +414,22 @@ def test_write_word_files_puts_docx_next_to_each_page(kb, tmp_path):
 
 def test_write_word_files_fails_without_the_report_page(kb, tmp_path):
     with pytest.raises(RuntimeError, match="报告页面"):
-        downloads.write_word_files(kb, SETTINGS, tmp_path)
+        wordfiles.write_word_files(kb, SETTINGS, tmp_path)
 
 
 def test_word_files_are_cached_by_content_only_while_serving(kb):
     report = kb.reports[0]
     plain = BuildCache()
-    assert downloads.docx_bytes(report, plain) is not downloads.docx_bytes(report, plain)  # a build keeps none
+    assert wordfiles.docx_bytes(report, plain) is not wordfiles.docx_bytes(report, plain)  # a build keeps none
     serve = incremental.ServeCache()
-    first = downloads.docx_bytes(report, serve)
-    assert downloads.docx_bytes(report, serve) is first
+    first = wordfiles.docx_bytes(report, serve)
+    assert wordfiles.docx_bytes(report, serve) is first
     changed = dataclasses.replace(report, opening=report.opening + "补充一句。")
-    assert downloads.docx_bytes(changed, serve) is not first
-    serve.sweep(downloads.DOCX_SPACE)  # both were used in this build: both kept
-    assert downloads.docx_bytes(report, serve) is first
-    serve.sweep(downloads.DOCX_SPACE)  # only the first was used since: the changed one goes
-    assert len(serve._kept[downloads.DOCX_SPACE]) == 1
+    assert wordfiles.docx_bytes(changed, serve) is not first
+    serve.sweep(wordfiles.DOCX_SPACE)  # both were used in this build: both kept
+    assert wordfiles.docx_bytes(report, serve) is first
+    serve.sweep(wordfiles.DOCX_SPACE)  # only the first was used since: the changed one goes
+    assert len(serve._kept[wordfiles.DOCX_SPACE]) == 1
 
 
 def test_one_bundle_per_group_and_campaign_holding_each_report_once(kb):

@@ -1,31 +1,18 @@
-"""The Word file of every report, published next to its page, and the links to it.
-
-:func:`write_word_files` is a post-build step: it writes
-``<site>/reports/<campaign>/<unit>/<unit>.docx`` (the folder of the report page, so the
-page links to it by its bare name). :func:`report_extras` gives each report page the
-link, the file name a reader's browser saves it under and the report's place in the
-printable bundle of its guidance group.
-
-Under ``mkdocs serve`` the cache it is handed keeps the files by their content, so a
-rebuild exports again only the reports that changed.
+"""What a report page says of its Word file: the file's name, the name a reader's browser
+saves it under, and the report's place in the printable bundle of its guidance group
+(:func:`report_extras`, before the pages are rendered). The files themselves are written
+after the build by :mod:`kb.official.wordfiles`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from pathlib import Path
 
 from kb.data.model import KnowledgeBase, Report
 from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
-from kb.official import word
 from kb.official.bundle import bundle_src
-from kb.official.document import official_document
 
-# Bump when the export changes in a way the cache key does not see (layout, styles).
-EXPORT_VERSION = "1"
-DOCX_SPACE = "docx"  # the Word files serve keeps (kb.markup.cache.BuildCache.kept)
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -37,41 +24,6 @@ def docx_name(report: Report) -> str:
 def download_name(report: Report) -> str:
     """File name offered when saving: 市财政局2023年主题教育开展成效自查评估报告.docx."""
     return _UNSAFE_FILENAME.sub("_", f"{report.unit.name}{report.title}") + ".docx"
-
-
-def docx_path(site_dir: Path, report: Report) -> Path:
-    return site_dir / report.url / docx_name(report)
-
-
-def _cache_key(report: Report) -> str:
-    doc = official_document(report)
-    content = (
-        EXPORT_VERSION, report.id, report.unit, report.title, report.submitted,
-        report.campaign.name, report.campaign.short_name, report.group.name,
-        doc.addressee, doc.body, doc.signature, doc.date, doc.attachments,
-    )
-    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
-
-
-def docx_bytes(report: Report, cache: BuildCache) -> bytes:
-    """The report's .docx; ``make serve`` keeps them for its rebuilds, a build does not
-    (thousands of files would stay in memory while Pagefind runs)."""
-    return cache.kept(DOCX_SPACE, lambda: _cache_key(report), lambda: word.report_bytes(report))
-
-
-def write_word_files(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
-                     cache: BuildCache | None = None) -> None:
-    """Post-build step: the .docx of every report, in the folder of its page."""
-    cache = cache or BuildCache()
-    for report in kb.reports:
-        page_dir = site_dir / report.url
-        if not (page_dir / "index.html").is_file():
-            raise RuntimeError(
-                f"报告页面 {report.url}index.html 不存在，无法放置 Word 文件"
-                "（需要 use_directory_urls: true）"
-            )
-        docx_path(site_dir, report).write_bytes(docx_bytes(report, cache))
-    cache.sweep(DOCX_SPACE)  # keep memory bounded across serve rebuilds
 
 
 def report_extras(kb: KnowledgeBase, settings: SiteSettings,

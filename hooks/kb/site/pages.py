@@ -1,8 +1,12 @@
 """Assemble every generated page of the site from the knowledge base.
 
-Each producer takes the model and the site settings and returns
-:class:`kb.markup.render.GeneratedPage` objects; feature packages (views, search, print…)
-register their producer in :data:`PRODUCERS`. Work is linear in the number of reports.
+The composition root of the pages: this module makes the core pages (home, report
+index, campaign tables, one page per report, study materials) and lists what the
+feature packages contribute — their producers in :data:`PRODUCERS`, the per-report data
+their templates need in :data:`REPORT_EXTRAS`, their home-page links in
+:data:`HOME_LINKS`. Features do not import the site layer. Each producer takes the model,
+the site settings and the build's cache (:class:`kb.markup.cache.BuildCache`) and returns
+:class:`kb.markup.render.GeneratedPage` objects. Work is linear in the number of reports.
 """
 
 from __future__ import annotations

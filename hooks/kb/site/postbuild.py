@@ -16,11 +16,11 @@ from kb import concurrency, search
 from kb.data.model import KnowledgeBase
 from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
-from kb.official import downloads as official_downloads
+from kb.official import wordfiles
 from kb.site import memory
 
 Step = Callable[[KnowledgeBase, SiteSettings, Path, BuildCache], None]
-STEPS: list[Step] = [search.postbuild_step, official_downloads.write_word_files]
+STEPS: list[Step] = [search.postbuild_step, wordfiles.write_word_files]
 
 
 def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,

@@ -1,5 +1,6 @@
 """Views for the guidance groups (指导组视图): dashboards, submission status, ledger,
-comparison table and copy detection. Registered in :mod:`kb.site.pages`.
+comparison table and copy detection. Registered in :mod:`kb.site.pages`. A feature
+package: it may import :mod:`kb.markup`, :mod:`kb.data`, :mod:`kb.urls` and :mod:`kb.text`.
 
 - :func:`view_pages` (PRODUCERS): overview, per-campaign dashboard and comparison table,
   the ledger of every unit;
