@@ -20,7 +20,7 @@ from mkdocs.utils.meta import get_data  # noqa: E402
 from kb.data.problems import format_text, summary  # noqa: E402
 from kb.markup.render import expand_fragments  # noqa: E402
 from kb.markup.safety import sanitize_html  # noqa: E402
-from kb.site import build, incremental, pages, postbuild, timings  # noqa: E402
+from kb.site import build, incremental, pages, postbuild  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 _state: dict = {}
@@ -57,7 +57,6 @@ def on_config(config):
         raise PluginError(f"数据校验未通过，未生成网站：{summary(err.problems)}") from None
     for problem in problems:  # advisory (warnings): shown, and listed for reviewers on the site
         log.info("数据提示：%s", format_text(problem))
-    kb.notices = problems
     settings = build.settings_from_extra(config.extra, config.repo_url or "")
     _state.update(data_dir=data_dir, kb=kb, settings=settings, cache=cache)
     return config
@@ -144,7 +143,3 @@ def on_serve(server, config, builder):
     server.watch(incremental.QUICK.watch_folder())  # quick builds ask for the complete one
     return server
 
-
-# KB_TIMINGS=path: record per-phase durations for scripts/bench.py (no-op otherwise).
-timings.instrument(globals(), step=postbuild.STEPS, producer=pages.PRODUCERS,
-                   extras=pages.REPORT_EXTRAS)

@@ -4,6 +4,7 @@ and the behaviour without the shipped template."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -18,7 +19,7 @@ from kb.markup.render import SiteSettings
 from kb.site import build
 from kb.urls import href
 from kb.views import charts, copies, view_pages
-from kb.views.ledger import ledger_rows
+from kb.views.ledger import ledger_rows, statuses
 from kb.views.submission import submission_status
 
 HOSTILE = '<img src=x onerror="alert(1)">第九<script>alert(2)</script>局'
@@ -159,3 +160,13 @@ def test_report_text_reads_like_the_page(kb) -> None:
     point = report.highlights[0].points[0]
     assert f"{point.lead}。{point.text}" in text
     assert not re.search(r"一、工作开展情况", text)  # the outline headings are ours, not the unit's
+
+
+def test_ledger_statuses_follow_the_schema_of_the_data_being_built(kb):
+    """The order comes from the model (the schema of the data dir built), not the repository's."""
+    rows = ledger_rows(kb, "2026-01-01")
+    seen = {row.item.status for row in rows}
+    assert len(seen) > 1
+    assert statuses(kb, rows) == [s for s in kb.ledger_statuses if s in seen]
+    other = dataclasses.replace(kb, ledger_statuses=tuple(reversed(kb.ledger_statuses)))
+    assert statuses(other, rows) == [s for s in reversed(kb.ledger_statuses) if s in seen]

@@ -93,7 +93,7 @@ def load(data_dir: Path, only: list[Path] | None = None,
         raw, problems = load_and_validate(data_dir, only=only)
     if has_errors(problems):
         raise DataError(problems)
-    return model.build(raw), problems
+    return model.build(raw, notices=problems), problems
 
 
 def clear_marker(site_dir: Path) -> None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from kb import urls, views
 from kb.data.model import Campaign, KnowledgeBase, Material, Report
-from kb.data.schema import material_categories
 from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render, render_page
 from kb.official import bundle as official_bundle
@@ -26,7 +25,6 @@ from kb.site.incremental import signature
 
 Producer = Callable[[KnowledgeBase, SiteSettings, BuildCache], list[GeneratedPage]]
 
-MATERIAL_CATEGORIES = list(material_categories())
 KEY_FIGURES = 4
 REPORTS_URL = urls.url(urls.REPORTS)  # the nav section the campaign pages join
 
@@ -125,7 +123,7 @@ def _material_sections(kb: KnowledgeBase) -> list[MaterialSection]:
             continue
         primary = {m.id: m.id not in seen for m in materials}
         seen.update(primary)
-        order = {c: i for i, c in enumerate(MATERIAL_CATEGORIES)}
+        order = {c: i for i, c in enumerate(kb.material_categories)}
         by_cat: dict[str, list[Material]] = defaultdict(list)
         for m in sorted(materials, key=lambda m: (not m.required, m.date, m.id)):
             by_cat[m.category].append(m)

@@ -12,10 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kb.data.model import KnowledgeBase, LedgerItem, Report
-from kb.data.schema import ledger_statuses
 from kb.views.submission import days_between
-
-STATUSES = ledger_statuses()  # in order of progress
 
 
 @dataclass(frozen=True)
@@ -51,10 +48,12 @@ def ledger_rows(kb: KnowledgeBase, build_date: str) -> list[LedgerRow]:
     ]
 
 
-def statuses(rows: list[LedgerRow]) -> list[str]:
-    """Known statuses in a fixed order, then any other status found in the data."""
+def statuses(kb: KnowledgeBase, rows: list[LedgerRow]) -> list[str]:
+    """The statuses found, in the schema's order of progress (the schema of the data dir
+    being built), then any other status found in the data."""
     seen = {row.item.status for row in rows}
-    return [s for s in STATUSES if s in seen] + sorted(seen - set(STATUSES))
+    known = kb.ledger_statuses
+    return [s for s in known if s in seen] + sorted(seen - set(known))
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def campaign_view(kb: KnowledgeBase, campaign: Campaign, rows: list[LedgerRow],
                   build_date: str) -> CampaignView:
     stats = campaign_stats(kb, campaign)
     mine = [row for row in rows if row.report.campaign.id == campaign.id]
-    order = statuses(rows)
+    order = statuses(kb, rows)
     summaries = [summarise(g.name, [r for r in mine if r.report.group.id == g.id], order)
                  for g in stats.groups]
     summaries.append(summarise("合计", mine, order))
@@ -150,7 +150,7 @@ def view_pages(kb: KnowledgeBase, settings: SiteSettings,
         pages.append(GeneratedPage(src, render(
             "views/compare.md.j2", src=src, u=linker(src), v=v, medians=medians, **common,
         )))
-    order = statuses(rows)
+    order = statuses(kb, rows)
     by_campaign = [summarise(v.campaign.short_name, v.ledger, order) for v in views]
     by_campaign.append(summarise("合计", rows, order))
     pages.append(GeneratedPage(LEDGER, render(
