@@ -131,18 +131,6 @@ def enums(schema_dir: Path) -> Enums:
     return enums_of(load_schemas(schema_dir)[0])
 
 
-def ledger_statuses() -> tuple[str, ...]:
-    """The repository's ledger statuses. Transitional, for modules not yet handed the
-    model's ``KnowledgeBase.ledger_statuses``; prefer that, or :func:`enums`."""
-    return enums(SCHEMA_DIR).ledger_statuses
-
-
-def material_categories() -> tuple[str, ...]:
-    """The repository's material categories. Transitional, like :func:`ledger_statuses`;
-    prefer ``KnowledgeBase.material_categories``, or :func:`enums`."""
-    return enums(SCHEMA_DIR).material_categories
-
-
 # ------------------------------------------------------------------ jsonschema
 
 
