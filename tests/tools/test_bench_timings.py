@@ -116,9 +116,6 @@ def test_derived_config_names_the_project_by_absolute_paths(tmp_path):
     assert timed["hooks"] == [str(ROOT / "hooks" / "site.py"), str(configs.TIMING_HOOK)]
 
 
-@pytest.mark.xfail("timings.instrument" in (ROOT / "hooks" / "site.py").read_text("utf-8"),
-                   reason="hooks/site.py still calls kb.site.timings.instrument (the lead removes it)",
-                   strict=True)
 def test_the_project_build_loads_no_timing_code():
     """Only the bench's config names the timing hook; the project's build never sees it."""
     assert "timing" not in (ROOT / "mkdocs.yml").read_text("utf-8")
