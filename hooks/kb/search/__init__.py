@@ -14,7 +14,7 @@ owns, from the page to the index:
   written with :mod:`~kb.search.cbor`, so a build is byte for byte reproducible.
 
 The public API below is what the site layer (:mod:`kb.site.postbuild`) and the benchmark kit
-use. May import kb.markup, kb.data, kb.text and kb.concurrency; never kb.site, kb.views,
+use. May import kb.markup, kb.data, kb.text, kb.urls and kb.concurrency; never kb.site, kb.views,
 kb.official, kb.contrib, kb.deploy, and nothing from MkDocs. The browser side is
 ``docs/assets/search.js``; ``scripts/search_bench.py`` measures it all.
 """

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import markdown
 
+from kb import urls
 from kb.data.model import KnowledgeBase
 from kb.search.extract import Block, PageText, read_page
 from kb.search.tokens import tokenize
@@ -31,7 +32,7 @@ from kb.search.tokens import tokenize
 LANGUAGE = "und"  # no stemming, no segmentation: the text is already in search tokens
 OUTPUT_DIR = "pagefind"
 FILTERS = ["学习教育", "指导组", "批次", "报告部分", "材料类别"]  # as search.js shows them
-MATERIALS_URL = "materials/"
+MATERIALS_URL = urls.url(urls.MATERIALS)  # "materials/"
 SKIP_FILES = {"404.html"}
 SKIP_DIRS = {OUTPUT_DIR, "assets", "search", "overrides"}  # overrides: theme templates
 CONTEXT_WEIGHT = "0.5"
