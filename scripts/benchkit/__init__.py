@@ -16,6 +16,7 @@ Owns:
   :mod:`~benchkit.chromium` (Chromium's path and arguments, shared with the browser tests);
 * synthetic data folders: :mod:`~benchkit.synth`;
 * the worst accepted prose against a clean build (``make bench-prose``): :mod:`~benchkit.prose`;
+* two commits in one run (build time over the floor, same site at scale): :mod:`~benchkit.compare`;
 * :mod:`~benchkit.paths`: where the repository, ``hooks/`` and the venv are.
 
 May import anything (the ``kb`` package, MkDocs, Playwright). Nothing in ``hooks/kb`` imports
