@@ -1,0 +1,12 @@
+"""The intake: a folder of reports and a roster of units become data files in one command.
+
+``scripts/intake.py INBOX [--roster FILE] [--campaign ID] …`` is built from these modules:
+
+- :mod:`kb.contrib.intake.roster` reads the roster (.xlsx or .csv in UTF-8, UTF-8 with BOM or GBK)
+- :mod:`kb.contrib.intake.ids` makes unit ids from pinyin initials in the style of the existing ones
+- :mod:`kb.contrib.intake.register` plans and writes the new units and the campaign roster entries
+
+Problems are :class:`kb.data.problems.Problem` records with rule ids registered in
+:data:`kb.data.rules.INTAKE`. Like the rest of :mod:`kb.contrib` it may import only
+:mod:`kb.data` and :mod:`kb.text`.
+"""
