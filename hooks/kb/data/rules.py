@@ -179,5 +179,26 @@ IMPORT = _table(
     IMPORT_FIGURE_MISSING, IMPORT_MATERIAL_UNKNOWN, IMPORT_MATERIALS_FOUND, IMPORT_MATERIALS_MISSING,
 )
 
-RULES: dict[str, Rule] = {**VALIDATION, **IMPORT}
+# --------------------------------------------------------------------- intake
+# Named like the import rules; kb.contrib.intake refers to them as ``rules.INTAKE_…``.
+# The roster of units and their registration (kb.contrib.intake.roster, register)
+INTAKE_ROSTER_UNREADABLE = Rule("intake-roster-unreadable", ERROR, "名单文件无法读取（不是表格、已加密、已损坏或过大）")
+INTAKE_ROSTER_NO_HEADER = Rule("intake-roster-no-header", ERROR, "名单中没有找到表头（单位名称、党组织名称、指导组、批次）")
+INTAKE_ROSTER_TOO_MANY_ROWS = Rule("intake-roster-too-many-rows", ERROR, "名单超过 20000 行")
+INTAKE_ROSTER_ROW = Rule("intake-roster-row", WARNING, "名单中的一行缺少单位名称或与前面的行重复（已跳过）")
+INTAKE_UNIT_CONFLICT = Rule("intake-unit-conflict", ERROR, "名单中的单位与已登记的单位不一致（未改动）")
+INTAKE_UNIT_INCOMPLETE = Rule("intake-unit-incomplete", ERROR, "新单位缺少党组织名称")
+INTAKE_CAMPAIGN_UNKNOWN = Rule("intake-campaign-unknown", ERROR, "指定的学习教育不存在")
+INTAKE_GROUP_UNKNOWN = Rule("intake-group-unknown", ERROR, "指导组不存在或有歧义")
+INTAKE_BATCH_UNKNOWN = Rule("intake-batch-unknown", ERROR, "批次不存在")
+INTAKE_ROSTER_MISSING = Rule("intake-roster-missing", ERROR, "单位不在学习教育的名单中，且没有给出指导组或批次")
+INTAKE_ROSTER_CONFLICT = Rule("intake-roster-conflict", ERROR, "单位已在学习教育的名单中，指导组或批次与名单文件不同（未改动）")
+
+INTAKE = _table(
+    INTAKE_ROSTER_UNREADABLE, INTAKE_ROSTER_NO_HEADER, INTAKE_ROSTER_TOO_MANY_ROWS, INTAKE_ROSTER_ROW,
+    INTAKE_UNIT_CONFLICT, INTAKE_UNIT_INCOMPLETE, INTAKE_CAMPAIGN_UNKNOWN, INTAKE_GROUP_UNKNOWN,
+    INTAKE_BATCH_UNKNOWN, INTAKE_ROSTER_MISSING, INTAKE_ROSTER_CONFLICT,
+)
+
+RULES: dict[str, Rule] = {**VALIDATION, **IMPORT, **INTAKE}
 LEVELS = (ERROR, WARNING, INFO)
