@@ -16,9 +16,12 @@ export NO_MKDOCS_2_WARNING := 1
 override DOCX := $(value DOCX)
 override UNIT := $(value UNIT)
 override ARGS := $(value ARGS)
-export DOCX UNIT ARGS
+override DIR := $(value DIR)
+override ROSTER := $(value ROSTER)
+override CAMPAIGN := $(value CAMPAIGN)
+export DOCX UNIT ARGS DIR ROSTER CAMPAIGN
 
-.PHONY: venv serve build build-properdocs validate test lint bench bench-prose new-unit import-docx preview publish clean
+.PHONY: venv serve build build-properdocs validate test lint bench bench-prose new-unit import-docx intake preview publish clean
 
 venv: $(STAMP)
 
@@ -64,6 +67,11 @@ new-unit: venv
 import-docx: venv
 	@case "$$DOCX" in *[![:space:]]*) ;; *) echo '请用 DOCX= 指定要导入的 Word 文件，例如：make import-docx DOCX=报告.docx（可加 ARGS="--unit shi-czj --force"）'; exit 2;; esac
 	@set -f; $(BIN)/python scripts/import_docx.py "$$DOCX" $$ARGS
+
+# A folder of reports (and a roster): make intake DIR=收件箱 [ROSTER=名单.xlsx] [CAMPAIGN=2023-zhuti] [ARGS="--dry-run"]
+intake: venv
+	@case "$$DIR" in *[![:space:]]*) ;; *) echo '请用 DIR= 指定收件箱文件夹，例如：make intake DIR=收件箱（可加 ROSTER=名单.xlsx CAMPAIGN=2023-zhuti ARGS="--dry-run"）'; exit 2;; esac
+	@set -f; $(BIN)/python scripts/intake.py "$$DIR" $${ROSTER:+--roster "$$ROSTER"} $${CAMPAIGN:+--campaign "$$CAMPAIGN"} $$ARGS
 
 preview: venv
 	@case "$$UNIT" in *[![:space:]]*) ;; *) echo '请用 UNIT= 指定要预览的报告文件，例如：make preview UNIT=data/reports/<学习教育>/<单位>.yml（如 UNIT=data/reports/2023-zhuti/shi-czj.yml）'; exit 2;; esac

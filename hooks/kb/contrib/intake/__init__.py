@@ -5,6 +5,9 @@
 - :mod:`kb.contrib.intake.roster` reads the roster (.xlsx or .csv in UTF-8, UTF-8 with BOM or GBK)
 - :mod:`kb.contrib.intake.ids` makes unit ids from pinyin initials in the style of the existing ones
 - :mod:`kb.contrib.intake.register` plans and writes the new units and the campaign roster entries
+- :mod:`kb.contrib.intake.match` decides which unit a file belongs to (text, file name, fuzzy roster match)
+- :mod:`kb.contrib.intake.run` takes every file of the inbox through copy, conversion, import, matching and writing
+- :mod:`kb.contrib.intake.summary` lays out the outcome per file for the terminal and ``intake-report.md``
 
 Problems are :class:`kb.data.problems.Problem` records with rule ids registered in
 :data:`kb.data.rules.INTAKE`. Like the rest of :mod:`kb.contrib` it may import only
