@@ -5,6 +5,8 @@
 - :mod:`kb.contrib.intake.roster` reads the roster (.xlsx or .csv in UTF-8, UTF-8 with BOM or GBK)
 - :mod:`kb.contrib.intake.ids` makes unit ids from pinyin initials in the style of the existing ones
 - :mod:`kb.contrib.intake.register` plans and writes the new units and the campaign roster entries
+- :mod:`kb.contrib.intake.convert` tells a file's format by its content and converts .doc/.wps/.odt/.rtf with LibreOffice
+- :mod:`kb.contrib.intake.pdftext` turns a PDF's text layer into a .docx whose outline the importer recognises
 - :mod:`kb.contrib.intake.match` decides which unit a file belongs to (text, file name, fuzzy roster match)
 - :mod:`kb.contrib.intake.run` takes every file of the inbox through copy, conversion, import, matching and writing
 - :mod:`kb.contrib.intake.summary` lays out the outcome per file for the terminal and ``intake-report.md``
