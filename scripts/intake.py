@@ -20,14 +20,13 @@ sys.path.insert(0, str(REPO / "hooks"))
 
 from kb.contrib.intake import run, summary  # noqa: E402
 from kb.data import confine  # noqa: E402
-from kb.data.problems import format_text  # noqa: E402
+from kb.data.problems import format_text, has_errors  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse with its English error line replaced by a Chinese one (exit status 2)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
         print(f"错误：命令行参数不正确（{_zh(message)}）。运行 scripts/intake.py --help 查看用法。", file=sys.stderr)
         raise SystemExit(2)
 
@@ -83,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     if not outcome.results:
         print("收件箱中没有需要导入的文件。")
-        return 0
+        return 1 if has_errors(outcome.roster_problems) else 0
     print(summary.table(outcome.results))
     report = args.inbox / summary.REPORT_NAME
     if args.dry_run:
@@ -95,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"无法写入 {report}（{confine.os_error_text(exc)}）")
         else:
             print(f"导入结果已写入 {report}")
-    return summary.exit_code(outcome.results)
+    roster_errors = has_errors(outcome.roster_problems)
+    return max(summary.exit_code(outcome.results), 1 if roster_errors else 0)
 
 
 if __name__ == "__main__":

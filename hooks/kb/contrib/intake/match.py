@@ -95,8 +95,9 @@ def by_file_name(file_name: str, units: Sequence[Mapping]) -> list[str]:
 
 
 def _is_abbreviation(query: str, name: str) -> bool:
-    """Every character of ``query`` appears in ``name`` in order, starting alike (市发改委 → 市发展和改革委员会)."""
-    if len(query) < 3 or len(query) >= len(name) or query[0] != name[0] or query[-1] != name[-1]:
+    """Every character of ``query`` appears in ``name`` in order, starting and ending alike (市发改委 → 市发展和改革委员会)."""
+    ending = name[-1] if not name.endswith("委员会") else "委"  # 委员会 is shortened to 委
+    if len(query) < 3 or len(query) >= len(name) or query[0] != name[0] or query[-1] != ending:
         return False
     rest = iter(name)
     return all(char in rest for char in query)

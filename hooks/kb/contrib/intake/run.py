@@ -290,8 +290,16 @@ def _problem_text(problem: Problem) -> str:
 # ------------------------------------------------------------------ writing (in this process)
 
 
+KEPT = "保留手工修改"
+
+
 def decide(target: Path, text: str, sha: str, force: bool) -> tuple[bool, str, str]:
-    """(write?, what happens — 新写入/已更新/已覆盖/未改变/未写入, why not written) for one data file."""
+    """(write?, what happens, why it is not written) for the data file ``target`` of a source with ``sha``.
+
+    What happens is 新写入, 已更新 (a new source, the file untouched since its import), 已覆盖
+    (``force``), 未改变 (the same source), :data:`KEPT` (the same source, the file edited by
+    hand since) or 未写入 (with the reason: a file edited by hand or not written by the intake).
+    """
     try:
         mode = target.lstat().st_mode
     except FileNotFoundError:
@@ -305,8 +313,8 @@ def decide(target: Path, text: str, sha: str, force: bool) -> tuple[bool, str, s
     if existing == text:
         return False, "未改变", ""
     found = read_stamp(existing)
-    if found is not None and found[1] and found[0] == sha:
-        return False, "未改变", ""
+    if found is not None and found[0] == sha and (found[1] or not force):
+        return False, "未改变" if found[1] else KEPT, ""
     if force:
         return True, "已覆盖", ""
     if found is None:
@@ -341,6 +349,8 @@ def _write(prepared: list[Prepared], data_dir: Path, force: bool) -> list[Path]:
             first.row.outcome = ATTENTION
             first.row.messages.insert(0, why)
             continue
+        if first.row.written == KEPT:  # the import's findings were about the text before the edit
+            first.row.outcome, first.row.messages = IMPORTED, ["数据文件导入后已手工修改：保留修改（要重新导入，请加 --force）"]
         if write:
             try:
                 confine.write_atomically(path, first.text)
@@ -440,7 +450,10 @@ def _register(options: Options, data_dir: Path, outcome: Outcome) -> None:
         campaign = campaigns[0]
     plan = register.plan(data_dir, read, campaign, group=options.group, batch=options.batch)
     outcome.roster_problems += plan.problems
-    outcome.registered = register.apply(data_dir, plan)
+    try:
+        outcome.registered = register.apply(data_dir, plan)
+    except scaffold.ScaffoldError as err:
+        raise UsageError(f"登记名单中的单位失败：{err}") from None
 
 
 def run(options: Options, executor: Callable[[int], Executor] | None = None) -> Outcome:
