@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from intake_inbox import EXPECTED, built, data_copy, exported, make_inbox
 
+from conftest import require_tool
 from kb.contrib import docx
 from kb.contrib.intake import run
 from kb.contrib.intake.summary import ATTENTION, FAILED, IMPORTED, WARNED, FileResult
@@ -249,3 +251,44 @@ def test_a_roster_without_a_campaign_needs_one_when_there_are_several(tmp_path) 
     (tmp_path / "名单.csv").write_text(ROSTER, encoding="utf-8")
     with pytest.raises(run.UsageError, match="--campaign"):
         intake(inbox, data, roster=tmp_path / "名单.csv")
+
+
+@pytest.fixture(scope="module")
+def other_formats(tmp_path_factory) -> Path:
+    """An inbox with the example report of 市交通运输局 as .doc, .odt and PDF (LibreOffice makes them)."""
+    soffice = require_tool("soffice", "LibreOffice makes the .doc, .odt and PDF files of the intake tests")
+    root = tmp_path_factory.mktemp("formats")
+    source = exported("2023-zhuti/shi-jtj", root / "src" / "市交通运输局.docx")
+    inbox = root / "inbox"
+    for target in ("doc", "odt", "pdf"):
+        subprocess.run([soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}", "--headless",
+                        "--convert-to", target, "--outdir", str(inbox), str(source)],
+                       check=True, capture_output=True, timeout=180)
+    return inbox
+
+
+# A PDF's ledger table comes back from its text layer imperfectly (pdftext's concern): the
+# file is matched and written, and its ledger may need attention.
+@pytest.mark.parametrize(("name", "outcomes"), [
+    ("市交通运输局.doc", (IMPORTED, WARNED)),
+    ("市交通运输局.odt", (IMPORTED, WARNED)),
+    ("市交通运输局.pdf", (IMPORTED, WARNED, ATTENTION)),
+])
+def test_other_formats_are_converted_and_imported(other_formats, tmp_path, name, outcomes) -> None:
+    inbox, data = tmp_path / "inbox", data_copy(tmp_path / "data")
+    inbox.mkdir()
+    shutil.copy(other_formats / name, inbox / name)
+    row = rows(intake(inbox, data))[name]
+    assert row.unit == "shi-jtj" and row.outcome in outcomes, row.messages
+    assert row.figures and row.figures[0] > 0
+    text = (data / row.target).read_text(encoding="utf-8")
+    assert run.read_stamp(text) == (hashlib.sha256((inbox / name).read_bytes()).hexdigest(), True)
+
+
+def test_the_progress_bar_only_when_asked(tmp_path, capsys) -> None:
+    inbox, data = tmp_path / "inbox", data_copy(tmp_path / "data")
+    exported("2023-zhuti/shi-fgw", inbox / "a.docx")
+    intake(inbox, data, dry_run=True)
+    assert capsys.readouterr().err == ""
+    intake(inbox, data, dry_run=True, progress=True)
+    assert "导入" in capsys.readouterr().err
