@@ -182,12 +182,35 @@ def test_workers_are_bounded_by_cores_and_the_childrens_memory(monkeypatch, avai
     assert run.default_jobs() == min(jobs, max(1, available // docx.LIMITS.memory_bytes))
 
 
-def test_too_many_files_is_a_usage_error(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(("names", "message"), [
+    (["a.docx", "b.docx", "c.docx"], "文件超过 2 个"),
+    (["sub/a.docx", "sub/b.docx", "c.docx"], "文件超过 2 个"),
+    ([f".hidden-{i}" for i in range(9)], "条目过多"),  # hidden entries are skipped, but counted
+])
+def test_too_many_files_is_a_usage_error(tmp_path, monkeypatch, names, message) -> None:
     monkeypatch.setattr(run, "MAX_FILES", 2)
-    for name in "abc":
-        (tmp_path / f"{name}.docx").write_bytes(b"")
-    with pytest.raises(run.UsageError, match="超过 2 个"):
+    for name in names:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    with pytest.raises(run.UsageError, match=message):
         run.scan_inbox(tmp_path, set())
+
+
+def test_an_unreadable_sub_folder_is_listed_the_rest_taken(tmp_path, monkeypatch) -> None:
+    for name in ("a.docx", "locked/b.docx", "open/c.docx"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    entries = run._entries
+
+    def refuse_locked(folder: Path):
+        if folder.name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return entries(folder)
+
+    monkeypatch.setattr(run, "_entries", refuse_locked)
+    files, refused = run.scan_inbox(tmp_path, set())
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.docx", "open/c.docx"]
+    assert [(r.name, r.outcome, r.messages) for r in refused] == [("locked", FAILED, ["无法读取这个文件夹（没有读取权限）"])]
 
 
 NOTE = "# 由 scripts/import_docx.py 从 Word 文件“a.docx”导入\n"

@@ -17,6 +17,7 @@ unchanged work.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -129,42 +130,64 @@ def _hidden(name: str) -> bool:
     return name.startswith((".", "~$"))
 
 
+def _read_error(exc: OSError) -> str:
+    """Why a file or folder cannot be read, in Chinese."""
+    return "没有读取权限" if exc.errno in (errno.EACCES, errno.EPERM) else confine.os_error_text(exc)
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of ``folder`` sorted by name, at most ``4 × MAX_FILES`` of them (hidden ones count)."""
+    entries = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            entries.append(entry)
+            if len(entries) > 4 * MAX_FILES:
+                raise UsageError(f"文件夹 {folder.name} 中的条目过多，请分成几个文件夹分批导入")
+    return sorted(entries, key=lambda e: e.name)
+
+
 def scan_inbox(inbox: Path, skip: set[Path]) -> tuple[list[Path], list[FileResult]]:
     """The inbox's files and those of its direct sub-folders, sorted; rows for refused entries.
 
-    Hidden entries (``.x``, Word's ``~$`` lock files) and ``skip`` are left out; symlinks and
-    special files are refused, never opened. Raises :class:`UsageError` past :data:`MAX_FILES`.
+    Hidden entries (``.x``, Word's ``~$`` lock files) and ``skip`` are left out; symlinks,
+    special files and unreadable sub-folders are refused, never opened. Raises
+    :class:`UsageError` past :data:`MAX_FILES` or when the inbox cannot be read.
     """
     files: list[Path] = []
     refused: list[FileResult] = []
-    folders = [inbox]
-    for depth, folder in enumerate(_walk_levels(inbox, folders)):
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            path = Path(entry.path)
-            if _hidden(entry.name) or path in skip:
-                continue
-            mode = entry.stat(follow_symlinks=False).st_mode
-            name = path.relative_to(inbox).as_posix()
-            if stat.S_ISDIR(mode):
-                if depth == 0:
-                    folders.append(path)
-                continue
-            if not stat.S_ISREG(mode):
-                rule = rules.SYMLINK if stat.S_ISLNK(mode) else rules.SPECIAL_FILE
-                refused.append(FileResult(name, FAILED, messages=[confine.refused_problem(name, rule).message]))
-                continue
-            files.append(path)
-            if len(files) > MAX_FILES:
-                raise UsageError(f"收件箱中的文件超过 {MAX_FILES} 个，请分成几个文件夹分批导入")
+    try:
+        top = _entries(inbox)
+    except OSError as exc:
+        raise UsageError(f"无法读取收件箱文件夹（{_read_error(exc)}）") from None
+    for folder in _take(top, inbox, skip, files, refused):
+        try:
+            _take(_entries(folder), inbox, skip, files, refused)  # sub-folders of sub-folders are not read
+        except OSError as exc:
+            why = f"无法读取这个文件夹（{_read_error(exc)}）"
+            refused.append(FileResult(folder.relative_to(inbox).as_posix(), FAILED, messages=[why]))
     return files, refused
 
 
-def _walk_levels(inbox: Path, folders: list[Path]) -> Iterator[Path]:
-    """The inbox, then each sub-folder found in it (the list grows while the inbox is read)."""
-    index = 0
-    while index < len(folders):
-        yield folders[index]
-        index += 1
+def _take(entries: list[os.DirEntry], inbox: Path, skip: set[Path], files: list[Path],
+          refused: list[FileResult]) -> list[Path]:
+    """Sort ``entries`` into ``files`` and ``refused``; the folders among them."""
+    folders = []
+    for entry in entries:
+        path = Path(entry.path)
+        if _hidden(entry.name) or path in skip:
+            continue
+        mode = entry.stat(follow_symlinks=False).st_mode
+        name = path.relative_to(inbox).as_posix()
+        if stat.S_ISDIR(mode):
+            folders.append(path)
+        elif not stat.S_ISREG(mode):
+            rule = rules.SYMLINK if stat.S_ISLNK(mode) else rules.SPECIAL_FILE
+            refused.append(FileResult(name, FAILED, messages=[confine.refused_problem(name, rule).message]))
+        else:
+            files.append(path)
+            if len(files) > MAX_FILES:
+                raise UsageError(f"收件箱中的文件超过 {MAX_FILES} 个，请分成几个文件夹分批导入")
+    return folders
 
 
 # ------------------------------------------------------------------ one file (in a worker)
@@ -191,7 +214,7 @@ def _copy(job: Job) -> tuple[Path, str]:
     except ValueError:
         raise convert.NotImportable("文件超过 100 MiB，不予导入") from None
     except OSError as exc:
-        raise convert.NotImportable(f"无法读取这个文件（{confine.os_error_text(exc)}）") from None
+        raise convert.NotImportable(f"无法读取这个文件（{_read_error(exc)}）") from None
     job.workdir.mkdir(parents=True, exist_ok=True)
     copy = job.workdir / job.path.name
     copy.write_bytes(data)
