@@ -194,3 +194,51 @@ def test_from_an_excel_file_to_valid_data(data_dir: Path, tmp_path: Path) -> Non
     assert plan.problems == [] and plan.unit_ids == {"市审计局": "shi-sjj", "市财政局": "shi-czj"}
     register.apply(data_dir, plan)
     assert [p for p in load_and_validate(data_dir)[1] if p.is_error] == []
+
+
+# ------------------------------------------------- many entries at once
+
+LAYOUTS = {
+    "flow": "# comment\nunits:\n  - {id: a, name: A}\n  - {id: b, name: B}\n",
+    "block": "roster:\n  - unit: a\n    group: g1\n    batch: 1\n",
+    "block, no indent, comments, key after": "x: 1\nroster:\n- unit: a\n  group: g1  # note\n  batch: 1\n\n# tail\nid: c\n",
+    "flow, key after": "roster:\n  - {unit: a, group: g1, batch: 1}\nfigures: []\n",
+    "empty inline": "id: c\nroster: []  # none yet\n",
+    "missing key": "id: c\n",
+    "no trailing newline": "roster:\n  - {unit: a, group: g1, batch: 1}",
+}
+ITEMS = [{"unit": f"u{n}", "group": "g2", "batch": n} for n in range(5)]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_append_all_equals_appending_one_by_one(layout: str) -> None:
+    from kb.contrib.scaffold import append_list_item
+    text = LAYOUTS[layout]
+    key = "units" if layout == "flow" else "roster"
+    items = [{"id": f"n{n}", "name": f"N{n}"} for n in range(5)] if key == "units" else ITEMS
+    expected = text
+    for item in items:
+        expected = append_list_item(expected, key, item)
+    assert register.append_all(text, key, items, Path("x.yml")) == expected
+
+
+def test_many_units_read_the_large_file_a_bounded_number_of_times(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Appending one by one re-reads the whole units.yml per unit: 1,000 units took minutes."""
+    from kb.contrib import reportyaml
+    big_reads = []
+    real = reportyaml.load
+
+    def counting(text: str) -> object:
+        if text.count("\n") > 20:
+            big_reads.append(1)
+        return real(text)
+
+    monkeypatch.setattr(reportyaml, "load", counting)
+    rows = [(f"市第{n}号局", f"市第{n}号局党组", "1", "1") for n in range(60)]
+    plan = register.plan(data_dir, roster(*rows), CAMPAIGN)
+    big_reads.clear()
+    register.apply(data_dir, plan)
+    assert len(big_reads) <= 12  # a few per file, not one per unit
+    units = (data_dir / "units.yml").read_text(encoding="utf-8")
+    assert units.count("号局党组}") == 60
+    assert [p for p in load_and_validate(data_dir)[1] if p.is_error] == []

@@ -231,8 +231,7 @@ def apply(data_dir: Path, plan: Plan) -> list[str]:
     text = _read(units_path, data_dir)
     present = {str(u.get("id")) for u in _items(text, "units")}
     added = [u for u in plan.new_units if u["id"] not in present]
-    for unit in added:
-        text = _append(text, "units", unit, units_path)
+    text = append_all(text, "units", added, units_path)
     if added:
         writes.append((units_path, text))
         done += [f"已在 data/units.yml 中登记单位 {u['name']}（{u['id']}）" for u in added]
@@ -241,8 +240,7 @@ def apply(data_dir: Path, plan: Plan) -> list[str]:
         text = _read(path, data_dir)
         listed = {str(r.get("unit")) for r in _items(text, "roster")}
         entries = [e for e in plan.roster_entries if e["unit"] not in listed]
-        for entry in entries:
-            text = _append(text, "roster", entry, path)
+        text = append_all(text, "roster", entries, path)
         if entries:
             writes.append((path, text))
             done += [f"已把 {e['unit']} 加入 data/campaigns/{plan.campaign}.yml 的名单（指导组 {e['group']}，"
@@ -253,6 +251,52 @@ def apply(data_dir: Path, plan: Plan) -> list[str]:
         except OSError as exc:
             raise ScaffoldError(f"无法写入 {path.name}：{confine.os_error_text(exc)}") from None
     return done or ["名单中的单位都已登记，无需改动"]
+
+
+def append_all(text: str, key: str, items: list[dict], path: Path) -> str:
+    """``text`` with ``items`` appended to the list ``key`` as :func:`scaffold.append_list_item` would,
+    one by one, but reading the (large) file a bounded number of times instead of once per item.
+
+    The first item is appended by ``append_list_item`` itself (which checks the file); the others
+    are rendered in the same style on a copy of the new entry alone and inserted after it. The
+    result is read back and compared once; when it differs, the items are appended one by one.
+    """
+    if not items:
+        return text
+    first = _append(text, key, items[0], path)
+    if len(items) == 1:
+        return first
+    old, new = text.split("\n"), first.split("\n")
+    prefix = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    block = new[prefix: len(new) - suffix]
+    size = 1 if block and block[-1].lstrip().startswith("- {") else len(items[0])
+    sample = [f"{key}:", *block[-size:]]
+    rendered: list[str] = []
+    for item in items[1:]:
+        grown = _append("\n".join(sample) + "\n", key, item, path).split("\n")
+        rendered += grown[len(sample):-1]
+    result = "\n".join(new[: len(new) - suffix] + rendered + new[len(new) - suffix:])
+    if _same_plus(text, result, key, items):
+        return result
+    for item in items[1:]:  # an unusual layout: the careful way
+        first = _append(first, key, item, path)
+    return first
+
+
+def _same_plus(before: str, after: str, key: str, items: list[dict]) -> bool:
+    """Does ``after`` read as ``before`` with ``items`` appended to the list ``key``?"""
+    try:
+        old, new = reportyaml.load(before) or {}, reportyaml.load(after)
+    except Exception:  # noqa: BLE001 - unreadable means "not the same"
+        return False
+    if not isinstance(old, dict):
+        return False
+    expected = dict(old)
+    expected[key] = list(old.get(key) or []) + [dict(i) for i in items]
+    return new == expected
 
 
 def _append(text: str, key: str, item: dict, path: Path) -> str:
