@@ -238,3 +238,18 @@ def test_a_zip_bomb_is_not_unpacked(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path = workbook(tmp_path / "名单.xlsx", [HEADER, *ROWS] + [["x" * 100, "y"]] * 200)
     (problem,) = read_roster(path).problems
     assert "过大" in problem.message
+
+
+@pytest.mark.parametrize(("cell", "words"), [
+    ("市林业局\x1b[31m", "控制字符"),
+    ("市林业\u202e局", "控制字符"),
+    ("市林业局\u200b", "控制字符"),
+    ("市" + "林" * 100 + "局", "太长"),
+])
+def test_a_name_that_cannot_be_registered_is_skipped(tmp_path: Path, cell: str, words: str) -> None:
+    path = tmp_path / "名单.csv"
+    path.write_text(f"单位名称,党组织名称\n{cell},某党组\n市审计局,市审计局党组\n", encoding="utf-8")
+    result = read_roster(path)
+    assert [r.name for r in result.rows] == ["市审计局"]
+    (problem,) = result.problems
+    assert (problem.rule, problem.line) == (rules.INTAKE_ROSTER_ROW.id, 2) and words in problem.message

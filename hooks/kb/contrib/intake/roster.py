@@ -33,6 +33,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 64
 MAX_UNPACKED = 200 * 1024 * 1024
+MAX_NAME = 100  # the schema's maxLength of a unit's name and party organisation
 HEADER_SEARCH_ROWS = 30  # the header row is looked for among the first rows of a sheet
 
 FIELDS = ("name", "party_org", "group", "batch", "contact")
@@ -254,4 +255,25 @@ def _add_row(roster: Roster, where: str, number: int, columns: dict[str, int], c
         roster.problems.append(Problem.of(
             rules.INTAKE_ROSTER_ROW, roster.file, number, 0, f"第 {number} 行{where}没有单位名称，已跳过"))
         return
+    why = _unusable(values)
+    if why:
+        roster.problems.append(Problem.of(
+            rules.INTAKE_ROSTER_ROW, roster.file, number, 0, f"第 {number} 行{where}的{why}，已跳过：请修改后再导入"))
+        return
     roster.rows.append(RosterRow(number, **{f: values.get(f, "") for f in FIELDS}))
+
+
+def _unusable(values: dict[str, str]) -> str:
+    """Why the names of a row cannot be registered as they are (Chinese), or ""."""
+    for key, label in (("name", "单位名称"), ("party_org", "党组织名称")):
+        value = values.get(key, "")
+        if not visible_only(value):
+            return f"{label}含有看不见的控制字符"
+        if len(value) > MAX_NAME:
+            return f"{label}太长（{len(value)} 个字，最多 {MAX_NAME} 个）"
+    return ""
+
+
+def visible_only(text: str) -> bool:
+    """True when ``text`` has no control, format (bidi, zero-width) or private-use characters."""
+    return not any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") for c in text)
