@@ -332,7 +332,7 @@ def test_enums_come_from_the_schema_files(tmp_path: Path) -> None:
     statuses = load("report")["properties"]["ledger"]["items"]["properties"]["status"]["enum"]
     categories = load("materials")["properties"]["materials"]["items"]["properties"]["category"]["enum"]
     found = schemas.enums(SCHEMA_DIR)
-    assert found == schemas.Enums(tuple(statuses), tuple(categories))
+    assert (found.ledger_statuses, found.material_categories) == (tuple(statuses), tuple(categories))
     assert found.done == "已完成"  # the validator's "done" is the last, in order of progress
     assert schemas.text_field_titles(load("report"), schemas.LEDGER_ITEM[1])["problem"] == "问题"
     for kind in schemas.KINDS:
@@ -340,7 +340,7 @@ def test_enums_come_from_the_schema_files(tmp_path: Path) -> None:
     edited = load("materials")
     edited["properties"]["materials"]["items"]["properties"]["category"]["enum"] = ["甲", "乙"]
     (tmp_path / "materials.schema.json").write_text(json.dumps(edited), encoding="utf-8")
-    assert schemas.enums(tmp_path) == schemas.Enums(tuple(statuses), ("甲", "乙"))
+    assert schemas.enums(tmp_path).material_categories == ("甲", "乙")
     with pytest.raises(KeyError):
         schemas.enum_of(load("report"), ("ledger", "items", "nothing"))
 
@@ -519,3 +519,36 @@ def test_build_refuses_huge_figures(tmp_path: Path, value: str, message: str) ->
     assert "数据校验未通过，未生成网站" in result.stderr
     assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
     assert not (site / "index.html").exists() and not (site / "views").exists()
+
+
+def test_ledger_synonyms_and_ongoing_deadlines_come_from_the_schema(tmp_path: Path) -> None:
+    found = schemas.enums(SCHEMA_DIR)
+    assert found.ongoing_deadlines == ("长期坚持", "持续推进", "常态化")
+    assert found.ongoing_status == "长期坚持"
+    table = found.status_table
+    assert (table["已整改"], table["整改完成"], table["整改中"], table["正在推进"]) == ("已完成", "已完成", "推进中", "推进中")
+    assert table["已完成"] == "已完成"  # the statuses themselves
+    for kind in schemas.KINDS:
+        (tmp_path / f"{kind}.schema.json").write_text(json.dumps(load(kind)), encoding="utf-8")
+    edited = load("report")
+    status = edited["properties"]["ledger"]["items"]["properties"]["status"]
+    status["x-synonyms"] = {"办妥": "已完成", "作废": "不存在的状态"}
+    (tmp_path / "report.schema.json").write_text(json.dumps(edited), encoding="utf-8")
+    table = schemas.enums(tmp_path).status_table
+    assert table["办妥"] == "已完成" and "已整改" not in table and "作废" not in table
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("2023-12-31", True), ("长期坚持", True), ("持续推进", True), ("常态化", True),
+     ("2023-02-30", False), ("2023年12月底", False), ("长期", False), (20231231, False)],
+)
+def test_fast_check_reads_the_deadline_alternatives(value: object, valid: bool) -> None:
+    """The report schema's fast check handles anyOf and ignores x- annotations (it compiles),
+    and agrees with jsonschema on the deadline."""
+    node = load("report")["properties"]["ledger"]["items"]["properties"]["deadline"]
+    assert schemas.compile_fast(node)(value) is valid
+    compiled, _ = schemas.load_schemas(SCHEMA_DIR)
+    assert compiled["report"].fast is not None  # the whole report schema keeps its fast check
+    cls, formats = schemas.strict_validator_class()
+    assert cls(node, format_checker=formats).is_valid(value) is valid

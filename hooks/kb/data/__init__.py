@@ -7,7 +7,8 @@ Owns everything between the files under ``data/`` and the typed model the pages 
   :mod:`~kb.data.yamlsafe` (the position-aware YAML loader);
 - the JSON Schemas: :mod:`~kb.data.schema` (loading, compiling, the fast check, the
   enumerations, the modeline), :mod:`~kb.data.messages` (schema errors in Chinese) and
-  :mod:`~kb.data.ids` (the id rule);
+  :mod:`~kb.data.ids` (the id rule) and :mod:`~kb.data.deadlines` (ledger deadlines and
+  statuses as people write them: 2023年12月底 → 2023-12-31, 已整改 → 已完成);
 - the validator: :mod:`~kb.data.load` (``load_and_validate``: every file, in worker
   processes when there are many reports) and :mod:`~kb.data.checks` (what a schema cannot
   express, one module per concern);

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kb.data import rules
+from kb.data.deadlines import is_date, ongoing_word, read_deadline
 from kb.data.ids import ID_PATTERN, explain_id
 from kb.data.problems import Problem
 from kb.data.rules import Rule
@@ -295,8 +296,13 @@ def _additional(out: _Out, error: ValidationError, path: tuple) -> None:
 
 def _enum(out: _Out, error: ValidationError, path: tuple) -> None:
     allowed = [str(v) for v in error.validator_value]
+    synonyms = error.schema.get("x-synonyms") if isinstance(error.schema, dict) else None
+    meant = synonyms.get(error.instance) if isinstance(synonyms, dict) and isinstance(error.instance, str) else None
     close = suggest(str(error.instance), allowed)
-    hint = f"，是否想写 {close}？" if close else ""
+    if isinstance(meant, str) and meant in allowed:
+        hint = f"：请写成“{meant}”"
+    else:
+        hint = f"，是否想写 {close}？" if close else ""
     out.add(
         out.doc.mark(path),
         path,
@@ -366,6 +372,48 @@ def _pattern_message(out: _Out, error: ValidationError, path: tuple) -> None:
     out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}格式不对：{hint}", "", describe(error.instance), rules.SCHEMA_PATTERN)
 
 
+def _any_of(out: _Out, error: ValidationError, path: tuple) -> None:
+    """A value none of the alternatives accepts: the ledger's deadline, a date or an ongoing word."""
+    value = error.instance
+    types = [e for e in error.context or () if e.validator == "type"]
+    digits = str(value) if type(value) is int else ""
+    if len(digits) == 8 and is_date(f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"):
+        date = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+        out.add(
+            out.doc.mark(path), path, f"{_title(error.schema, path)}应为 YYYY-MM-DD 格式的日期：写成 {date}",
+            "YYYY-MM-DD", describe(value), rules.SCHEMA_TYPE,
+        )
+        return
+    if not isinstance(value, str) and types:
+        _type(out, types[0], path)
+        return
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) and not is_date(value):
+        _format(out, error, path)
+        return
+    name = _title(error.schema, path)
+    hint = error.schema.get("patternErrorMessage") or "不符合要求"
+    out.add(
+        out.doc.mark(path), path, f"{name}格式不对：{_wording_hint(value, error.context or ())}{hint}", "",
+        describe(value), rules.SCHEMA_PATTERN,
+    )
+
+
+def _wording_hint(value: Any, context: Any) -> str:
+    """How to write a deadline worded as people write it: “2023年12月底”请写成 2023-12-31 …"""
+    if not isinstance(value, str):
+        return ""
+    words = tuple(str(w) for e in context if e.validator == "enum" for w in e.validator_value)
+    read = read_deadline(value)
+    if read is not None:
+        return f"“{shorten(value)}”请写成 {read.date}，原来的写法可以保留在 deadline_text 中；"
+    if read_deadline(value, 2000) is not None:
+        return f"“{shorten(value)}”没有年份，请写成完整的日期，原来的写法可以保留在 deadline_text 中；"
+    word = ongoing_word(value, words) if words else None
+    if word:
+        return f"持续性的事项请写成“{word}”；"
+    return ""
+
+
 def _format(out: _Out, error: ValidationError, path: tuple) -> None:
     out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不是真实存在的日期", "YYYY-MM-DD 格式的有效日期", describe(error.instance), rules.SCHEMA_DATE)
 
@@ -398,4 +446,5 @@ _HANDLERS: dict[str, Callable[[_Out, ValidationError, tuple], None]] = {
     "uniqueItems": _unique,
     "pattern": _pattern_message,
     "format": _format,
+    "anyOf": _any_of,
 }

@@ -14,8 +14,9 @@ per schema directory and compiled twice:
   about ten times faster.
 
 :func:`check` gives the problems of one document; :mod:`kb.data.messages` words them in
-Chinese. The enumerations of the schemas (ledger statuses, material categories) are read
-from here too.
+Chinese. The enumerations of the schemas (ledger statuses and their synonyms, the ongoing
+deadlines, material categories) are read from here too; our own annotations in the schemas
+start with ``x-`` (``x-synonyms``, ``x-status``), which validators and editors ignore.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def modeline(kind: str, depth: int) -> str:
 LEDGER_STATUS = ("report", ("ledger", "items", "status"))
 MATERIAL_CATEGORY = ("materials", ("materials", "items", "category"))
 LEDGER_ITEM = ("report", ("ledger", "items"))
+LEDGER_DEADLINE = ("report", ("ledger", "items", "deadline"))
+SYNONYMS = "x-synonyms"  # on an enum field: {"已整改": "已完成", …}, words people write for its values
+ONGOING_STATUS = "x-status"  # on the deadline's list of ongoing words: the status they go with
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,24 @@ class Enums:
 
     ledger_statuses: tuple[str, ...] = ()  # 整改台账 statuses in order of progress
     material_categories: tuple[str, ...] = ()  # 原著, 重要讲话 … in the order pages list them
+    status_synonyms: tuple[tuple[str, str], ...] = ()  # (已整改, 已完成) …: the status field's x-synonyms
+    ongoing_deadlines: tuple[str, ...] = ()  # 长期坚持, 持续推进, 常态化: deadlines that are no date
+    ongoing_status: str = ""  # the status an ongoing deadline goes with (长期坚持)
 
     @property
     def done(self) -> str:
         """The status that closes a ledger item (已完成): the last, in order of progress."""
         return self.ledger_statuses[-1] if self.ledger_statuses else ""
+
+    @property
+    def status_table(self) -> dict[str, str]:
+        """Every status wording the schema knows → its status: the statuses themselves and
+        their synonyms (a synonym of a status the schema does not list is left out)."""
+        table = {status: status for status in self.ledger_statuses}
+        for word, status in self.status_synonyms:
+            if status in table and word not in table:
+                table[word] = status
+        return table
 
 
 def node(schema: Any, path: tuple[str, ...]) -> dict:
@@ -121,9 +138,37 @@ def _enum_in(compiled: dict[str, CompiledSchema], where: tuple[str, tuple[str, .
         return ()
 
 
+def _synonyms_in(compiled: dict[str, CompiledSchema], where: tuple[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    kind, path = where
+    try:
+        table = node(compiled[kind].schema, path).get(SYNONYMS)
+    except (KeyError, TypeError, AttributeError):
+        return ()
+    if not isinstance(table, dict):
+        return ()
+    return tuple((str(word), str(status)) for word, status in table.items() if isinstance(status, str))
+
+
+def _ongoing_in(compiled: dict[str, CompiledSchema]) -> tuple[tuple[str, ...], str]:
+    """The ongoing words of the deadline (the ``anyOf`` branch with an enum) and their status."""
+    kind, path = LEDGER_DEADLINE
+    try:
+        branches = node(compiled[kind].schema, path).get("anyOf") or []
+    except (KeyError, TypeError, AttributeError):
+        return (), ""
+    for branch in branches:
+        if isinstance(branch, dict) and isinstance(branch.get("enum"), list):
+            return tuple(str(v) for v in branch["enum"]), str(branch.get(ONGOING_STATUS, ""))
+    return (), ""
+
+
 def enums_of(compiled: dict[str, CompiledSchema]) -> Enums:
     """The enumerations of compiled schemas (those :func:`load_schemas` gave)."""
-    return Enums(_enum_in(compiled, LEDGER_STATUS), _enum_in(compiled, MATERIAL_CATEGORY))
+    ongoing, ongoing_status = _ongoing_in(compiled)
+    return Enums(
+        _enum_in(compiled, LEDGER_STATUS), _enum_in(compiled, MATERIAL_CATEGORY),
+        _synonyms_in(compiled, LEDGER_STATUS), ongoing, ongoing_status,
+    )
 
 
 def enums(schema_dir: Path) -> Enums:
@@ -182,7 +227,7 @@ Check = Callable[[Any], bool]
 _ANNOTATIONS = {
     "$schema", "$id", "title", "description", "examples", "patternErrorMessage", "default",
     "$comment", "contentMediaType",
-}
+}  # and every keyword starting with "x-": our own annotations (x-synonyms, x-status)
 def _is_number(value: Any) -> bool:
     """An integer or a finite float: infinity and NaN are no data (nor is ``true``)."""
     return type(value) is int or type(value) is float and math.isfinite(value)
@@ -206,7 +251,7 @@ class Unsupported(Exception):
 _KNOWN = {
     "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
     "uniqueItems", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "format",
-    "propertyNames",
+    "propertyNames", "anyOf",
 }
 
 
@@ -216,7 +261,7 @@ def compile_fast(schema: Any) -> Check:
         return lambda _v: True
     if schema is False or not isinstance(schema, dict):
         return lambda _v: False
-    unknown = set(schema) - _ANNOTATIONS - _KNOWN
+    unknown = {key for key in schema if not key.startswith("x-")} - _ANNOTATIONS - _KNOWN
     if unknown or schema.get("format", "date") != "date":
         raise Unsupported(", ".join(sorted(unknown)) or str(schema["format"]))
     kind = schema.get("type")
@@ -233,6 +278,8 @@ def compile_fast(schema: Any) -> Check:
         checks += _compile_array(schema)
     if kind is None and string is not _ANY:
         checks.append(string)
+    if "anyOf" in schema:
+        checks.append(_compile_any_of(schema["anyOf"]))
     if not checks:
         return _ANY
     if len(checks) == 1:
@@ -249,6 +296,14 @@ def compile_fast(schema: Any) -> Check:
 
 def _ANY(_value: Any) -> bool:
     return True
+
+
+def _compile_any_of(branches: Any) -> Check:
+    """``anyOf``: certainly valid when one branch certainly accepts the value."""
+    if not isinstance(branches, list) or not branches:
+        raise Unsupported("anyOf")
+    checks = [compile_fast(branch) for branch in branches]
+    return lambda value: any(one(value) for one in checks)
 
 
 def _compile_string(schema: dict, typed: bool) -> Check:

@@ -4,7 +4,8 @@ The figures a report gives are those its campaign declares (required ones presen
 unknown, ``at_most`` respected, not all zero); an empty ``materials`` is flagged when the
 campaign has required materials; a ledger field still holding its column label (问题,
 整改措施 …) is the scaffold's example; dates are checked against the campaign and batch,
-and a closed (已完成) item needs its completion date.
+a closed (已完成) item needs its completion date, and an ongoing deadline (长期坚持, 持续推进,
+常态化) goes with the status 长期坚持.
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ class LedgerTerms:
 
     done: str  # the status that closes an item (已完成), "" when the schema has none
     labels: dict[str, str]  # free-text field -> its column label (problem: 问题 …)
+    ongoing: tuple[str, ...] = ()  # deadlines that are no date (长期坚持, 持续推进, 常态化)
+    ongoing_status: str = ""  # the status they go with (长期坚持)
+    statuses: tuple[str, ...] = ()  # every status of the schema (another one is already a schema error)
 
     @classmethod
     def of(cls, compiled: dict[str, schemas.CompiledSchema]) -> LedgerTerms:
         report = compiled.get(schemas.LEDGER_ITEM[0])
         labels = schemas.text_field_titles(report.schema, schemas.LEDGER_ITEM[1]) if report else {}
-        return cls(schemas.enums_of(compiled).done, labels)
+        enums = schemas.enums_of(compiled)
+        return cls(enums.done, labels, enums.ongoing_deadlines, enums.ongoing_status, enums.ledger_statuses)
 
 
 def check_report(
@@ -41,9 +46,10 @@ def check_report(
     """Every check of this module on one report (``info`` None: its campaign is unknown)."""
     if info is not None:
         _check_figures(out, doc, info)
-        _check_dates(out, doc, info, entry, ledger.done)
+        _check_dates(out, doc, info, entry, ledger)
         _check_required_materials(out, doc, info, index)
     _check_ledger_labels(out, doc, ledger.labels)
+    _check_ongoing(out, doc, ledger)
 
 
 def _check_figures(out: Collector, doc: SourceDoc, info: CampaignInfo) -> None:
@@ -126,13 +132,29 @@ def _check_ledger_labels(out: Collector, doc: SourceDoc, labels: dict[str, str])
                 )
 
 
+def _check_ongoing(out: Collector, doc: SourceDoc, ledger: LedgerTerms) -> None:
+    """Error when an ongoing deadline (长期坚持 …) has another status than 长期坚持."""
+    if not ledger.ongoing_status:
+        return
+    for i, item in items(doc, "ledger"):
+        deadline, status = item.get("deadline"), item.get("status")
+        if deadline in ledger.ongoing and isinstance(status, str) and status != ledger.ongoing_status:
+            out.at(
+                doc, ("ledger", i, "status"),
+                f"整改台账第 {i + 1} 条的完成时限是“{deadline}”，状态应为“{ledger.ongoing_status}”而不是“{status}”；"
+                f"如果已有完成时限，请把 deadline 写成日期 YYYY-MM-DD",
+                expected=ledger.ongoing_status, found=status, rule=rules.LEDGER_ONGOING,
+            )
+
+
 def _is_label(value: str, label: str) -> bool:
     """``value`` is ``label`` itself, maybe with a bracketed note (责任单位（处室）)."""
     text = value.strip()
     return text == label or bool(re.fullmatch(re.escape(label) + r"\s*[（(][^）)]*[）)]", text))
 
 
-def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict | None, done: str) -> None:
+def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict | None, ledger: LedgerTerms) -> None:
+    done = ledger.done
     start = iso_date(get(info.doc, "start"))
     batch_id = as_id(entry.get("batch")) if entry else None
     batch = info.batches.get(batch_id) if batch_id is not None else None
@@ -155,7 +177,7 @@ def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict
                 doc, ("ledger", i, "status"), f"状态为“{done}”，但没有填写完成日期 completed",
                 level=WARNING, expected="completed: YYYY-MM-DD", rule=rules.LEDGER_COMPLETED,
             )
-        elif done and item.get("completed") and isinstance(status, str) and status != done:
+        elif done and item.get("completed") and status in ledger.statuses and status != done:
             out.at(
                 doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“{done}”，请核对",
                 level=WARNING, found=status, rule=rules.LEDGER_COMPLETED,
