@@ -105,3 +105,35 @@ def test_build_keeps_the_notices_it_is_given() -> None:
 def test_build_takes_raw_data_typed() -> None:
     hints = typing.get_type_hints(model.build)
     assert hints["raw"] is RawData
+
+
+# --- ledger items: ongoing deadlines and original wordings ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("deadline", "status", "completed", "overdue", "late"),
+    [("2023-12-31", "推进中", "", True, False),
+     ("2023-12-31", "未开始", "", True, False),
+     ("2026-12-31", "推进中", "", False, False),
+     ("2023-12-31", "长期坚持", "", False, False),
+     ("2023-12-31", "已完成", "2024-01-05", False, True),
+     ("长期坚持", "长期坚持", "", False, False),
+     ("持续推进", "推进中", "", False, False),  # the validator refuses it; the model never calls it overdue
+     ("常态化", "未开始", "", False, False),
+     ("常态化", "已完成", "2024-01-05", False, False)],
+)
+def test_ongoing_deadline_is_never_overdue(deadline, status, completed, overdue, late) -> None:
+    item = model.LedgerItem("问题", "措施", "处", "处长", deadline, status, completed)
+    assert item.ongoing == (deadline[0] not in "0123456789")
+    assert item.overdue("2026-01-01") is overdue
+    assert item.completed_late is late
+
+
+@pytest.mark.parametrize(
+    ("deadline", "text", "note"),
+    [("2023-12-31", "2023年12月底", "2023年12月底"), ("2023-12-31", "", ""), ("2023-12-31", "2023-12-31", ""),
+     ("常态化", "常态化推进", "常态化推进"), ("2023-12-31", "  ", "")],
+)
+def test_deadline_note_is_the_wording_when_it_adds_something(deadline, text, note) -> None:
+    item = model.LedgerItem("问题", "措施", "处", "处长", deadline, "推进中", deadline_text=text)
+    assert item.deadline_note == note

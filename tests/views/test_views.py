@@ -68,7 +68,14 @@ def ledger_items() -> list[tuple[str, str, dict]]:
 
 
 def overdue(item: dict) -> bool:
-    return item["status"] in OPEN and item["deadline"] < BUILD_DATE
+    """Open, and its deadline is a date (not 长期坚持, 常态化 …) before the build date."""
+    dated = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", item["deadline"]) is not None
+    return item["status"] in OPEN and dated and item["deadline"] < BUILD_DATE
+
+
+def deadline_cell(item: dict) -> str:
+    """The deadline as the ledger shows it: the date or ongoing word, then the original wording."""
+    return item["deadline"] + (f"原文：{item['deadline_text']}" if item.get("deadline_text") else "")
 
 
 # --- the published pages ----------------------------------------------------------------
@@ -355,7 +362,7 @@ def test_ledger_lists_every_item_with_its_overdue_flag(built_site: Path) -> None
         seen[(attrs["data-kb-campaign"], cells[2], cells[3], cells[6], attrs["data-kb-status"],
               attrs["data-kb-overdue"])] += 1
     expected = Counter(
-        (cid, UNITS[unit]["name"], item["problem"], item["deadline"], item["status"],
+        (cid, UNITS[unit]["name"], item["problem"], deadline_cell(item), item["status"],
          "yes" if overdue(item) else "no")
         for cid, unit, item in items
     )
@@ -369,6 +376,26 @@ def test_ledger_lists_every_item_with_its_overdue_flag(built_site: Path) -> None
             assert cells[8] == f"逾期 {days(item['deadline'], BUILD_DATE)} 天"
         else:
             assert cells[8] == "—"
+
+
+def test_ledger_shows_ongoing_deadlines_and_original_wordings(built_site: Path) -> None:
+    """The example data has an ongoing deadline (常态化): shown on the ledger page and on the
+    report's page, never overdue; a kept wording (deadline_text) is shown next to its date."""
+    items = ledger_items()
+    ongoing = [(c, u, i) for c, u, i in items if not re.fullmatch(r"[0-9-]{10}", i["deadline"])]
+    worded = [(c, u, i) for c, u, i in items if i.get("deadline_text")]
+    assert ongoing
+    rows = {(cells[2], cells[3]): (attrs, cells) for attrs, cells, _ in tables(built_site, "views/ledger")["ledger-items"][1:]}
+    for cid, unit, item in ongoing + worded:
+        attrs, cells = rows[(UNITS[unit]["name"], item["problem"])]
+        assert cells[6] == deadline_cell(item)
+        page = html(built_site, f"reports/{cid}/{unit}")
+        assert item["deadline"] in page
+        if item.get("deadline_text"):
+            assert f"原文：{item['deadline_text']}" in page
+    for _c, unit, item in ongoing:
+        attrs, cells = rows[(UNITS[unit]["name"], item["problem"])]
+        assert attrs["data-kb-overdue"] == "no" and cells[8] == "—"
 
 
 def test_ledger_summary_per_campaign(built_site: Path) -> None:

@@ -40,9 +40,10 @@ def test_overdue_follows_the_build_date(kb) -> None:
     late = ledger_rows(kb, "2100-01-01")
     assert early and not any(r.overdue for r in early)
     for row in late:
-        assert row.overdue == (row.item.status in {"推进中", "未开始"})
-        expected = (dt.date(2100, 1, 1) - dt.date.fromisoformat(row.item.deadline)).days
+        assert row.overdue == (row.item.status in {"推进中", "未开始"} and not row.item.ongoing)
+        expected = 0 if row.item.ongoing else (dt.date(2100, 1, 1) - dt.date.fromisoformat(row.item.deadline)).days
         assert row.days_overdue == (expected if row.overdue else 0)
+    assert any(row.item.ongoing for row in late)  # the example data shows an ongoing deadline (常态化)
 
 
 def test_item_due_on_the_build_date_is_not_yet_overdue(kb) -> None:
@@ -170,3 +171,23 @@ def test_ledger_statuses_follow_the_schema_of_the_data_being_built(kb):
     assert statuses(kb, rows) == [s for s in kb.ledger_statuses if s in seen]
     other = dataclasses.replace(kb, ledger_statuses=tuple(reversed(kb.ledger_statuses)))
     assert statuses(other, rows) == [s for s in reversed(kb.ledger_statuses) if s in seen]
+
+
+def test_ongoing_and_worded_deadlines_on_the_ledger_and_report_pages(kb) -> None:
+    """An ongoing deadline (长期坚持 …) is shown as the word and never overdue, even for an open
+    status; a kept wording (deadline_text) is shown under its date on both pages."""
+    from kb.site.pages import report_page
+
+    report = next(r for r in kb.reports if len(r.ledger) >= 2)
+    first, second = report.ledger[0], report.ledger[1]
+    changed = [dataclasses.replace(first, deadline="持续推进", status="推进中", completed=""),
+               dataclasses.replace(second, deadline="2000-03-31", deadline_text="2000年3月底前", status="推进中")]
+    edited = dataclasses.replace(kb, reports=[dataclasses.replace(r, ledger=changed) if r is report else r
+                                              for r in kb.reports])
+    rows = [row for row in ledger_rows(edited, "2026-01-01") if row.report.id == report.id]
+    assert [(row.overdue, row.item.ongoing) for row in rows] == [(False, True), (True, False)]
+    ledger = next(p.content for p in view_pages(edited, settings()) if p.src_uri == "views/ledger.md")
+    assert '<td class="kb-nowrap">持续推进</td>' in ledger
+    assert '<td class="kb-nowrap">2000-03-31<br><small>原文：2000年3月底前</small></td>' in ledger
+    page = report_page(next(r for r in edited.reports if r.id == report.id), settings()).content
+    assert "| 持续推进 |" in page and "| 2000-03-31<br><small>原文：2000年3月底前</small> |" in page

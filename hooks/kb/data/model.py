@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from kb import urls
+from kb.data.deadlines import is_date
 from kb.data.problems import Problem
 from kb.data.raw import RawData
 from kb.data.yamlsafe import SourceDoc
@@ -130,13 +131,30 @@ class LedgerItem:
     measure: str
     responsible_unit: str
     responsible_person: str
-    deadline: str
+    deadline: str  # YYYY-MM-DD, or an ongoing word of the schema (长期坚持, 持续推进, 常态化)
     status: str
     completed: str = ""
+    deadline_text: str = ""  # the report's own wording (2023年12月底), when the data file keeps it
+
+    @property
+    def ongoing(self) -> bool:
+        """The deadline is no date (长期坚持 …): the item has no end, it is never overdue."""
+        return not is_date(self.deadline)
+
+    @property
+    def deadline_note(self) -> str:
+        """The original wording to show next to the deadline, "" when it adds nothing."""
+        text = self.deadline_text.strip()
+        return text if text and text != self.deadline else ""
 
     def overdue(self, on: str) -> bool:
-        """Still open and its deadline lies before ``on`` (YYYY-MM-DD, the build date)."""
-        return self.status in OPEN_STATUSES and self.deadline < on
+        """Still open and its deadline, a date, lies before ``on`` (YYYY-MM-DD, the build date)."""
+        return self.status in OPEN_STATUSES and not self.ongoing and self.deadline < on
+
+    @property
+    def completed_late(self) -> bool:
+        """Completed after its deadline (an ongoing deadline has none to be late for)."""
+        return bool(self.completed) and not self.ongoing and self.completed > self.deadline
 
 
 @dataclass
@@ -283,6 +301,7 @@ def _ledger_item(d: dict) -> LedgerItem:
         deadline=d["deadline"],
         status=d["status"],
         completed=d.get("completed", ""),
+        deadline_text=d.get("deadline_text", ""),
     )
 
 

@@ -2,8 +2,9 @@
 
 An item is *overdue* when it is still open (推进中 or 未开始) and its deadline lies before
 the build date (``SiteSettings.build_date``, from ``SOURCE_DATE_EPOCH`` for reproducible
-builds). 长期坚持 items have no end and are never overdue; a done item finished after its
-deadline is flagged as *completed late*.
+builds). 长期坚持 items, and items whose deadline is an ongoing word (长期坚持, 持续推进,
+常态化) rather than a date, have no end and are never overdue; a done item finished after
+its deadline is flagged as *completed late*.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class LedgerRow:
 
     @property
     def completed_late(self) -> bool:
-        return bool(self.item.completed) and self.item.completed > self.item.deadline
+        return self.item.completed_late
 
 
 def ledger_rows(kb: KnowledgeBase, build_date: str) -> list[LedgerRow]:
