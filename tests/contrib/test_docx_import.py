@@ -173,6 +173,20 @@ def test_ledger_table_becomes_the_ledger(tmp_path, data_dir):
     assert write_and_validate(result, data_dir) == []
 
 
+def test_ledger_as_people_write_it_becomes_valid_data(tmp_path, data_dir):
+    rows = [["1", "问题甲", "措施甲", "处室", "某人", "2023年12月底", "整改中"],
+            ["2", "问题乙", "措施乙", "处室", "某人", "长期坚持", "长期坚持"],
+            ["3", "问题丙", "措施丙", "处室", "某人", "12月31日前", "已整改（2023.11.28）"],
+            ["4", "问题丁", "措施丁", "处室", "某人", "常态化", ""]]
+    result = import_file(B.add_ledger(build(tmp_path, "plain"), rows=rows), data_dir)
+    assert [(i["deadline"], i.get("deadline_text"), i["status"]) for i in result.data["ledger"]] == [
+        ("2023-12-31", "2023年12月底", "推进中"), ("长期坚持", None, "长期坚持"),
+        ("2023-12-31", "12月31日前", "已完成"), ("常态化", None, "长期坚持")]
+    assert result.data["ledger"][2]["completed"] == "2023-11-28"
+    assert not [p for p in result.problems if p.rule.startswith("import-ledger")]
+    assert write_and_validate(result, data_dir) == []
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [

@@ -23,6 +23,7 @@ from typing import Any
 from kb.contrib import scaffold
 from kb.contrib.docx import attachments, figures, frame, outline
 from kb.contrib.docx.identify import identify
+from kb.contrib.docx.ledger import settle_deadlines
 from kb.contrib.docx.normalise import squash
 from kb.contrib.docx.package import LIMITS, DocxError, Limits
 from kb.contrib.docx.read import Block, Para, read_docx
@@ -64,6 +65,7 @@ def _run(work: Work) -> ImportResult:
     end = frame.trailer(work, parts_at[0][0] if parts_at else body_start)
     opening = outline.plain_spans(work, body_start, parts_at[0][0] if parts_at else end)
     identify(work, title, addressee, opening)
+    settle_deadlines(work)  # a ledger deadline without a year (12月31日前) takes the report's
     data: dict[str, Any] = {
         "unit": work.unit_id or "【请填写单位id】",
         "campaign": work.campaign_id or "【请填写学习教育id】",

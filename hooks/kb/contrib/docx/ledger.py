@@ -1,21 +1,26 @@
 """The rectification ledger (整改台账): a table whose header names problem, measure,
 responsible unit and person, deadline and status becomes the ``ledger`` list.
 
-Dates are read as Chinese reports write them (a month alone means its last day); statuses
-as units write them (已整改到位 → 已完成 …). A cell that cannot be read is kept as written
-and is an error naming what it should be (the statuses of the schema in the data directory
-imported into), so nothing is lost and nothing is guessed.
+Deadlines are read as Chinese reports write them (:func:`kb.data.deadlines.read_deadline`:
+2023年12月底 → 2023-12-31, 2024年3月 → 2024-03-31, 12月31日前 → the report's year), the
+wording kept in ``deadline_text`` unless it was an exact date; an ongoing deadline (长期坚持,
+持续推进, 常态化) stays a word and makes the item 长期坚持. Statuses are read as units write
+them through the status synonyms of the schema in the data directory imported into
+(已整改 → 已完成, 整改中 → 推进中 …). A cell that cannot be read is kept as written and is
+an error naming what it should be, so nothing is lost and nothing is guessed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from kb.contrib.docx.normalise import LOOSE_DATE, half, parse_deadline, shorten
 from kb.contrib.docx.read import Table
 from kb.contrib.docx.state import Work
 from kb.data import rules
+from kb.data.deadlines import is_date, ongoing_word, read_deadline, read_status
 
 LEDGER_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("measure", ("措施",)),
@@ -44,20 +49,64 @@ def ledger_columns(header: list[str]) -> dict[str, int] | None:
     return None
 
 
-def normalise_status(text: str) -> str | None:
-    """The schema's status word for a status cell (已整改到位 → 已完成 …), or None."""
-    t = re.sub(r"\s", "", text)
-    if not t:
-        return None
-    if "未开始" in t or "未启动" in t:
-        return "未开始"
-    if "长期" in t or "常态" in t:
-        return "长期坚持"
-    if ("完成" in t or "整改到位" in t or "已整改" in t or "销号" in t) and "未完成" not in t:
-        return "已完成"
-    if any(w in t for w in ("推进", "进行", "整改中", "持续", "正在", "未完成")):
-        return "推进中"
+def normalise_status(text: str, table: Mapping[str, str]) -> str | None:
+    """The schema's status word for a status cell (已整改到位 → 已完成 …), or None;
+    ``table`` maps every status and synonym to its status (``Enums.status_table``)."""
+    return read_status(text, table)
+
+
+def report_year(work: Work) -> int | None:
+    """The year a deadline without one (12月31日前) belongs to: the report's date's, else
+    the campaign's start year, else None."""
+    for date in (work.submitted, str(work.campaign.get("start") or "")):
+        if is_date(date):
+            return int(date[:4])
     return None
+
+
+def read_deadline_cell(work: Work, raw: str) -> tuple[dict[str, str], bool]:
+    """The deadline fields of a deadline cell (``deadline`` and maybe ``deadline_text``) and
+    whether the cell was read (a date or an ongoing word)."""
+    found = read_deadline(raw, report_year(work))
+    if found is not None:
+        return ({"deadline": found.date} if found.exact else {"deadline": found.date, "deadline_text": raw}), True
+    word = ongoing_word(raw, work.ref.enums.ongoing_deadlines)
+    if word is not None:
+        return ({"deadline": word} if raw == word else {"deadline": word, "deadline_text": raw}), True
+    return {"deadline": raw}, False
+
+
+def _without_year(raw: str) -> bool:
+    """A date without its year (12月31日前, 年底): readable once the report's year is known."""
+    return read_deadline(raw) is None and read_deadline(raw, 2000) is not None
+
+
+def settle_deadlines(work: Work) -> None:
+    """Deadlines without a year (12月31日前) take the report's year, once the report's date
+    and campaign are known (the ledger tables are read first); without one they stay as
+    written, with an error."""
+    for index, item in enumerate(work.ledger):
+        raw = item.get("deadline", "")
+        if not isinstance(raw, str) or is_date(raw) or not _without_year(raw):
+            continue
+        fields, read = read_deadline_cell(work, raw)
+        if read:
+            work.ledger[index] = _with_deadline(item, fields)
+        else:
+            label = shorten(item.get("problem") or item.get("measure") or "", 30)
+            work.say(rules.IMPORT_LEDGER_DEADLINE, f"整改台账“{label}”的完成时限“{raw}”没有年份，报告日期也未知："
+                     "请改为 YYYY-MM-DD", raw)
+
+
+def _with_deadline(item: dict, fields: dict[str, str]) -> dict:
+    """``item`` with its deadline fields replaced, in the same place (deadline_text after deadline)."""
+    out: dict = {}
+    for key, value in item.items():
+        if key == "deadline":
+            out.update(fields)
+        elif key != "deadline_text":
+            out[key] = value
+    return out
 
 
 def parse_ledger(work: Work, table: Table, columns: dict[str, int]) -> list[dict]:
@@ -78,15 +127,20 @@ def parse_ledger(work: Work, table: Table, columns: dict[str, int]) -> list[dict
         }
         raw_deadline = cell("deadline")
         raw_status = cell("status")
-        status = normalise_status(raw_status)
-        deadline = parse_deadline(raw_deadline)
+        enums = work.ref.enums
+        status = normalise_status(raw_status, enums.status_table)
         label = shorten(item["problem"] or item["measure"], 30)
-        if deadline:
-            item["deadline"] = deadline
-        else:
-            item["deadline"] = raw_deadline
-            work.say(rules.IMPORT_LEDGER_DEADLINE, f"整改台账“{label}”的完成时限“{raw_deadline}”不是日期，请改为 YYYY-MM-DD",
-                     " | ".join(row))
+        deadline, read = read_deadline_cell(work, raw_deadline)
+        item.update(deadline)
+        if not read and not _without_year(raw_deadline):  # those wait for the report's date: settle_deadlines
+            words = "、".join(f"“{w}”" for w in enums.ongoing_deadlines)
+            work.say(rules.IMPORT_LEDGER_DEADLINE, f"整改台账“{label}”的完成时限“{raw_deadline}”不是日期，请改为 YYYY-MM-DD"
+                     + (f"，持续性的事项写{words}之一" if words else ""), " | ".join(row))
+        elif deadline["deadline"] in enums.ongoing_deadlines and enums.ongoing_status:
+            if status not in (None, enums.ongoing_status):
+                work.say(rules.IMPORT_LEDGER_ONGOING, f"整改台账“{label}”的完成时限是“{raw_deadline}”，状态“{raw_status}”"
+                         f"按“{enums.ongoing_status}”导入，请核对", " | ".join(row))
+            status = enums.ongoing_status
         item["status"] = status or raw_status
         if status is None:
             expected = "、".join(work.ref.enums.ledger_statuses)  # the data dir's schema
