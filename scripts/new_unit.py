@@ -119,11 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.register_only:
         print("现在可以导入 Word 报告：make import-docx DOCX=<报告文件.docx>")
         return 0
+    from kb.data import rules
     from kb.data.load import load_and_validate
 
     _, problems = load_and_validate(data_dir, only=[outcome.report])
-    placeholders = [p for p in problems if p.rule == "placeholder"]
-    others = [p for p in problems if p.rule != "placeholder"]
+    placeholders = [p for p in problems if p.rule == rules.PLACEHOLDER.id]
+    others = [p for p in problems if p.rule != rules.PLACEHOLDER.id]
     rel = outcome.report.relative_to(data_dir.parent)
     print(f"\n报告文件里有 {len(placeholders)} 处“【请填写……】”等着填写。用文本编辑器（推荐 VS Code）打开：\n  {rel}")
     if others:

@@ -96,3 +96,36 @@ def readme_table() -> list[tuple[str, str, str]]:
 def test_readme_lists_exactly_the_validation_rules() -> None:
     expected = [(r.id, LEVEL_ZH[r.level], r.title) for r in rules.VALIDATION.values()]
     assert readme_table() == expected
+
+
+def import_table() -> list[tuple[str, str, str]]:
+    """The rows of the table under “## 导入规则” in data/README.md."""
+    section = README.read_text(encoding="utf-8").split("\n## 导入规则", 1)[1].split("\n## ", 1)[0]
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in section.splitlines() if row.startswith("| `")]
+    return [(rule.strip("`"), level, title) for rule, level, title in cells]
+
+
+def test_readme_lists_exactly_the_import_and_intake_rules() -> None:
+    expected = [(r.id, LEVEL_ZH[r.level], r.title) for r in {**rules.IMPORT, **rules.INTAKE}.values()]
+    assert import_table() == expected
+
+
+TOOL_SOURCES = sorted(
+    [p for p in (HOOKS / "kb").rglob("*.py") if p != DATA_LAYER / "rules.py"]
+    + list((ROOT / "scripts").rglob("*.py"))
+)
+
+
+@pytest.mark.parametrize("path", TOOL_SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_rule_id_is_written_as_text(path: Path) -> None:
+    """Code names rules by their registry constants (``rules.PLACEHOLDER.id``), never by text."""
+    ids, module = set(rules.RULES), tree(path)
+    # A hyphenated id anywhere (schema-max-length …) is a rule written as text; a one-word id
+    # (roster, layout) is also a data key, so it counts only where it is compared with ``.rule``.
+    texts = [node for node in ast.walk(module) if isinstance(node, ast.Constant)
+             and isinstance(node.value, str) and node.value in ids and "-" in node.value]
+    for compare in (n for n in ast.walk(module) if isinstance(n, ast.Compare)):
+        sides = [compare.left, *compare.comparators]
+        if any(isinstance(s, ast.Attribute) and s.attr == "rule" for s in sides):
+            texts += [s for s in sides if isinstance(s, ast.Constant) and s.value in ids]
+    assert [f"{path.name}:{node.lineno}: {node.value!r}" for node in texts] == []

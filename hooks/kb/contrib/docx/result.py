@@ -18,6 +18,7 @@ from kb.contrib.docx.normalise import shorten
 from kb.contrib.docx.outline import PART_TITLES
 from kb.contrib.docx.package import mib
 from kb.contrib.reference import Reference
+from kb.data import rules
 from kb.data.problems import Problem, format_text, has_errors, visible
 
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -110,7 +111,7 @@ def format_problem(problem: Problem) -> str:
 
 # Validator findings that no editing of an imported file is expected to fix: the file
 # would be refused as a whole, or the field is beyond what the site accepts.
-HARD_RULES = frozenset({"schema-max-length", "schema-max-items"})
+HARD_RULES = frozenset({rules.SCHEMA_MAX_LENGTH.id, rules.SCHEMA_MAX_ITEMS.id})
 
 
 def output_problems(text: str, data: dict[str, Any], schema_dir: Path) -> list[str]:
