@@ -22,6 +22,9 @@ PERFORMANCE = "performance.md"  # hand-written docs page made by scripts/bench.p
 VIEWS = "views/index.md"
 LEDGER = "views/ledger.md"
 PRINT = "print/index.md"
+# Not a page: the file a build writes last into the site folder; a site without it is
+# incomplete (publishing refuses it).
+BUILD_MARKER = "kb-build.json"
 
 
 def report(campaign_id: str, unit_id: str) -> str:

@@ -11,7 +11,7 @@ Owns, one concern a module:
 - :mod:`~kb.deploy.errors`: :class:`~kb.deploy.errors.PublishError` and the operator's
   Chinese messages (a system error, a host's message, a refusal: one line each).
 
-May import kb.site (only the build marker, :data:`kb.site.build.BUILD_MARKER`), kb.data and
-kb.text; never kb.contrib (a tool beside it), and nothing from MkDocs. Its command line is
+May import kb.urls (the build marker, :data:`kb.urls.BUILD_MARKER`), kb.data and kb.text;
+never kb.site (the build), the features, kb.contrib (a tool beside it), nor anything from MkDocs. Its command line is
 ``scripts/publish.py``.
 """

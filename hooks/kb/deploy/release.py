@@ -45,7 +45,7 @@ from kb.deploy.errors import (
     release_exists,
     release_missing,
 )
-from kb.site.build import BUILD_MARKER
+from kb.urls import BUILD_MARKER
 
 RELEASES = "releases"
 CURRENT = "current"

@@ -12,13 +12,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kb import urls
 from kb.data import confine, model
 from kb.data.load import load_and_validate
 from kb.data.problems import Problem, has_errors
 from kb.markup.cache import BuildCache
 from kb.markup.render import TEMPLATES_DIR, SiteSettings
 
-BUILD_MARKER = "kb-build.json"  # written last: a site without it is incomplete (publish refuses it)
+BUILD_MARKER = urls.BUILD_MARKER  # written last: a site without it is incomplete (publish refuses it)
 DATA_DIR_ENV = "KB_DATA_DIR"
 ONLY_ENV = "KB_ONLY"  # comma-separated report files: build a preview with just these
 
