@@ -31,7 +31,7 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# --dirty: a rebuild renders only the pages whose Markdown changed (hooks/kb/incremental.py).
+# --dirty: a rebuild renders only the pages whose Markdown changed (hooks/kb/site/incremental.py).
 serve: venv
 	$(BIN)/mkdocs serve --dirty -a $(ADDR)
 

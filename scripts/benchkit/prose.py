@@ -28,12 +28,11 @@ from pathlib import Path
 
 import yaml
 
+from benchkit.paths import REPO
 from kb.data.checks import prose as prose_rules
 from kb.data.load import load_and_validate
 from kb.data.yamlsafe import MAX_BYTES
 from kb.markup import prose
-
-REPO = Path(__file__).resolve().parent.parent.parent
 
 FIELD_LIMIT = 20000  # maxLength of every prose field in data/schema/report.schema.json
 REPORT = Path("reports") / "2023-zhuti" / "shi-czj.yml"

@@ -1,4 +1,4 @@
-"""Symlinks and special files are refused, named and never read (hooks/kb/confine.py):
+"""Symlinks and special files are refused, named and never read (hooks/kb/data/confine.py):
 by the scan, by the YAML reader, by the validator (library and CLI) and by the build."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The two allow-lists: the strict one of contributor prose (clean_prose) keeps only what
 Markdown syntax makes; the page's (sanitize_html) keeps the site's own markup but nothing
-that runs or loads from elsewhere. Prose through the renderer: tests/markup/test_prose.py.py."""
+that runs or loads from elsewhere. Prose through the renderer: tests/markup/test_prose.py."""
 
 from __future__ import annotations
 

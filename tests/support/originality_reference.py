@@ -3,7 +3,7 @@
 One dictionary maps every shingle (as a string) of the template and of the reports seen so
 far to its first owner; reports are checked one after another in writing order. It is
 slow and memory-hungry at scale, but short and obviously sequential, so the vectorised
-module is compared against it on many random corpora (tests/views/test_views_originality.py.py).
+module is compared against it on many random corpora (tests/views/test_views_originality.py).
 Kept verbatim from the module before it was vectorised; only the value types (Document,
 Passage, Result) and the constants are shared, so that results compare equal.
 """

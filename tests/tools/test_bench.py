@@ -151,7 +151,7 @@ def test_phases_split_the_wall_time():
         {"name": "on_files", "start": 102.5, "end": 105.0},
         {"name": "on_nav", "start": 105.1, "end": 105.2},
         {"name": "step:kb.search.postbuild_step", "start": 115.0, "end": 119.0},
-        {"name": "step:kb.official.downloads.write_word_files", "start": 119.0, "end": 120.0},
+        {"name": "step:kb.official.wordfiles.write_word_files", "start": 119.0, "end": 120.0},
         {"name": "on_post_build", "start": 115.0, "end": 120.0},
     ]
     out = timings.phases(spans, wall=25.0)

@@ -1,6 +1,6 @@
 """Copy detection (原创度): constructed reports with known copied shares, the rules (source
 order, own earlier texts, fixed terms, punctuation), determinism across processes, the
-vectorised module against the sequential oracle (tests/support/originality_reference.py.py) on many
+vectorised module against the sequential oracle (tests/support/originality_reference.py) on many
 random corpora, the shingle hash against its formula, and the example site's numbers
 against an independent brute-force count over the data files."""
 

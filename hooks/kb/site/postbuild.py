@@ -1,7 +1,7 @@
 """Steps run on the finished site directory (search index, Word export …).
 
-Each step is ``step(kb, settings, site_dir) -> None``; features register theirs in
-:data:`STEPS`. The steps run side by side (the search index mostly waits for Pagefind,
+Each step is ``step(kb, settings, site_dir, cache) -> None``; :data:`STEPS` lists the
+features' steps (this module, like :mod:`kb.site.pages`, is where they are registered). The steps run side by side (the search index mostly waits for Pagefind,
 a separate process, while the Word files are written); a step that fails raises once
 all have ended, and the build fails as a whole.
 """

@@ -17,7 +17,7 @@ split into buckets by their high bits and one bucket is sorted at a time: for ea
 value h, F(h) is its first owner and O(h) its first owner of a unit other than F(h)'s. A
 shingle h of the report of owner k and unit u comes from F(h), or from O(h) when F(h) is
 u's own text, provided that source was written before k. This is exactly what checking the
-reports one by one against an index of all earlier text gives (tests/support/originality_reference.py.py
+reports one by one against an index of all earlier text gives (tests/support/originality_reference.py
 is that sequential version, kept as the test oracle). Runs of copied characters are then
 merged report by report.
 For very large corpora ``stride`` > 1 indexes only every stride-th shingle of a report
