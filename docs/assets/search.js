@@ -1,9 +1,9 @@
 /*
  * Site search in the Material header, over the Pagefind index in pagefind/.
  *
- * The index (hooks/kb/search.py) holds one record per report section and per study
+ * The index (hooks/kb/search/) holds one record per report section and per study
  * material, its Chinese text written as overlapping character bigrams
- * (hooks/kb/search_tokens.py). This file turns a query into the same bigrams, asks
+ * (hooks/kb/search/tokens.py). This file turns a query into the same bigrams, asks
  * Pagefind, groups the matching records by page and shows them with readable
  * excerpts (decoded from the bigrams), filters and keyboard navigation.
  * Pagefind is loaded on first use only, from this site (no other host).
@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  // Keep identical to HAN in hooks/kb/search_tokens.py.
+  // Keep identical to HAN in hooks/kb/text.py.
   var HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}";
   var RUN = new RegExp("[" + HAN + "]+|[^\\s" + HAN + "]+", "gu");
   var IS_HAN = new RegExp("^[" + HAN + "]", "u");
@@ -32,7 +32,7 @@
 
   /* -- query terms ----------------------------------------------------------------- */
 
-  // Keep identical to _FULLWIDTH in hooks/kb/search_tokens.py (２０２３ → 2023, ＧＢ → GB).
+  // Keep identical to _FULLWIDTH in hooks/kb/search/tokens.py (２０２３ → 2023, ＧＢ → GB).
   var FULLWIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
 
   function runs(text) {
@@ -178,7 +178,7 @@
     }
   }
 
-  /** Large sites are indexed in shards (hooks/kb/search.py); merge the other shards. */
+  /** Large sites are indexed in shards (hooks/kb/search/runner.py); merge the other shards. */
   function mergeShards(pf) {
     return fetch(new URL("kb-shards.json", bundle).href)
       .then(function (response) { return response.ok ? response.json() : { shards: [] }; })

@@ -54,3 +54,17 @@ def test_decode_gives_the_text_back(report_file: Path) -> None:
             pair = text[i : i + 2]
             if all("\u4e00" <= c <= "\u9fff" for c in pair):
                 assert pair in words
+
+
+def test_the_browser_uses_the_same_han_class() -> None:
+    """docs/assets/search.js spells HAN the way kb.text does (the index and the query agree)."""
+    import re
+
+    from conftest import ROOT
+    from kb.text import HAN
+
+    script = (ROOT / "docs" / "assets" / "search.js").read_text(encoding="utf-8")
+    spelled = re.search(r'var HAN = "([^"]+)";', script).group(1)
+    decoded = re.sub(r"\\u\{([0-9a-f]+)\}|\\u([0-9a-f]{4})",
+                     lambda m: chr(int(m.group(1) or m.group(2), 16)), spelled)
+    assert decoded == HAN
