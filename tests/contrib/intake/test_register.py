@@ -242,3 +242,20 @@ def test_many_units_read_the_large_file_a_bounded_number_of_times(data_dir: Path
     units = (data_dir / "units.yml").read_text(encoding="utf-8")
     assert units.count("号局党组}") == 60
     assert [p for p in load_and_validate(data_dir)[1] if p.is_error] == []
+
+
+def test_roster_and_register_name_registered_intake_rules_and_use_all_of_theirs() -> None:
+    import ast
+
+    from conftest import HOOKS
+    used = set()
+    for name in ("roster.py", "register.py"):
+        tree = ast.parse((HOOKS / "kb" / "contrib" / "intake" / name).read_text(encoding="utf-8"))
+        used |= {n.attr for n in ast.walk(tree)
+                 if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "rules"}
+    intake_used = {n for n in used if n.startswith("INTAKE_")}
+    assert all(rules.INTAKE[getattr(rules, n).id] is getattr(rules, n) for n in intake_used)
+    ours = {"INTAKE_ROSTER_UNREADABLE", "INTAKE_ROSTER_NO_HEADER", "INTAKE_ROSTER_TOO_MANY_ROWS", "INTAKE_ROSTER_ROW",
+            "INTAKE_UNIT_CONFLICT", "INTAKE_UNIT_INCOMPLETE", "INTAKE_CAMPAIGN_UNKNOWN", "INTAKE_GROUP_UNKNOWN",
+            "INTAKE_BATCH_UNKNOWN", "INTAKE_ROSTER_MISSING", "INTAKE_ROSTER_CONFLICT"}
+    assert ours <= intake_used
