@@ -21,7 +21,7 @@ override ROSTER := $(value ROSTER)
 override CAMPAIGN := $(value CAMPAIGN)
 export DOCX UNIT ARGS DIR ROSTER CAMPAIGN
 
-.PHONY: venv serve build build-properdocs validate test lint bench bench-prose new-unit import-docx intake preview publish clean
+.PHONY: venv serve build build-properdocs validate test lint bench bench-prose bench-intake new-unit import-docx intake preview publish clean
 
 venv: $(STAMP)
 
@@ -59,6 +59,10 @@ bench: venv
 # The slowest prose the validator accepts, built into the example site: ≤ 2x a clean build.
 bench-prose: venv
 	$(BIN)/python scripts/prose_bench.py
+
+# The intake measured: N reports of our Word export taken in, compared with the originals.
+bench-intake: venv
+	$(BIN)/python scripts/intake_bench.py $(INTAKE_BENCH_ARGS)
 
 new-unit: venv
 	@set -f; $(BIN)/python scripts/new_unit.py $$ARGS

@@ -16,10 +16,12 @@ Owns:
   :mod:`~benchkit.chromium` (Chromium's path and arguments, shared with the browser tests);
 * synthetic data folders: :mod:`~benchkit.synth`;
 * the worst accepted prose against a clean build (``make bench-prose``): :mod:`~benchkit.prose`;
+* the intake measured (``make bench-intake``): our Word export of N synthetic reports taken in
+  by ``scripts/intake.py``, compared with the originals: :mod:`~benchkit.intake_bench`;
 * two commits in one run (build time over the floor, same site at scale): :mod:`~benchkit.compare`;
 * :mod:`~benchkit.paths`: where the repository, ``hooks/`` and the venv are.
 
 May import anything (the ``kb`` package, MkDocs, Playwright). Nothing in ``hooks/kb`` imports
 it (an import-linter contract in ``make lint``); tests may. The commands are thin entries
-in ``scripts/`` (bench.py, prose_bench.py, search_bench.py) that put ``hooks/`` on the path.
+in ``scripts/`` (bench.py, prose_bench.py, search_bench.py, intake_bench.py) that put ``hooks/`` on the path.
 """

@@ -1,0 +1,331 @@
+"""The intake measured: ``scripts/intake_bench.py [--sizes 200 1000] [--jobs N]`` (``make bench-intake``).
+
+For each size N (issue 15, "Measured"):
+
+1. :func:`benchkit.synth.generate` writes N synthetic reports into a data folder;
+2. each report is exported by our own Word export (:func:`kb.official.word.report_bytes`)
+   into an inbox (:func:`export_inbox`);
+3. a second data folder gets the same shared files (units, groups, campaigns, materials,
+   schema, template) and no reports (:func:`shared_copy`);
+4. ``scripts/intake.py INBOX --data-dir D --jobs J`` runs as a measured child process
+   (:func:`benchkit.processes.measure_process`: wall time, peak memory of the whole tree);
+5. each imported report is compared with its original (:func:`compare_report`): figures
+   equal, ledger rows equal in what the export carries (:data:`LEDGER_FIELDS`; the export
+   drops ``deadline_text``), and the share of the original's sentences (prose without
+   Markdown emphasis marks, split on 。！？； and line breaks) found verbatim in the imported prose.
+
+Prints a table and writes ``bench-results/intake.json``. Targets: every report imported,
+figures and ledgers equal, at least 99 % of sentences kept overall. Exit 0 when met, 1 when not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from benchkit import synth
+from benchkit.paths import REPO, SCRIPTS
+from benchkit.processes import measure_process
+
+SIZES = (200, 1000)
+SENTENCE_TARGET = 0.99
+SHARED_FILES = ("units.yml", "groups.yml", "materials.yml")
+SHARED_DIRS = ("campaigns", "schema", "template")
+PROSE_KEYS = ("opening", "highlights", "problems", "plans")  # the parts of a report that are prose
+LEDGER_FIELDS = ("problem", "measure", "responsible_unit", "responsible_person", "deadline", "status",
+                 "completed")  # what the Word export's ledger table carries (not deadline_text)
+_SENTENCE_END = re.compile(r"[。！？；]|\n+")
+_EMPHASIS = re.compile(r"\*{1,3}")  # Markdown bold/italic marks: formatting in Word, not text
+MIB = 1024 * 1024
+
+
+# ---------------------------------------------------------------------------------------
+# Comparison (pure functions on report mappings)
+# ---------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """A scalar as the comparison sees it: dates in ISO form, None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def prose_strings(report: dict) -> list[str]:
+    """Every string of the prose parts of a report mapping, in document order."""
+    out: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for key in PROSE_KEYS:
+        walk(report.get(key))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` without Markdown emphasis marks, split into sentences at 。！？； (dropped:
+    a bold opening phrase may become part of a point's lead, its full stop with it) and
+    at line breaks; stripped, none empty."""
+    return [s.strip() for s in _SENTENCE_END.split(_EMPHASIS.sub("", text)) if s.strip()]
+
+
+def sentences_kept(original: dict, imported: dict | None) -> tuple[int, int]:
+    """(original sentences found verbatim in the imported prose, original sentences)."""
+    wanted = [s for part in prose_strings(original) for s in sentences(part)]
+    if imported is None:
+        return 0, len(wanted)
+    haystack = _EMPHASIS.sub("", "\n".join(prose_strings(imported)))
+    return sum(1 for s in wanted if s in haystack), len(wanted)
+
+
+def figures_equal(original: dict, imported: dict | None) -> bool:
+    """The same figure keys with the same values."""
+    if imported is None:
+        return False
+    want = {k: _text(v) for k, v in (original.get("figures") or {}).items()}
+    got = {k: _text(v) for k, v in (imported.get("figures") or {}).items()}
+    return want == got
+
+
+def ledger_rows(report: dict) -> list[tuple[str, ...]]:
+    """The ledger as rows of :data:`LEDGER_FIELDS` (missing fields as "")."""
+    return [tuple(_text(item.get(f)) for f in LEDGER_FIELDS) for item in report.get("ledger") or []]
+
+
+def ledger_equal(original: dict, imported: dict | None) -> bool:
+    """The same rows in the same order, in every field the Word export carries."""
+    return imported is not None and ledger_rows(original) == ledger_rows(imported)
+
+
+@dataclass
+class ReportCheck:
+    """One report: imported at all, figures and ledger equal, sentences kept of total."""
+
+    report: str  # "<campaign>/<unit>"
+    imported: bool
+    figures: bool
+    ledger: bool
+    kept: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.kept / self.total if self.total else 1.0
+
+
+def compare_report(report_id: str, original: dict, imported: dict | None) -> ReportCheck:
+    kept, total = sentences_kept(original, imported)
+    return ReportCheck(report_id, imported is not None, figures_equal(original, imported),
+                       ledger_equal(original, imported), kept, total)
+
+
+@dataclass
+class Summary:
+    """All reports of one run, summed up."""
+
+    reports: int
+    imported: int
+    figures_equal: int
+    ledger_equal: int
+    sentences_total: int
+    sentences_kept: int
+    sentence_share_min: float
+    sentence_share_overall: float
+    worst: list[str] = field(default_factory=list)  # reports below the target, at most 10
+
+    @property
+    def met(self) -> bool:
+        return (self.imported == self.figures_equal == self.ledger_equal == self.reports
+                and self.sentence_share_overall >= SENTENCE_TARGET)
+
+
+def summarize(checks: list[ReportCheck]) -> Summary:
+    total = sum(c.total for c in checks)
+    kept = sum(c.kept for c in checks)
+    below = sorted((c for c in checks if c.share < SENTENCE_TARGET or not (c.figures and c.ledger)),
+                   key=lambda c: c.share)
+    return Summary(
+        reports=len(checks), imported=sum(c.imported for c in checks),
+        figures_equal=sum(c.figures for c in checks), ledger_equal=sum(c.ledger for c in checks),
+        sentences_total=total, sentences_kept=kept,
+        sentence_share_min=min((c.share for c in checks), default=1.0),
+        sentence_share_overall=kept / total if total else 1.0,
+        worst=[f"{c.report} ({c.kept}/{c.total}, 数字{'同' if c.figures else '异'}, "
+               f"台账{'同' if c.ledger else '异'})" for c in below[:10]],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------
+
+
+def export_inbox(data_dir: Path, inbox: Path) -> int:
+    """Every report of ``data_dir`` as a .docx of our Word export in ``inbox``; the count."""
+    from kb.official.word import report_bytes
+    from kb.site.build import load
+
+    kb, _problems = load(data_dir)
+    inbox.mkdir(parents=True, exist_ok=True)
+    for report in kb.reports:
+        (inbox / f"{report.campaign.id}-{report.unit.id}.docx").write_bytes(report_bytes(report))
+    return len(kb.reports)
+
+
+def shared_copy(source: Path, dest: Path) -> None:
+    """A data folder with ``source``'s shared files and no reports."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SHARED_DIRS:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name)
+    for name in SHARED_FILES:
+        shutil.copy2(source / name, dest / name)
+
+
+def _load(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text("utf-8"))
+    return data if isinstance(data, dict) else None
+
+
+def compare_folders(original: Path, imported: Path, report_ids: list[str]) -> list[ReportCheck]:
+    """Each report of ``report_ids`` in ``original`` against the same path in ``imported``."""
+    checks = []
+    for rid in report_ids:
+        rel = Path("reports") / f"{rid}.yml"
+        checks.append(compare_report(rid, _load(original / rel) or {}, _load(imported / rel)))
+    return checks
+
+
+@dataclass
+class IntakeRun:
+    """One size: the measured intake and the comparison."""
+
+    n: int
+    jobs: int
+    cpus: int
+    wall: float
+    cpu: float
+    reports_per_second: float
+    peak_tree_mib: float
+    max_process_mib: float
+    returncode: int
+    summary: Summary
+    export_seconds: float = 0.0
+
+
+def run_size(n: int, jobs: int, seed: int, workdir: Path) -> IntakeRun:
+    """Generate, export, take in and compare N reports inside ``workdir``."""
+    import time
+
+    original, inbox, target = workdir / "original", workdir / "inbox", workdir / "imported"
+    made = synth.generate(original, n, seed)
+    t0 = time.perf_counter()
+    export_inbox(original, inbox)
+    exported = time.perf_counter() - t0
+    shared_copy(original, target)
+    cmd = [sys.executable, str(SCRIPTS / "intake.py"), str(inbox), "--data-dir", str(target),
+           "--jobs", str(jobs)]
+    measured = measure_process(cmd, cwd=REPO, log=workdir / "intake.log")
+    summary = summarize(compare_folders(original, target, made.report_ids))
+    return IntakeRun(
+        n=n, jobs=jobs, cpus=os.cpu_count() or 1, wall=measured.wall, cpu=measured.cpu,
+        reports_per_second=n / measured.wall if measured.wall else 0.0,
+        peak_tree_mib=measured.peak_tree_rss / MIB, max_process_mib=measured.max_process_rss / MIB,
+        returncode=measured.returncode, summary=summary, export_seconds=exported,
+    )
+
+
+def table(runs: list[IntakeRun]) -> str:
+    """The runs as a plain-text table (Chinese headings)."""
+    head = ("报告数", "并行", "用时(秒)", "报告/秒", "峰值内存(MiB)", "已导入", "数字一致", "台账一致",
+            "句子保留(最低)", "句子保留(总)", "达标")
+    rows = [head]
+    for r in runs:
+        s = r.summary
+        rows.append((str(r.n), str(r.jobs), f"{r.wall:.1f}", f"{r.reports_per_second:.1f}",
+                     f"{r.peak_tree_mib:.0f}", f"{s.imported}/{s.reports}", f"{s.figures_equal}/{s.reports}",
+                     f"{s.ledger_equal}/{s.reports}", f"{s.sentence_share_min:.2%}",
+                     f"{s.sentence_share_overall:.2%}", "是" if s.met else "否"))
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(head))]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
+                     for row in rows)
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def to_json(runs: list[IntakeRun], seed: int) -> dict:
+    return {
+        "benchmark": "intake",
+        "seed": seed,
+        "sentence_target": SENTENCE_TARGET,
+        "runs": [{**asdict(r), "met": r.summary.met} for r in runs],
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="intake_bench.py",
+        description="把 N 份模拟报告用本项目的 Word 导出为 .docx，再用 scripts/intake.py 导入，"
+                    "比较数字、台账和句子，测量每秒报告数和峰值内存。")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), metavar="N",
+                        help="报告数（默认：200 1000）")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="J",
+                        help="intake 的 --jobs（默认：CPU 核数）")
+    parser.add_argument("--seed", type=int, default=2024, help="模拟数据的随机种子")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results" / "intake.json",
+                        help="JSON 输出文件")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="把模拟数据、收件箱和导入结果留在 DIR 中（默认：临时文件夹，用完删除）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if any(n < len(synth.CAMPAIGNS) for n in args.sizes) or args.jobs < 1:
+        print(f"错误：报告数至少为 {len(synth.CAMPAIGNS)}（每个学习教育至少一份），--jobs 至少为 1。",
+              file=sys.stderr)
+        return 2
+    runs = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+            workdir = (args.keep / f"n{n}") if args.keep else Path(tmp)
+            if args.keep and workdir.exists():
+                shutil.rmtree(workdir)
+            print(f"… {n} 份报告：生成、导出、导入", flush=True)
+            runs.append(run_size(n, args.jobs, args.seed, workdir))
+            if runs[-1].returncode != 0:
+                print(f"  intake.py 退出码 {runs[-1].returncode}，日志末尾：\n"
+                      + (workdir / "intake.log").read_text("utf-8", errors="replace")[-1500:])
+    print(table(runs))
+    for r in runs:
+        for line in r.summary.worst:
+            print(f"  N={r.n} 未达标：{line}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(to_json(runs, args.seed), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"结果已写入 {args.out}")
+    return 0 if all(r.summary.met for r in runs) else 1

@@ -1,0 +1,119 @@
+"""benchkit.intake_bench: the comparison of an imported report with its original, and a tiny
+end-to-end run (synthetic reports → our Word export → scripts/intake.py → compared)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from benchkit import intake_bench as ib
+
+ORIGINAL = {
+    "unit": "u", "campaign": "c",
+    "opening": "第一句。第二句！",
+    "highlights": {"sections": [{"title": "标题", "points": [
+        {"lead": "要点", "text": "**加粗开头。**正文一句；正文二句？"}]}]},
+    "problems": {"intro": "问题引言。", "points": [{"lead": "问题", "text": "问题正文。"}]},
+    "plans": {"intro": "计划。", "sections": [{"title": "计划标题", "text": "计划正文。"}]},
+    "figures": {"a": 3, "b": 0},
+    "ledger": [{"problem": "p", "measure": "m", "responsible_unit": "科", "responsible_person": "科长",
+                "deadline": dt.date(2024, 3, 31), "status": "已完成", "completed": dt.date(2024, 3, 1),
+                "deadline_text": "2024年3月底"}],
+}
+
+
+def _imported(**changes: object) -> dict:
+    """A copy of ORIGINAL as the intake would write it (strings for dates, no deadline_text,
+    the bold opening phrase merged into the lead), with ``changes`` applied."""
+    out = json.loads(json.dumps(ORIGINAL, default=str))
+    del out["ledger"][0]["deadline_text"]
+    out["highlights"]["sections"][0]["points"][0] = {"lead": "要点。加粗开头", "text": "正文一句；正文二句？"}
+    out.update(changes)
+    return out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("一。二！三？四；五", ["一", "二", "三", "四", "五"]),
+    ("甲\n\n乙。", ["甲", "乙"]),
+    ("**粗体。**其后", ["粗体", "其后"]),
+    ("  \n。", []),
+])
+def test_sentences_split_on_chinese_stops_and_lines_without_emphasis(text, expected):
+    assert ib.sentences(text) == expected
+
+
+def test_all_sentences_kept_when_only_formatting_moved():
+    assert ib.sentences_kept(ORIGINAL, _imported()) == (13, 13)
+
+
+@pytest.mark.parametrize(("imported", "kept"), [
+    (_imported(opening="第一句。"), 12),  # a sentence lost
+    (_imported(opening="第一句。第2句！"), 12),  # a sentence changed
+    (None, 0),  # the file was not imported at all
+])
+def test_lost_or_changed_sentences_are_not_counted(imported, kept):
+    assert ib.sentences_kept(ORIGINAL, imported) == (kept, 13)
+
+
+def test_equal_figures_and_ledger_through_date_types_and_deadline_text():
+    imported = _imported()
+    assert ib.figures_equal(ORIGINAL, imported) and ib.ledger_equal(ORIGINAL, imported)
+
+
+@pytest.mark.parametrize("imported", [
+    _imported(figures={"a": 3}),  # a figure missing
+    _imported(figures={"a": 3, "b": 1}),  # a figure changed
+    _imported(figures={"a": 3, "b": 0, "c": 1}),  # a figure invented
+    None,
+], ids=["missing", "changed", "extra", "not-imported"])
+def test_figures_differ(imported):
+    assert not ib.figures_equal(ORIGINAL, imported)
+
+
+def _ledger_with(**fields: object) -> dict:
+    imported = _imported()
+    imported["ledger"] = [{**imported["ledger"][0], **fields}]
+    return imported
+
+
+@pytest.mark.parametrize("imported", [
+    _ledger_with(status="推进中"),
+    _ledger_with(deadline="2024-03-30"),
+    _ledger_with(completed=None),
+    _ledger_with(measure="m2"),
+    _imported(ledger=[]),
+    None,
+], ids=["status", "deadline", "completed", "measure", "no-rows", "not-imported"])
+def test_ledger_rows_differ(imported):
+    assert not ib.ledger_equal(ORIGINAL, imported)
+
+
+def test_summary_takes_the_minimum_and_the_overall_share():
+    checks = [ib.ReportCheck("c/a", True, True, True, 99, 100), ib.ReportCheck("c/b", True, True, True, 300, 300)]
+    s = ib.summarize(checks)
+    assert (s.sentence_share_min, s.sentence_share_overall) == (0.99, 399 / 400)
+    assert s.met and s.worst == []
+    s = ib.summarize([*checks, ib.ReportCheck("c/x", False, False, False, 0, 100)])
+    assert not s.met and s.imported == 2 and s.worst[0].startswith("c/x")
+
+
+def test_tiny_end_to_end_run_computes_the_numbers(tmp_path):
+    out = tmp_path / "intake.json"
+    code = ib.main(["--sizes", "4", "--jobs", "2", "--out", str(out), "--keep", str(tmp_path / "work")])
+    result = json.loads(out.read_text("utf-8"))
+    run = result["runs"][0]
+    assert run["n"] == 4 and run["returncode"] == 0
+    assert run["wall"] > 0 and run["reports_per_second"] == pytest.approx(4 / run["wall"])
+    assert run["peak_tree_mib"] > 0
+    summary = run["summary"]
+    assert summary["reports"] == summary["imported"] == 4
+    assert summary["sentences_total"] > 100 and 0 < summary["sentence_share_min"] <= 1
+    assert len(list((tmp_path / "work" / "n4" / "inbox").glob("*.docx"))) == 4
+    assert code == (0 if run["met"] else 1)
+
+
+def test_too_small_a_size_is_a_usage_error(capsys):
+    assert ib.main(["--sizes", "2"]) == 2
+    assert "报告数至少为" in capsys.readouterr().err
