@@ -28,6 +28,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -238,8 +239,6 @@ class IntakeRun:
 
 def run_size(n: int, jobs: int, seed: int, workdir: Path) -> IntakeRun:
     """Generate, export, take in and compare N reports inside ``workdir``."""
-    import time
-
     original, inbox, target = workdir / "original", workdir / "inbox", workdir / "imported"
     made = synth.generate(original, n, seed)
     t0 = time.perf_counter()
@@ -279,9 +278,32 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def markdown_table(result: dict) -> str:
+    """The runs of an intake JSON (:func:`to_json`) as a Markdown table for the 性能 page."""
+    lines = ["| 报告数 | 用时 | 报告/秒 | 峰值内存 | 已导入 | 数字一致 | 台账一致 | 句子保留（最低 / 总体） |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in result["runs"]:
+        s = r["summary"]
+        lines.append(
+            f"| {r['n']:,} | {r['wall']:.1f} 秒 | {r['reports_per_second']:.1f} | {r['peak_tree_mib']:.0f} MiB "
+            f"| {s['imported']}/{s['reports']} | {s['figures_equal']}/{s['reports']} "
+            f"| {s['ledger_equal']}/{s['reports']} "
+            f"| {s['sentence_share_min']:.2%} / {s['sentence_share_overall']:.2%} |")
+    return "\n".join(lines)
+
+
+def add_to_page_json(page_json: Path, result: dict) -> None:
+    """Put ``result`` under ``"intake"`` in the 性能 page's JSON (written as ``bench.py`` writes it);
+    ``scripts/bench.py --from-json`` then renders the page with an intake section."""
+    data = json.loads(page_json.read_text("utf-8"))
+    data["intake"] = result
+    page_json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
 def to_json(runs: list[IntakeRun], seed: int) -> dict:
     return {
         "benchmark": "intake",
+        "started": time.strftime("%Y-%m-%d"),
         "seed": seed,
         "sentence_target": SENTENCE_TARGET,
         "runs": [{**asdict(r), "met": r.summary.met} for r in runs],
@@ -300,6 +322,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=2024, help="模拟数据的随机种子")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results" / "intake.json",
                         help="JSON 输出文件")
+    parser.add_argument("--page-json", type=Path, metavar="JSON",
+                        help="把结果并入性能页的 JSON（如 docs/performance.json）；之后运行 "
+                             "scripts/bench.py --from-json JSON --page docs/performance.md 重新生成性能页")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="把模拟数据、收件箱和导入结果留在 DIR 中（默认：临时文件夹，用完删除）")
     return parser
 
@@ -328,4 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(to_json(runs, args.seed), ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"结果已写入 {args.out}")
+    if args.page_json is not None:
+        add_to_page_json(args.page_json, to_json(runs, args.seed))
+        print(f"已并入 {args.page_json}")
     return 0 if all(r.summary.met for r in runs) else 1

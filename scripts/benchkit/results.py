@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchkit.builds import VALIDATE_RUNS
+from benchkit.intake_bench import markdown_table
 from benchkit.paths import REPO
 from benchkit.targets import KB, MB, Target, evaluate, growth, ratio
 from benchkit.timings import PHASE_ZH, PHASES
@@ -133,6 +134,8 @@ def results_page(result: dict[str, Any]) -> str:
         median_growth=median_growth,
         full_walls={n: w for n, w in zip((1000, 5000), walls, strict=True)} if repeated else {},
         same_round=same_round,
+        intake=result.get("intake"),  # make bench-intake's JSON, added with intake_bench.py --page-json
+        intake_table=markdown_table(result["intake"]) if result.get("intake") else "",
     )
 
 

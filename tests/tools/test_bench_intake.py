@@ -117,3 +117,35 @@ def test_tiny_end_to_end_run_computes_the_numbers(tmp_path):
 def test_too_small_a_size_is_a_usage_error(capsys):
     assert ib.main(["--sizes", "2"]) == 2
     assert "报告数至少为" in capsys.readouterr().err
+
+
+def _page_json() -> dict:
+    from conftest import ROOT
+
+    data = json.loads((ROOT / "docs" / "performance.json").read_text("utf-8"))
+    data.pop("intake", None)
+    return data
+
+
+INTAKE_RESULT = {"benchmark": "intake", "started": "2026-12-05", "seed": 2024, "sentence_target": 0.99, "runs": [
+    {"n": 200, "jobs": 2, "wall": 22.2, "reports_per_second": 9.01, "peak_tree_mib": 137.4,
+     "summary": {"reports": 200, "imported": 200, "figures_equal": 200, "ledger_equal": 199,
+                 "sentence_share_min": 0.995, "sentence_share_overall": 0.9991}}]}
+
+
+def test_page_has_an_intake_section_only_with_intake_results():
+    from benchkit import results
+
+    plain = results.results_page(_page_json())
+    assert "Word 报告导入" not in plain
+    page = results.results_page({**_page_json(), "intake": INTAKE_RESULT})
+    assert "## Word 报告导入（intake）" in page and "`--jobs 2`" in page
+    assert "| 200 | 22.2 秒 | 9.0 | 137 MiB | 200/200 | 200/200 | 199/200 | 99.50% / 99.91% |" in page
+    assert page.replace(page[page.index("## Word 报告导入"):page.index("## 怎样测量")], "") == plain
+
+
+def test_results_merge_into_the_page_json(tmp_path):
+    page_json = tmp_path / "performance.json"
+    page_json.write_text(json.dumps({"runs": {}, "seed": 1}), "utf-8")
+    ib.add_to_page_json(page_json, INTAKE_RESULT)
+    assert json.loads(page_json.read_text("utf-8")) == {"runs": {}, "seed": 1, "intake": INTAKE_RESULT}
