@@ -7,11 +7,17 @@ not a .docx (LibreOffice, PDF text), imported, matched to a unit and written to
 the roster's units are registered first. Prints a table and writes ``intake-report.md``
 in INBOX (:mod:`kb.contrib.intake.summary`). Exit status: 0 every report imported, 1 some
 need attention or failed, 2 usage error (nothing done). ``--dry-run`` writes nothing.
+
+For the pipeline that takes in a merge request's uploads (``.ci/intake``): ``--format
+github`` prints workflow commands for the files that need attention, ``--format gitlab
+--output FILE`` writes them as GitLab code quality; ``--copy-to DIR`` copies the data files
+written and ``intake-report.md`` into DIR (paths as under the repository) for the artifact.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +27,9 @@ sys.path.insert(0, str(REPO / "hooks"))
 from kb.contrib.intake import run, summary  # noqa: E402
 from kb.data import confine  # noqa: E402
 from kb.data.problems import format_text, has_errors  # noqa: E402
+
+# What the run did with a data file that leaves it the intake's own work (worth downloading).
+_OWN = frozenset({"新写入", "已更新", "已覆盖", "未改变"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +48,10 @@ def _zh(message: str) -> str:
         return "有无法识别的参数：" + message.split(":", 1)[1].strip()
     if "invalid int value" in message:
         return "--jobs 须是正整数"
+    if message.startswith("--format gitlab"):
+        return "--format gitlab 须同时给出 --output FILE"
+    if "invalid choice" in message:
+        return "--format 只能是 text、github 或 gitlab"
     if "expected one argument" in message:
         return message.split(":", 1)[0].removeprefix("argument ") + " 后面缺少值"
     return "请检查参数"
@@ -61,11 +74,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dry-run", action="store_true", help="只试运行：不写任何文件（数据文件、units.yml、导入报告）")
     parser.add_argument("--force", action="store_true", help="覆盖导入后被手工修改过的数据文件")
     parser.add_argument("--data-dir", type=Path, default=REPO / "data", help="数据目录（默认：仓库的 data/）")
+    parser.add_argument("--format", choices=("text",) + summary.FORMATS, default="text",
+                        help="流水线用：github 输出工作流注释，gitlab 把需要处理的文件写成代码质量报告（需 --output）")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="--format gitlab 的报告文件")
+    parser.add_argument("--copy-to", type=Path, metavar="DIR",
+                        help="流水线用：把写出的数据文件和导入报告另存一份到 DIR，作为产物下载")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.format == "gitlab" and args.output is None:
+        parser.error("--format gitlab needs --output")
     options = run.Options(
         inbox=args.inbox, data_dir=args.data_dir.resolve(), roster=args.roster, campaign=args.campaign,
         group=args.group, batch=args.batch, jobs=args.jobs, dry_run=args.dry_run, force=args.force,
@@ -80,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_text(problem))
     for line in outcome.registered:
         print(line)
+    _annotate(args, outcome.results)
     if not outcome.results:
         print("收件箱中没有需要导入的文件。")
         return 1 if has_errors(outcome.roster_problems) else 0
@@ -94,8 +116,52 @@ def main(argv: list[str] | None = None) -> int:
             print(f"无法写入 {report}（{confine.os_error_text(exc)}）")
         else:
             print(f"导入结果已写入 {report}")
+        if args.copy_to is not None:
+            _copy(outcome.results, args.data_dir.resolve(), report, args.copy_to)
     roster_errors = has_errors(outcome.roster_problems)
     return max(summary.exit_code(outcome.results), 1 if roster_errors else 0)
+
+
+def _annotate(args: argparse.Namespace, results: list[summary.FileResult]) -> None:
+    """The rows that need attention as the forge's annotations (``--format``)."""
+    if args.format == "text":
+        return
+    inbox = _shown(args.inbox)
+    text = summary.annotations(results, inbox, args.format)
+    if args.format == "github":
+        if text:
+            print(text)
+        return
+    try:
+        confine.write_atomically(args.output, text + "\n")
+    except OSError as exc:
+        print(f"无法写入 {args.output}（{confine.os_error_text(exc)}）")
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository when inside it (as the forge names files)."""
+    try:
+        return path.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _copy(results: list[summary.FileResult], data_dir: Path, report: Path, target: Path) -> None:
+    """The data files the run wrote and the report, copied under ``target`` (``data/…``)."""
+    sources = [data_dir / r.target for r in results
+               if r.target and r.written in _OWN and (data_dir / r.target).is_file()]
+    try:
+        for source in sources:
+            dest = target / "data" / source.relative_to(data_dir)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, dest)
+        if report.is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(report, target / summary.REPORT_NAME)
+    except OSError as exc:
+        print(f"无法复制导入结果到 {target}（{confine.os_error_text(exc)}）")
+    else:
+        print(f"写出的数据文件（{len(sources)} 个）和导入报告已复制到 {target}")
 
 
 if __name__ == "__main__":

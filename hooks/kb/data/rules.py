@@ -195,11 +195,13 @@ INTAKE_GROUP_UNKNOWN = Rule("intake-group-unknown", ERROR, "指导组不存在�
 INTAKE_BATCH_UNKNOWN = Rule("intake-batch-unknown", ERROR, "批次不存在")
 INTAKE_ROSTER_MISSING = Rule("intake-roster-missing", ERROR, "单位不在学习教育的名单中，且没有给出指导组或批次")
 INTAKE_ROSTER_CONFLICT = Rule("intake-roster-conflict", ERROR, "单位已在学习教育的名单中，指导组或批次与名单文件不同（未改动）")
+# The outcome of one inbox file, as the pipeline annotates it (kb.contrib.intake.summary)
+INTAKE_FILE = Rule("intake-file", ERROR, "收件箱中的文件需要处理或导入失败（有警告的导入为警告）")
 
 INTAKE = _table(
     INTAKE_ROSTER_UNREADABLE, INTAKE_ROSTER_NO_HEADER, INTAKE_ROSTER_TOO_MANY_ROWS, INTAKE_ROSTER_ROW,
     INTAKE_UNIT_CONFLICT, INTAKE_UNIT_INCOMPLETE, INTAKE_CAMPAIGN_UNKNOWN, INTAKE_GROUP_UNKNOWN,
-    INTAKE_BATCH_UNKNOWN, INTAKE_ROSTER_MISSING, INTAKE_ROSTER_CONFLICT,
+    INTAKE_BATCH_UNKNOWN, INTAKE_ROSTER_MISSING, INTAKE_ROSTER_CONFLICT, INTAKE_FILE,
 )
 
 RULES: dict[str, Rule] = {**VALIDATION, **IMPORT, **INTAKE}

@@ -9,7 +9,8 @@
 - :mod:`kb.contrib.intake.pdftext` turns a PDF's text layer into a .docx whose outline the importer recognises
 - :mod:`kb.contrib.intake.match` decides which unit a file belongs to (text, file name, fuzzy roster match)
 - :mod:`kb.contrib.intake.run` takes every file of the inbox through copy, conversion, import, matching and writing
-- :mod:`kb.contrib.intake.summary` lays out the outcome per file for the terminal and ``intake-report.md``
+- :mod:`kb.contrib.intake.summary` lays out the outcome per file for the terminal and ``intake-report.md``,
+  and as the pipeline's annotations (GitHub workflow commands, GitLab code quality)
 
 Problems are :class:`kb.data.problems.Problem` records with rule ids registered in
 :data:`kb.data.rules.INTAKE`. Like the rest of :mod:`kb.contrib` it may import only

@@ -4,7 +4,9 @@ One :class:`FileResult` per file of the inbox: the file, its unit, the outcome (
 :data:`OUTCOMES`), the figures found of those declared, the ledger rows and the messages.
 :func:`table` lays them out for a terminal (CJK characters counted double width),
 :func:`markdown` for the report file, :func:`exit_code` says how the run ended: 0 when
-every report was imported, 1 when some need attention or failed.
+every report was imported, 1 when some need attention or failed. :func:`annotations`
+turns the rows that need attention (and those imported with warnings) into problems of
+the rule ``intake-file`` in the forges' formats, for the pipeline that takes in uploads.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from kb.data import rules
+from kb.data.problems import ERROR, WARNING, Problem, format_problems
 
 IMPORTED = "已导入"
 WARNED = "已导入（有警告）"
@@ -120,3 +125,34 @@ def markdown(results: Sequence[FileResult], *, title: str = "导入结果") -> s
             lines.append(f"- 数据文件：data/{_md(result.target)}（{_md(result.written or '未写入')}）")
         lines += [f"- {_md(m)}" for m in result.messages]
     return "\n".join(lines) + "\n"
+
+
+# Rows the pipeline annotates, and at which level.
+ANNOTATED = {ATTENTION: ERROR, FAILED: ERROR, WARNED: WARNING}
+FORMATS = ("github", "gitlab")
+
+
+def problems(results: Sequence[FileResult], inbox: str) -> list[Problem]:
+    """One problem per row that needs attention, failed or was imported with warnings.
+
+    ``inbox`` is the inbox as the forge knows it (``data/inbox``), so an annotation
+    points at the uploaded file; the message holds the outcome and every message of the row.
+    """
+    out = []
+    for result in results:
+        level = ANNOTATED.get(result.outcome)
+        if level is None:
+            continue
+        unit = f"（单位 {result.unit}）" if result.unit else ""
+        text = "；".join(result.messages) or "没有更多说明"
+        message = f"{result.outcome}{unit}：{text}"
+        out.append(Problem.of(rules.INTAKE_FILE, f"{inbox.rstrip('/')}/{result.name}", 0, 0, message, level=level))
+    return out
+
+
+def annotations(results: Sequence[FileResult], inbox: str, fmt: str) -> str:
+    """The rows of :func:`problems` as GitHub workflow commands or GitLab code-quality JSON."""
+    rendered = format_problems(problems(results, inbox), fmt)
+    if fmt == "github":  # the validator's title, "数据校验", names the intake here
+        rendered = rendered.replace(",title=数据校验::", ",title=导入收件箱::")
+    return rendered
