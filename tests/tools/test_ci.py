@@ -237,6 +237,7 @@ def gate_when(variables: dict[str, str], changed: list[str]) -> str:
 OUTSIDE_DATA = {
     "data/reports/2024-zt/unit-a.yml": False, "data/units.yml": False,
     "data/schema/report.schema.json": False, "data/.hidden": False, "data/a/.b/c": False,
+    "data/inbox/关于报送市林业局自查评估报告的函.docx": False, "data/inbox/邮件/a.wps": False,
     "scripts/publish.py": True, "hooks/kb/x.py": True, "tests/conftest.py": True,
     "Makefile": True, "requirements.txt": True, ".gitlab-ci.yml": True, ".ci/run": True,
     ".github/workflows/ci.yml": True, "docs/assets/kb.js": True, "a/b/c/d/e": True,
@@ -260,13 +261,14 @@ MAIN_PUSH = {"CI_PIPELINE_SOURCE": "push", "CI_PROJECT_ID": "7", "CI_COMMIT_BRAN
 
 @pytest.mark.parametrize(("variables", "changed", "when"), [
     (FORK_MR, ["data/reports/2024-zt/unit-a.yml", "data/units.yml"], "never"),  # automatic
+    (FORK_MR, ["data/inbox/报告.docx"], "never"),  # a web upload runs without a maintainer
     (FORK_MR, ["data/reports/2024-zt/unit-a.yml", "scripts/validate.py"], "manual"),
     (FORK_MR, [".gitlab-ci.yml"], "manual"),
     (FORK_MR, ["tests/conftest.py"], "manual"),
     (FORK_MR, ["requirements.txt"], "manual"),
     (SAME_PROJECT_MR, ["scripts/validate.py"], "never"),  # members' branches: trusted
     (MAIN_PUSH, ["scripts/validate.py"], "never"),
-], ids=["fork-data", "fork-code", "fork-pipeline", "fork-tests", "fork-deps", "member",
+], ids=["fork-data", "fork-upload", "fork-code", "fork-pipeline", "fork-tests", "fork-deps", "member",
         "main"])
 def test_gitlab_fork_code_changes_wait_for_a_maintainer(variables, changed, when):
     assert gate_when(variables, changed) == when
@@ -307,3 +309,62 @@ def test_merge_request_pipeline_safety_is_documented_in_chinese():
     for needed in (GATE, "data/", "受保护", "pull_request_target", "预览产物", "审查",
                    "Require approval", "CI/CD 配置文件", ".gitlab-ci.yml", "单独的缓存"):
         assert needed in section, needed
+
+
+# --------------------------------------------------------------------------- intake of uploads
+
+
+def rule_when(rules: list[dict], variables: dict[str, str], changed: list[str]) -> str:
+    """The ``when`` of a job's first matching rule (``changes`` with :func:`gitlab_glob`)."""
+    for rule in rules:
+        if "if" in rule and not gitlab_if(rule["if"], variables):
+            continue
+        paths = rule.get("changes", {}).get("paths")
+        if paths is not None and not any(gitlab_glob(g, f) for g in paths for f in changed):
+            continue
+        return rule.get("when", "on_success")
+    return "never"
+
+
+@pytest.mark.parametrize(("variables", "changed", "when"), [
+    (FORK_MR, ["data/inbox/报告.docx"], "on_success"),
+    (SAME_PROJECT_MR, ["data/inbox/邮件附件/报告.wps"], "on_success"),
+    (SAME_PROJECT_MR, ["data/inbox/README.md", "scripts/intake.py"], "on_success"),
+    (SAME_PROJECT_MR, ["data/reports/2023-zhuti/shi-fgw.yml"], "never"),
+    (SAME_PROJECT_MR, ["data/inbox.yml", "data/inboxes/a.docx"], "never"),
+    (MAIN_PUSH, ["data/inbox/报告.docx"], "never"),  # merge requests only
+], ids=["fork-upload", "upload-in-subfolder", "upload-and-code", "data-only", "similar-names", "main"])
+def test_gitlab_intake_runs_when_a_merge_request_uploads_to_the_inbox(variables, changed, when):
+    assert rule_when(gitlab_jobs()["intake"]["rules"], variables, changed) == when
+
+
+def test_gitlab_intake_job_attaches_the_result_and_annotates():
+    job = gitlab_jobs()["intake"]
+    assert job["script"] == [".ci/intake gitlab"]
+    assert job["needs"] == [{"job": GATE, "optional": True}]  # a fork's code change waits for review
+    artifacts = job["artifacts"]
+    assert artifacts["when"] == "always" and artifacts["paths"] == ["intake-result/"]
+    assert artifacts["reports"]["codequality"] == ["gl-intake.json", "gl-intake-validate.json"]
+    assert "KB_DEPLOY" not in gitlab_text(job) and "environment" not in job
+
+
+def test_github_intake_job_runs_for_pull_requests_that_upload():
+    jobs = load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]
+    job = jobs["intake"]
+    assert job["if"] == "github.event_name == 'pull_request'" and "environment" not in job
+    checkout, check, take, upload = job["steps"]
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 2}
+    assert "git diff --name-only HEAD^1 HEAD -- data/inbox" in check["run"] and check["id"] == "inbox"
+    assert take["run"] == ".ci/intake github"
+    assert take["if"] == "steps.inbox.outputs.changed == 'true'"
+    assert upload["uses"] == "actions/upload-artifact@v4" and upload["with"]["path"] == "intake-result/"
+    assert upload["if"].startswith("always()")
+
+
+@pytest.mark.parametrize("fmt", ["gitlab", "github"])
+def test_ci_intake_script_installs_the_converters_and_validates(fmt):
+    script = code((ROOT / ".ci" / "intake").read_text(encoding="utf-8"))
+    assert "libreoffice-writer-nogui" in script and "poppler-utils" in script
+    assert "make intake DIR=data/inbox" in script and "--copy-to intake-result" in script
+    assert "make validate" in script and f"--format {fmt}" in script
+    assert "git push" not in script and "git commit" not in script
