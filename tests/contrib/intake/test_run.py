@@ -315,3 +315,15 @@ def test_the_progress_bar_only_when_asked(tmp_path, capsys) -> None:
     assert capsys.readouterr().err == ""
     intake(inbox, data, dry_run=True, progress=True)
     assert "导入" in capsys.readouterr().err
+
+
+def test_the_inbox_guide_is_not_taken_for_an_upload(tmp_path) -> None:
+    """data/inbox/README.md explains the folder; it is no report and gets no row."""
+    from kb.contrib.intake import run
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "README.md").write_text("# 收件箱\n", encoding="utf-8")
+    (inbox / "报告.docx").write_bytes(b"x")
+    files, refused = run.scan_inbox(inbox, set())
+    assert [p.name for p in files] == ["报告.docx"] and refused == []

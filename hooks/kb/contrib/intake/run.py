@@ -126,8 +126,11 @@ def read_stamp(text: str) -> tuple[str, bool] | None:
 # ------------------------------------------------------------------ the inbox
 
 
+GUIDE = "README.md"  # the inbox's own explanation (data/inbox/README.md), not an upload
+
+
 def _hidden(name: str) -> bool:
-    return name.startswith((".", "~$"))
+    return name.startswith((".", "~$")) or name == GUIDE
 
 
 def _read_error(exc: OSError) -> str:
@@ -149,7 +152,8 @@ def _entries(folder: Path) -> list[os.DirEntry]:
 def scan_inbox(inbox: Path, skip: set[Path]) -> tuple[list[Path], list[FileResult]]:
     """The inbox's files and those of its direct sub-folders, sorted; rows for refused entries.
 
-    Hidden entries (``.x``, Word's ``~$`` lock files) and ``skip`` are left out; symlinks,
+    Hidden entries (``.x``, Word's ``~$`` lock files), the inbox guide (README.md) and ``skip``
+    are left out; symlinks,
     special files and unreadable sub-folders are refused, never opened. Raises
     :class:`UsageError` past :data:`MAX_FILES` or when the inbox cannot be read.
     """
