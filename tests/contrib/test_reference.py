@@ -36,3 +36,24 @@ def test_both_tools_see_the_same_data(data_dir):
 def test_missing_files_read_as_empty(tmp_path):
     ref = Reference.load(tmp_path)
     assert (ref.groups, ref.units, ref.campaigns, ref.materials) == ([], [], {}, [])
+
+
+def test_load_reuses_the_last_read_until_a_file_changes(tmp_path):
+    """An intake asks once per file; the roster is read again only when a file changed."""
+    import os
+    import shutil
+
+    from conftest import DATA
+    from kb.contrib.reference import Reference
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("reports"))
+    first = Reference.load(data)
+    assert Reference.load(data) is first
+    units = data / "units.yml"
+    units.write_text(units.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = Reference.load(data)
+    assert second is not first and second.units == first.units
+    info = units.stat()
+    os.utime(units, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    assert Reference.load(data) is not second

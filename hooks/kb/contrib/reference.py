@@ -11,10 +11,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from kb.contrib import reportyaml
 from kb.data.schema import Enums, enums
+
+
+def _stamp(data_dir: Path) -> tuple:
+    """(path, mtime_ns, size) of every file :meth:`Reference.load` reads."""
+    paths = [data_dir / name for name in ("groups.yml", "units.yml", "materials.yml")]
+    paths += sorted((data_dir / "campaigns").glob("*.yml")) + sorted((data_dir / "schema").glob("*.json"))
+    out = [str(data_dir.absolute())]
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(out)
+
+
+_LAST: dict[type, tuple[tuple, Any]] = {}  # the last load per class (Reference, scaffold.Choices)
 
 
 @dataclass
@@ -30,7 +47,21 @@ class Reference:
 
     @classmethod
     def load(cls, data_dir: Path) -> Self:
-        """Read ``data_dir``: groups.yml, units.yml, materials.yml, campaigns/*.yml and schema/."""
+        """Read ``data_dir``: groups.yml, units.yml, materials.yml, campaigns/*.yml and schema/.
+
+        The last result is reused while none of those files changed (their size and mtime):
+        an intake of many files asks for it once per file, and reading grows with the roster.
+        """
+        stamp = _stamp(data_dir)
+        cached = _LAST.get(cls)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        loaded = cls._read(data_dir)
+        _LAST[cls] = (stamp, loaded)
+        return loaded
+
+    @classmethod
+    def _read(cls, data_dir: Path) -> Self:
         def read(path: Path, key: str) -> list[dict]:
             if not path.is_file():
                 return []
