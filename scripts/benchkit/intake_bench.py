@@ -350,9 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in runs:
         for line in r.summary.worst:
             print(f"  N={r.n} 未达标：{line}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(to_json(runs, args.seed), ensure_ascii=False, indent=2) + "\n", "utf-8")
-    print(f"结果已写入 {args.out}")
+    out = args.out / "intake.json" if args.out.is_dir() else args.out  # a folder: the file inside it
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(to_json(runs, args.seed), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"结果已写入 {out}")
     if args.page_json is not None:
         add_to_page_json(args.page_json, to_json(runs, args.seed))
         print(f"已并入 {args.page_json}")

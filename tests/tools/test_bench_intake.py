@@ -100,8 +100,10 @@ def test_summary_takes_the_minimum_and_the_overall_share():
 
 
 def test_tiny_end_to_end_run_computes_the_numbers(tmp_path):
-    out = tmp_path / "intake.json"
-    code = ib.main(["--sizes", "4", "--jobs", "2", "--out", str(out), "--keep", str(tmp_path / "work")])
+    folder = tmp_path / "results"  # --out may name a folder: the file goes inside it
+    folder.mkdir()
+    code = ib.main(["--sizes", "4", "--jobs", "2", "--out", str(folder), "--keep", str(tmp_path / "work")])
+    out = folder / "intake.json"
     result = json.loads(out.read_text("utf-8"))
     run = result["runs"][0]
     assert run["n"] == 4 and run["returncode"] == 0
