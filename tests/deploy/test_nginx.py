@@ -18,22 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from nginx_server import TEMPLATE, Server, running_nginx
+from nginx_server import CSP, SECURITY_HEADERS, Server, running_nginx
 from releases import cli, rid, write_site
 
 from conftest import CHROMIUM_ARGS
-from kb.deploy import nginxconf, release
+from kb.deploy import release
 
 pytestmark = pytest.mark.nginx
 
-CSP = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
-SECURITY_HEADERS = {
-    "content-security-policy": CSP,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-}
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 

@@ -25,22 +25,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from nginx_server import TEMPLATE, Response, Server, check_conf, running_nginx
+from nginx_server import (
+    SECURITY_HEADERS,
+    Response,
+    Server,
+    check_conf,
+    running_nginx,
+)
 
 from conftest import require_tool
-from kb.deploy import nginxconf, release
+from kb.deploy import release
 from kb.deploy.nginxconf import NginxOptions
 
 pytestmark = pytest.mark.nginx
 
-CSP = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
-SECURITY_HEADERS = {
-    "content-security-policy": CSP,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-}
 RELEASE = "20250101T000001Z-test"
 MARK = "kb-internal-content"  # in every file of the site: never in a refused response
 SITE = {

@@ -26,6 +26,15 @@ from kb.deploy import nginxconf
 NGINX = "/usr/sbin/nginx"
 TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
 HOST = "kb.test"
+# What every response of the template carries (pages, refusals, errors alike).
+CSP = nginxconf.nginx_csp(TEMPLATE.read_text(encoding="utf-8"))
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
 
 
 @dataclass
