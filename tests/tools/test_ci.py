@@ -221,9 +221,9 @@ def gitlab_if(expression: str, variables: dict[str, str]) -> bool:
     return all(results)
 
 
-def gate_when(variables: dict[str, str], changed: list[str]) -> str:
-    """What GitLab makes of the gate job: the ``when`` of its first matching rule."""
-    for rule in gitlab_jobs()[GATE]["rules"]:
+def rule_when(rules: list[dict], variables: dict[str, str], changed: list[str]) -> str:
+    """The ``when`` of a job's first matching rule (``changes`` with :func:`gitlab_glob`)."""
+    for rule in rules:
         if "if" in rule and not gitlab_if(rule["if"], variables):
             continue
         paths = rule.get("changes", {}).get("paths")
@@ -231,6 +231,11 @@ def gate_when(variables: dict[str, str], changed: list[str]) -> str:
             continue
         return rule.get("when", "on_success")
     return "never"
+
+
+def gate_when(variables: dict[str, str], changed: list[str]) -> str:
+    """What GitLab makes of the gate job: the ``when`` of its first matching rule."""
+    return rule_when(gitlab_jobs()[GATE]["rules"], variables, changed)
 
 
 # Checked with Ruby 3.1's File.fnmatch? and the flags above: True = outside data/.
@@ -314,16 +319,6 @@ def test_merge_request_pipeline_safety_is_documented_in_chinese():
 # --------------------------------------------------------------------------- intake of uploads
 
 
-def rule_when(rules: list[dict], variables: dict[str, str], changed: list[str]) -> str:
-    """The ``when`` of a job's first matching rule (``changes`` with :func:`gitlab_glob`)."""
-    for rule in rules:
-        if "if" in rule and not gitlab_if(rule["if"], variables):
-            continue
-        paths = rule.get("changes", {}).get("paths")
-        if paths is not None and not any(gitlab_glob(g, f) for g in paths for f in changed):
-            continue
-        return rule.get("when", "on_success")
-    return "never"
 
 
 @pytest.mark.parametrize(("variables", "changed", "when"), [
