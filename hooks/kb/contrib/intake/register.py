@@ -228,19 +228,13 @@ def apply(data_dir: Path, plan: Plan) -> list[str]:
     writes: list[tuple[Path, str]] = []
     done: list[str] = []
     units_path = data_dir / "units.yml"
-    text = _read(units_path, data_dir)
-    present = {str(u.get("id")) for u in _items(text, "units")}
-    added = [u for u in plan.new_units if u["id"] not in present]
-    text = append_all(text, "units", added, units_path)
+    text, added = _with_new_items(data_dir, units_path, "units", "id", plan.new_units)
     if added:
         writes.append((units_path, text))
         done += [f"已在 data/units.yml 中登记单位 {u['name']}（{u['id']}）" for u in added]
     if plan.campaign and plan.roster_entries:
         path = data_dir / "campaigns" / f"{plan.campaign}.yml"
-        text = _read(path, data_dir)
-        listed = {str(r.get("unit")) for r in _items(text, "roster")}
-        entries = [e for e in plan.roster_entries if e["unit"] not in listed]
-        text = append_all(text, "roster", entries, path)
+        text, entries = _with_new_items(data_dir, path, "roster", "unit", plan.roster_entries)
         if entries:
             writes.append((path, text))
             done += [f"已把 {e['unit']} 加入 data/campaigns/{plan.campaign}.yml 的名单（指导组 {e['group']}，"
@@ -251,6 +245,16 @@ def apply(data_dir: Path, plan: Plan) -> list[str]:
         except OSError as exc:
             raise ScaffoldError(f"无法写入 {path.name}：{confine.os_error_text(exc)}") from None
     return done or ["名单中的单位都已登记，无需改动"]
+
+
+def _with_new_items(data_dir: Path, path: Path, key: str, field: str,
+                    items: list[dict]) -> tuple[str, list[dict]]:
+    """The text of ``path`` with those of ``items`` appended to its list ``key`` whose ``field``
+    is not there yet, and those items."""
+    text = _read(path, data_dir)
+    present = {str(entry.get(field)) for entry in _items(text, key)}
+    new = [item for item in items if item[field] not in present]
+    return append_all(text, key, new, path), new
 
 
 def append_all(text: str, key: str, items: list[dict], path: Path) -> str:
