@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.contrib.intake.convert import OLE2, ZIP
 from kb.data import confine, rules
 from kb.data.problems import Problem
 
@@ -48,8 +49,6 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(("联系人", "联系方式", "联系电话", "联系人及电话", "联系人及联系方式", "联络员"), "contact"),
 }
 _BRACKETS = re.compile(r"\([^)]*\)")
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -133,11 +132,11 @@ def _fail(roster: Roster, message: str) -> Roster:
 def _table_rows(path: Path, data: bytes) -> Iterator[tuple[str, int, list[str]]]:
     """(sheet, row number, cells) of every sheet, in order, from the bytes of ``path``."""
     suffix = path.suffix.lower()
-    if data.startswith(_OLE):
+    if data.startswith(OLE2):
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise _Unreadable("文件设置了打开密码（已加密），无法读取：请在 Excel 中取消密码后另存一份再试")
         raise _Unreadable("这是旧版 Excel（.xls）或其他 Office 文件：请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 再试")
-    if data.startswith(_ZIP):
+    if data.startswith(ZIP):
         return _xlsx_rows(data)
     if suffix in (".xlsx", ".xlsm"):
         raise _Unreadable("扩展名是 .xlsx，但内容不是 Excel 工作簿（文件可能已损坏）：请重新导出")
