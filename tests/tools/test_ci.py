@@ -343,6 +343,18 @@ def test_gitlab_intake_job_attaches_the_result_and_annotates():
     assert "KB_DEPLOY" not in gitlab_text(job) and "environment" not in job
 
 
+# GitLab refuses the whole configuration when an ``artifacts:expose_as`` is not this (Ruby's
+# ``\w`` is ASCII: a Chinese label makes every pipeline fail to start). lib/gitlab/ci/config/entry.
+EXPOSE_AS = re.compile(r"\A\w[-\w ]*\Z", re.ASCII)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, job in gitlab_jobs().items() if "expose_as" in job.get("artifacts", {})))
+def test_gitlab_expose_as_labels_are_ones_gitlab_accepts(name):
+    artifacts = gitlab_jobs()[name]["artifacts"]
+    assert EXPOSE_AS.match(artifacts["expose_as"]), artifacts["expose_as"]
+    assert all(p.endswith("/") or "." in p.rsplit("/", 1)[-1] for p in artifacts["paths"])  # a folder needs its "/"
+
+
 def test_github_intake_job_runs_for_pull_requests_that_upload():
     jobs = load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]
     job = jobs["intake"]
