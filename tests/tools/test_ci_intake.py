@@ -68,3 +68,24 @@ def test_an_upload_that_needs_attention_fails_with_an_annotation(upload) -> None
     github = ci_intake(repo, "github")
     assert github.returncode == 1
     assert "::error file=data/inbox/财政局自查报告.docx,title=导入收件箱::需要处理" in github.stdout
+
+
+# (the unit's report is already in the repository, exit status, what the job log must say)
+NEXT_STEPS = [
+    (False, 0, "产物中的 intake-result/data/reports/2023-zhuti/shi-jtj.yml → 上传到文件夹 data/reports/2023-zhuti/（文件名 shi-jtj.yml）"),
+    (True, 1, "说明中的“--force”是命令行的选项：流水线不会覆盖已有的数据文件"),
+]
+
+
+@pytest.mark.parametrize(("exists", "status", "said"), NEXT_STEPS, ids=["new-report", "report-exists"])
+def test_the_job_log_says_where_the_data_file_goes(tmp_path, exists, status, said) -> None:
+    repo = repo_copy(tmp_path / "repo")
+    if exists:  # the example report, written by hand (not by the intake)
+        target = repo / "data" / "reports" / "2023-zhuti" / "shi-jtj.yml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "data" / "reports" / "2023-zhuti" / "shi-jtj.yml", target)
+    exported("2023-zhuti/shi-jtj", repo / "data" / "inbox" / "市交通运输局自查评估报告.docx")
+    done = ci_intake(repo, "text")
+    assert done.returncode == status, done.stdout + done.stderr
+    assert said in done.stdout + done.stderr and "Traceback" not in done.stdout + done.stderr
+    assert ("下一步：下载本作业的产物" in done.stdout) is not exists
