@@ -10,7 +10,9 @@ unit already in the campaign's roster under another group or batch — is a
 changed. Groups are matched by id, number or name as ``scripts/new_unit.py`` does
 (:class:`kb.contrib.scaffold.Choices`), then by a number written in the cell (第1组, 一组)
 and by a part of the name or short name; a value that fits several groups is listed.
-The ``group``/``batch`` options fill cells the roster leaves empty.
+The ``group``/``batch`` options fill cells the roster leaves empty. :func:`choose_campaign`
+finds the campaign of a roster given without one (its 学习教育 column, the only campaign,
+or the only one open today; never a guess between several).
 
 :func:`apply` writes the plan through :func:`kb.contrib.scaffold.append_list_item` (the
 files keep their comments and layout) and :func:`kb.data.confine.write_atomically`. It
@@ -20,7 +22,9 @@ skips what is already there, so applying the same roster twice changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kb.contrib import reportyaml, scaffold
@@ -31,6 +35,10 @@ from kb.data import confine, rules
 from kb.data.problems import Problem
 from kb.data.rules import Rule
 from kb.text import CHINESE_NUMERALS
+
+ALL_THERE = "名单中的单位都已登记，无需改动"
+NOTHING_ADDED = "没有登记新的单位：名单中的行有上面列出的问题"
+UNREAD = "没有登记任何单位：名单文件无法读取（{why}）"
 
 
 @dataclass
@@ -106,6 +114,70 @@ def match_batch(campaign: dict, value: str) -> dict:
             return b
     known = "、".join(f"{b.get('id')}（{b.get('name')}）" for b in campaign.get("batches") or [])
     raise _RowError(rules.INTAKE_BATCH_UNKNOWN, f"学习教育 {campaign.get('id')} 没有批次“{value}”，可选：{known}")
+
+
+# ------------------------------------------------------------- the campaign
+
+
+class NoCampaign(Exception):
+    """No single campaign for the roster (the message, in Chinese, names the choices)."""
+
+
+def _plain(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def campaign_named(campaigns: dict[str, dict], value: str) -> list[str]:
+    """The campaigns a 学习教育 cell names: by id, name, short name or title, or a part of them."""
+    text = _plain(value)
+    if not text:
+        return []
+    names = {cid: [_plain(str(c.get(k) or "")) for k in ("id", "name", "short_name", "report_title")]
+             for cid, c in campaigns.items()}
+    exact = [cid for cid, keys in names.items() if text in keys]
+    if exact:
+        return exact
+    return [cid for cid, keys in names.items() if any(k and (text in k or k in text) for k in keys[1:])]
+
+
+def _last_day(campaign: dict) -> str:
+    """The campaign's end or its latest batch deadline, whichever is later (ISO text)."""
+    days = [str(campaign.get("end") or "")]
+    days += [str(b.get(k) or "") for b in campaign.get("batches") or [] if isinstance(b, dict) for k in ("end", "deadline")]
+    return max(days)
+
+
+def _choices(campaigns: dict[str, dict]) -> str:
+    return "、".join(f"{cid}（{c.get('short_name') or c.get('name')}）" for cid, c in campaigns.items()) or "（没有）"
+
+
+def choose_campaign(campaigns: dict[str, dict], roster: Roster, today: date | None = None) -> str:
+    """The campaign a roster given without ``--campaign`` is for.
+
+    The roster's 学习教育 column when all its cells name one campaign; else the data
+    directory's only campaign, or the only one open ``today`` (from its start to its last
+    end or deadline). Raises :class:`NoCampaign` (Chinese, naming the campaigns) otherwise.
+    """
+    cells = sorted({row.campaign for row in roster.rows if row.campaign})
+    if cells:
+        named = {cell: campaign_named(campaigns, cell) for cell in cells}
+        unclear = [cell for cell, found in named.items() if len(found) != 1]
+        chosen = {found[0] for found in named.values() if len(found) == 1}
+        if not unclear and len(chosen) == 1:
+            return chosen.pop()
+        if unclear:
+            raise NoCampaign(f"名单“学习教育”列中的“{unclear[0]}”对应不到唯一的学习教育："
+                             f"请用 --campaign 指定（可选：{_choices(campaigns)}）")
+        raise NoCampaign(f"名单“学习教育”列写了多个学习教育（{'、'.join(sorted(chosen))}）："
+                         "请按学习教育分成几份名单，分别用 --campaign 指定")
+    if len(campaigns) == 1:
+        return next(iter(campaigns))
+    day = (today or date.today()).isoformat()
+    running = [cid for cid, c in campaigns.items() if str(c.get("start") or "9999") <= day <= _last_day(c)]
+    if len(running) == 1:
+        return running[0]
+    raise NoCampaign("用 --roster 登记单位时，请用 --campaign 指定学习教育，或在名单中加一列“学习教育”"
+                     f"（可选：{_choices(campaigns)}）")
 
 
 # ---------------------------------------------------------------- plan
@@ -244,7 +316,9 @@ def apply(data_dir: Path, plan: Plan) -> list[str]:
             confine.write_atomically(path, new_text)
         except OSError as exc:
             raise ScaffoldError(f"无法写入 {path.name}：{confine.os_error_text(exc)}") from None
-    return done or ["名单中的单位都已登记，无需改动"]
+    if done:
+        return done
+    return [NOTHING_ADDED if plan.problems else ALL_THERE]
 
 
 def _with_new_items(data_dir: Path, path: Path, key: str, field: str,

@@ -5,7 +5,7 @@ recognisable header row, which need not be row 1 — a merged title row above it
 fine) and ``.csv`` in UTF-8, UTF-8 with BOM or GBK (what Excel on Chinese Windows writes:
 tried as ``utf-8-sig``, then ``gb18030``). Header names are found flexibly
 (:data:`HEADERS`: 单位名称/单位/单位全称, 党组织名称/党组织, 指导组/所属指导组, 批次,
-联系人/联系方式 …, spaces and full-width forms ignored, a note in brackets too).
+联系人/联系方式, 学习教育/主题教育 …, spaces and full-width forms ignored, a note in brackets too).
 
 Bounded: at most :data:`MAX_BYTES` on disk, :data:`MAX_ROWS` data rows, the columns of
 :data:`MAX_COLUMNS`, and an .xlsx whose parts unpack to more than :data:`MAX_UNPACKED` is
@@ -37,7 +37,7 @@ MAX_UNPACKED = 200 * 1024 * 1024
 MAX_NAME = 100  # the schema's maxLength of a unit's name and party organisation
 HEADER_SEARCH_ROWS = 30  # the header row is looked for among the first rows of a sheet
 
-FIELDS = ("name", "party_org", "group", "batch", "contact")
+FIELDS = ("name", "party_org", "group", "batch", "contact", "campaign")
 # Header cell (normalised) → field. A cell matches exactly, or after dropping a note in brackets.
 HEADERS: dict[str, str] = {
     **dict.fromkeys(("单位名称", "单位", "单位全称", "单位名", "报送单位", "单位(部门)", "单位(部门)名称",
@@ -47,6 +47,7 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(("指导组", "所属指导组", "指导组名称", "巡回指导组", "联系指导组", "负责指导组"), "group"),
     **dict.fromkeys(("批次", "所属批次", "批", "开展批次"), "batch"),
     **dict.fromkeys(("联系人", "联系方式", "联系电话", "联系人及电话", "联系人及联系方式", "联络员"), "contact"),
+    **dict.fromkeys(("学习教育", "主题教育", "学习教育名称", "主题教育名称", "所属学习教育", "开展的学习教育"), "campaign"),
 }
 _BRACKETS = re.compile(r"\([^)]*\)")
 
@@ -61,6 +62,7 @@ class RosterRow:
     group: str = ""
     batch: str = ""
     contact: str = ""
+    campaign: str = ""  # the 学习教育 column, when the roster has one
 
 
 @dataclass

@@ -469,12 +469,16 @@ def _register(options: Options, data_dir: Path, outcome: Outcome) -> None:
     assert options.roster is not None
     read = roster.read_roster(options.roster)
     outcome.roster_problems += read.problems
+    if not read.rows and any(p.level == ERROR for p in read.problems):
+        why = next(p.message for p in read.problems if p.level == ERROR)
+        outcome.registered = [register.UNREAD.format(why=why)]
+        return
     campaign = options.campaign
     if campaign is None:
-        campaigns = list(Reference.load(data_dir).campaigns)
-        if len(campaigns) != 1:
-            raise UsageError("用 --roster 登记单位时，请用 --campaign 指定学习教育（可选：" + "、".join(campaigns) + "）")
-        campaign = campaigns[0]
+        try:
+            campaign = register.choose_campaign(Reference.load(data_dir).campaigns, read)
+        except register.NoCampaign as err:
+            raise UsageError(str(err)) from None
     plan = register.plan(data_dir, read, campaign, group=options.group, batch=options.batch)
     outcome.roster_problems += plan.problems
     try:
