@@ -4,7 +4,9 @@ Owns the Word import (:mod:`kb.contrib.docx`, one module per stage), the scaffol
 unit and its report outline (:mod:`kb.contrib.scaffold`, ``scripts/new_unit.py``), the
 commented YAML writer both use (:mod:`kb.contrib.reportyaml`) and the reference data they
 read from a data directory (:mod:`kb.contrib.reference`), and the intake of a whole folder
-of reports with a roster (:mod:`kb.contrib.intake`, ``scripts/intake.py``). Problems they
+of reports with a roster (:mod:`kb.contrib.intake`, ``scripts/intake.py``), and the entries of
+units.yml and a roster that a contributor's change touches (:mod:`kb.contrib.entries`,
+``scripts/submit.py``). Problems they
 report are :class:`kb.data.problems.Problem` records with rule ids registered in
 :data:`kb.data.rules.IMPORT` and :data:`kb.data.rules.INTAKE`.
 
