@@ -147,10 +147,27 @@ def test_syntax_errors_in_chinese_at_the_right_place(text: str, line: int, col: 
 
 
 @pytest.mark.parametrize("pure", PARSERS)
+@pytest.mark.parametrize(
+    ("text", "line", "col", "needle"),
+    [  # the typical mistake behind an error, read from the line it points at (issue 18)
+        ("x:\n  - text: |-\n    正文第一行\n    第二行\n", 3, 5, "每行都要比 text: 多缩进两个空格（行首 6 个空格）"),
+        ("opening: |-\n主题教育\nb: 1\n", 2, 1, "每行都要比 opening: 多缩进两个空格（行首 2 个空格）"),
+        ('x:\n  - title: "林间课堂"进林场\n', 2, 12, "请改用中文引号，写成 “林间课堂”进林场"),
+        ("title: '林间课堂'进林场\n", 1, 8, "或者给整个值加单引号，写成 '''林间课堂''进林场'"),
+        ("x:\n  - title: 坚持以学铸魂: 推动学习\n", 2, 18, "写成 title: 坚持以学铸魂：推动学习"),
+    ],
+)
+def test_syntax_errors_explain_the_typical_mistake(text: str, line: int, col: int, needle: str, pure: bool) -> None:
+    _doc, problems = parse(text, pure)
+    assert [(p.line, p.column) for p in problems if needle in p.message] == [(line, col)], messages(problems)
+
+
+@pytest.mark.parametrize("pure", PARSERS)
 def test_explained_syntax_errors_leave_the_parser_english_out(pure: bool) -> None:
     _doc, problems = parse("a: b: c\n", pure)
     assert [(p.rule, p.full_message()) for p in problems] == [
-        ("yaml-syntax", "YAML 语法错误：此处不允许出现“: ”：值里含有半角冒号加空格时请给整个值加引号，或检查上一行的缩进")
+        ("yaml-syntax", "YAML 语法错误：此处不允许出现“: ”：值里的冒号请改用中文冒号“：”，写成 a: b：c；"
+                        "确需半角冒号时给整个值加引号；如果这里本该是新的一行，请检查上一行的缩进")
     ]
 
 

@@ -11,6 +11,7 @@ import re
 
 ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN[1:-1])
+NOT_ID_CHARACTERS = "只能用小写英文字母、数字和“-”，并以字母或数字开头"  # the reason when no other applies
 
 
 def explain_id(value: str) -> str:
@@ -29,4 +30,4 @@ def explain_id(value: str) -> str:
         return "含有冒号（如 C:\\），在 Windows 上是盘符"
     if value.lower() != value and ID_RE.fullmatch(value.lower()):
         return "含有大写字母：网址和文件名在 Windows/macOS 上不区分大小写，只允许小写"
-    return "只能用小写英文字母、数字和“-”，并以字母或数字开头"
+    return NOT_ID_CHARACTERS

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kb.data import rules
+from kb.data.blanks import is_blank
 from kb.data.deadlines import is_date, ongoing_word, read_deadline
-from kb.data.ids import ID_PATTERN, explain_id
+from kb.data.ids import ID_PATTERN, NOT_ID_CHARACTERS, explain_id
 from kb.data.problems import Problem
 from kb.data.rules import Rule
 from kb.data.yamlsafe import (
@@ -273,7 +274,41 @@ def _required(out: _Out, error: ValidationError, path: tuple) -> None:
         if name not in instance:
             title = props.get(name, {}).get("title", "")
             label = f"{name}（{title}）" if title else name
-            out.add(out.doc.mark(path), path, f"缺少必填字段 {label}", name, "", rules.SCHEMA_REQUIRED)
+            if path or not instance:
+                out.add(out.doc.mark(path), path, f"缺少必填字段 {label}", name, "", rules.SCHEMA_REQUIRED)
+                continue
+            at, where = _where_missing(out.doc, list(props), name)
+            out.add(at, (name,), f"缺少必填字段 {label}：{where}", name, "", rules.SCHEMA_REQUIRED)
+
+
+OUTLINE_SOURCE = "整个部分的提纲可以从 make new-unit 生成的空白报告或 data/README.md 的报告示例中复制"
+
+
+def _where_missing(doc: SourceDoc, order: list[str], name: str) -> tuple[tuple[int, int], str]:
+    """Where a missing top-level field belongs: (mark, Chinese "写在第 N 行之后…").
+
+    The schema's property order is the order of the file (unit, campaign … opening,
+    highlights, problems, plans …): the field goes after the last line of the field
+    present before it, that is before the next field present after it.
+    """
+    present = {key[0]: mark for key, mark in doc.key_marks.items() if len(key) == 1}
+    position = order.index(name) if name in order else len(order)
+    after = [key for key in order[position + 1 :] if key in present]
+    before = [key for key in order[:position] if key in present]
+    nxt = min((present[key][0], key) for key in after) if after else None
+    end = (nxt[0] if nxt else len(doc.lines) + 1) - 1
+    while end > 1 and (not doc.lines[end - 1].strip() or doc.lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    parts = [f"{before[-1]} 的内容之后"] if before else []
+    parts += [f"{nxt[1]}: 之前"] if nxt else []
+    at = (nxt[0], 1) if nxt else (end, 1)
+    outline = f"；{OUTLINE_SOURCE}" if _is_part(doc, name) else ""
+    return at, f"应写在第 {end} 行之后（{'、'.join(parts) or '文件末尾'}）{outline}"
+
+
+def _is_part(doc: SourceDoc, name: str) -> bool:
+    """Whether ``name`` is one of the outline's parts (一、二、三、) of a report."""
+    return doc.rel.startswith("data/reports/") and name in ("highlights", "problems", "plans")
 
 
 def _additional(out: _Out, error: ValidationError, path: tuple) -> None:
@@ -366,9 +401,12 @@ def _unique(out: _Out, error: ValidationError, path: tuple) -> None:
 
 
 def _pattern_message(out: _Out, error: ValidationError, path: tuple) -> None:
+    if is_blank(error.instance):
+        return  # a blank of the blank report: the placeholder check reports it, once
     hint = error.schema.get("patternErrorMessage") or f"应符合格式 {error.validator_value}"
     if error.validator_value == ID_PATTERN and isinstance(error.instance, str):
-        hint = f"{explain_id(error.instance)}；{hint}"
+        why = explain_id(error.instance)
+        hint = hint if why == NOT_ID_CHARACTERS else f"{why}；{hint}"  # the hint says it already
     out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}格式不对：{hint}", "", describe(error.instance), rules.SCHEMA_PATTERN)
 
 
@@ -415,6 +453,8 @@ def _wording_hint(value: Any, context: Any) -> str:
 
 
 def _format(out: _Out, error: ValidationError, path: tuple) -> None:
+    if is_blank(error.instance):
+        return
     out.add(out.doc.mark(path), path, f"{_title(error.schema, path)}不是真实存在的日期", "YYYY-MM-DD 格式的有效日期", describe(error.instance), rules.SCHEMA_DATE)
 
 

@@ -97,6 +97,7 @@ PROSE_BRACKETS = Rule("prose-brackets", ERROR, "正文中的方括号“[”太�
 PROSE_NESTING = Rule("prose-nesting", ERROR, "正文中的列表缩进或引用“>”嵌套太深")
 PROSE_LINES = Rule("prose-lines", ERROR, "一段正文超过 300 行")
 PROSE_MARKUP = Rule("prose-markup", ERROR, "一段正文中的 Markdown 标记符号超过 2000 个")
+PROSE_COMMENT = Rule("prose-comment", WARNING, "正文中“ #”后面的文字被当成了注释，不会出现在网页上")
 
 VALIDATION = _table(
     SYMLINK, SPECIAL_FILE, FILE_READ, FILE_SIZE, MISSING_FILE, LAYOUT, FILE_NAME, FILE_NAME_CASE,
@@ -109,7 +110,7 @@ VALIDATION = _table(
     DUPLICATE_ID, UNKNOWN_ID, ROSTER, DUPLICATE_REPORT, AT_MOST, UNKNOWN_FIGURE,
     MISSING_FIGURE, FIGURES_CONSISTENCY, FIGURES_ZERO, REQUIRED_MATERIALS, PLACEHOLDER, NUMBERING,
     DATE_ORDER, LEDGER_COMPLETED, LEDGER_ONGOING,
-    PROSE_LINK, PROSE_BRACKETS, PROSE_NESTING, PROSE_LINES, PROSE_MARKUP,
+    PROSE_LINK, PROSE_BRACKETS, PROSE_NESTING, PROSE_LINES, PROSE_MARKUP, PROSE_COMMENT,
 )
 
 # ----------------------------------------------------------------- Word import

@@ -204,7 +204,7 @@ def inside_scalar(line: int, spans: list[tuple[int, int, int]]) -> bool:
 
 # (substring of the English message, Chinese explanation); first match wins.
 _YAML_MESSAGES: list[tuple[str, str]] = [
-    ("mapping values are not allowed", "此处不允许出现“: ”：值里含有半角冒号加空格时请给整个值加引号，或检查上一行的缩进"),
+    ("mapping values are not allowed", "此处不允许出现“: ”：值里的冒号请改用中文冒号“：”；确需半角冒号时给整个值加引号，或检查上一行的缩进"),
     ("could not find expected ':'", "找不到预期的“:”：可能是字段名后缺少半角冒号加空格、缩进不一致，或引号没有闭合"),
     ("cannot start any token", "此处的字符不能作为内容开头（如 Tab、`、@、%）：请改用空格缩进，或给值加引号"),
     ("tab character", "缩进中使用了 Tab 制表符，YAML 只允许用空格缩进"),
@@ -259,8 +259,95 @@ def translate_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[Mark, str]:
         at = (1, 1)
     if unclosed:
         return at, "YAML 语法错误：引号没有闭合：从这里开始的引号直到文件末尾都没有配对的引号"
+    specific = _explain_in_context(problem, context, at, text)
+    if specific is not None:
+        return specific[0], f"YAML 语法错误：{specific[1]}"
     for haystack in (problem, english):
         for needle, chinese in _YAML_MESSAGES:
             if needle in haystack:
                 return at, f"YAML 语法错误：{chinese}"
     return at, f"YAML 语法错误：无法解析此处的内容（解析器原文：{english}）"
+
+
+# ------------------------------------------------------- errors read in context
+# Some parser errors mean one typical mistake when the line they point at is read:
+# a block text not indented under ``text: |-``, a value that starts with an ASCII
+# quote (``"林间课堂"进林场``), a half-width ``: `` inside a title. The explanation
+# then says how to fix that mistake instead of what the parser expected.
+
+_KEY_LINE = re.compile(r"^( *)(?:- +)*([^\s#:][^:#]*?) *: +(.*)$")
+_VALUE_START = re.compile(r"^ *(?:- +)*(?:[^\s#:\"'][^:#]*? *: +)?(?=[\"'])")
+
+
+def _source_lines(text: str) -> list[str]:
+    return LINE_BREAK.split(text)
+
+
+def _explain_in_context(problem: str, context: str, at: Mark, text: str) -> tuple[Mark, str] | None:
+    """(mark, Chinese explanation) of a typical mistake behind a parser error, or None."""
+    lines = _source_lines(text)
+    line = lines[at[0] - 1] if 0 < at[0] <= len(lines) else ""
+    if "could not find expected ':'" in problem and "simple key" in context:
+        return _unindented_block(lines, at)
+    if "but found '<scalar>'" in problem or "did not find expected key" in problem:
+        return _quoted_start(line, at)
+    if "mapping values are not allowed" in problem:
+        return _colon_in_value(line, at)
+    return None
+
+
+def _unindented_block(lines: list[str], at: Mark) -> tuple[Mark, str] | None:
+    """Text meant for a ``key: |-`` above it, written without indentation."""
+    number = at[0] - 1
+    while number > 0 and (not lines[number - 1].strip() or lines[number - 1].lstrip().startswith("#")):
+        number -= 1
+    if number < 1:
+        return None
+    above = lines[number - 1]
+    match = _KEY_LINE.match(above)
+    if match is None or not _BLOCK_INDICATOR.search(above.split(" #")[0]):
+        return None
+    indent = match.start(2)
+    if at[1] - 1 > indent:
+        return None
+    key = match.group(2)
+    wanted = indent + 2
+    return at, (
+        f"多行文字没有缩进：第 {number} 行“{key}: {match.group(3).split(' #')[0].strip()}”下面的正文，"
+        f"每行都要比 {key}: 多缩进两个空格（行首 {wanted} 个空格）"
+    )
+
+
+def _quoted_start(line: str, at: Mark) -> tuple[Mark, str] | None:
+    """A value that starts with an ASCII quote and goes on after the closing quote."""
+    start = _VALUE_START.match(line)
+    if start is None:
+        return None
+    quote_at = start.end()
+    quote = line[quote_at]
+    close = line.find(quote, quote_at + 1)
+    if close < 0 or close + 1 != at[1] - 1:
+        return None
+    value = line[quote_at:].split(" #")[0].rstrip()
+    quoted, rest = line[quote_at + 1 : close], value[close - quote_at + 1 :]
+    chinese = f"“{quoted}”{rest}"
+    whole = "'" + value.replace("'", "''") + "'"
+    return (at[0], quote_at + 1), (
+        f"值以半角引号 {quote} 开头，YAML 只把引号里的“{quoted}”当作值，后面的“{rest}”就多出来了："
+        f"请改用中文引号，写成 {chinese}；或者给整个值加单引号，写成 {whole}"
+    )
+
+
+def _colon_in_value(line: str, at: Mark) -> tuple[Mark, str] | None:
+    """A half-width ``: `` inside a value such as a title: suggest the Chinese colon first."""
+    match = _KEY_LINE.match(line)
+    if match is None or not match.group(3) or match.group(3)[0] in "\"'|>[{":
+        return None
+    value = match.group(3).split(" #")[0].rstrip()
+    if ": " not in value:
+        return None
+    fixed = re.sub(r" *: +", "：", value)
+    return at, (
+        f"此处不允许出现“: ”：值里的冒号请改用中文冒号“：”，写成 {match.group(2)}: {fixed}；"
+        "确需半角冒号时给整个值加引号；如果这里本该是新的一行，请检查上一行的缩进"
+    )

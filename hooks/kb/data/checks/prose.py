@@ -204,9 +204,30 @@ def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
         value = get_path(doc.data, path)
         if not isinstance(value, str):
             continue
+        if info.plain:
+            _cut_by_comment(out, doc, path, info.end)
         for finding in check(value):
             line, col = doc.find(path, finding.anchor) or doc.mark(path)
             out.problems.append(Problem.of(
                 finding.rule, doc.rel, line, col, finding.message, path=format_path(path),
                 level=WARNING if finding.warning else ERROR, found=finding.needle[:40],
             ))
+
+
+_COMMENT_AFTER = re.compile(r"[ \t]+#(.*)")
+
+
+def _cut_by_comment(out: Collector, doc: SourceDoc, path: tuple, end: tuple[int, int]) -> None:
+    """Warning when a plain (unquoted, one-line style) prose value is followed by `` #…``:
+    YAML reads that as a comment, so the rest of the line silently disappears."""
+    line = doc.lines[end[0] - 1] if 0 < end[0] <= len(doc.lines) else ""
+    comment = _COMMENT_AFTER.match(line, end[1] - 1)
+    if comment is None:
+        return
+    lost = comment.group(1).strip()
+    out.problems.append(Problem.of(
+        rules.PROSE_COMMENT, doc.rel, end[0], comment.start() + len(comment.group()) - len(comment.group(1)),
+        f"“#”后面的文字“{lost[:30]}”不会出现在网页上：YAML 把空格后的“#”当作注释的开头。"
+        "如果这是正文，请把“#”改成全角的“＃”，或把这段正文改用多行写法（字段名后写 |-，正文另起一行并多缩进两个空格）",
+        path=format_path(path), found=lost[:40],
+    ))

@@ -11,6 +11,8 @@ start lies before end.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from kb.data import rules
 from kb.data.checks.base import Collector, as_id, as_list, get, iso_date, items, suggestion
 from kb.data.ids import ID_RE
 from kb.data.problems import WARNING
-from kb.data.yamlsafe import SourceDoc
+from kb.data.yamlsafe import SourceDoc, format_path
 
 _FIGURE_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -214,9 +216,42 @@ def check_report(out: Collector, doc: SourceDoc, index: Index) -> tuple[str, str
         )
     for i, material in enumerate(as_list(get(doc, "materials"))):
         check_refs(out, doc, ("materials", i), material, index.materials, "学习材料", "data/materials.yml ")
+        if isinstance(material, str) and not ID_RE.fullmatch(material):
+            _title_for_id(out, doc, ("materials", i), material, index.material_titles)
     entry = None
     if info is not None:
         entry = info.roster.get(unit)
         if entry is None and unit_known:
             out.at(doc, ("unit",), f"单位 {unit} 不在学习教育 {cid} 的名册（roster）中：请先在 {info.doc.rel} 的 roster 里添加", found=unit, rule=rules.ROSTER)
     return cid, unit, info, entry
+
+
+def _title_for_id(out: Collector, doc: SourceDoc, path: tuple, value: str, titles: dict[str, str]) -> None:
+    """A study material written by its title where its id belongs: the schema's
+    message for it (one error) is replaced by one that names the material's id."""
+    material = material_by_title(value, titles)
+    if material is None:
+        return
+    where = format_path(path)
+    for n, problem in enumerate(out.problems):
+        if problem.file == doc.rel and problem.path == where and problem.rule == rules.SCHEMA_PATTERN.id:
+            how = "是" if titles[material] == value.strip("《》 ") else "像是"
+            out.problems[n] = dataclasses.replace(
+                problem,
+                message=f"“{value}”{how}学习材料《{titles[material]}》的标题：materials 中要写材料的标识，写成 {material}",
+                expected=material,
+            )
+
+
+def material_by_title(value: str, titles: dict[str, str]) -> str | None:
+    """The id of the material whose title is ``value`` (without 《》), exactly or nearly."""
+    text = value.strip("《》 ")
+    exact = [mid for mid, title in titles.items() if title == text]
+    if exact:
+        return exact[0]
+    by_title = {title: mid for mid, title in titles.items()}
+    close = difflib.get_close_matches(text, list(by_title), n=1, cutoff=0.6)
+    if close:
+        return by_title[close[0]]
+    inside = [mid for mid, title in titles.items() if text and (text in title or title in text)]
+    return inside[0] if len(inside) == 1 else None

@@ -10,6 +10,7 @@ a closed (已完成) item needs its completion date, and an ongoing deadline (�
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -165,6 +166,8 @@ def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict
             doc, ("submitted",), f"报送日期早于所在批次（{batch.get('name', '')}）的开始日期 {batch_start}，请核对",
             level=WARNING, found=submitted, rule=rules.DATE_ORDER,
         )
+    if submitted:
+        _check_submitted_late(out, doc, submitted, batch, iso_date(get(info.doc, "end")))
     for i, item in items(doc, "ledger"):
         deadline, status = iso_date(item.get("deadline")), item.get("status")
         if deadline and start and deadline < start:
@@ -182,3 +185,30 @@ def _check_dates(out: Collector, doc: SourceDoc, info: CampaignInfo, entry: dict
                 doc, ("ledger", i, "completed"), f"填写了完成日期，但状态是“{status}”而不是“{done}”，请核对",
                 level=WARNING, found=status, rule=rules.LEDGER_COMPLETED,
             )
+
+
+LATE_DAYS = 61  # a report date this long after its deadline is most likely the day the file was made
+
+
+def _check_submitted_late(out: Collector, doc: SourceDoc, submitted: str, batch: dict | None, end: str | None) -> None:
+    """Warning for a report date in the future, or months after the batch's deadline
+    (the campaign's end without one): most likely the date the file was made, not the
+    date the report was signed."""
+    today = dt.date.today()
+    day = dt.date.fromisoformat(submitted)
+    hint = "请写报告的落款日期（报送日期），不要写今天或制作文件的日期"
+    if day > today:
+        out.at(
+            doc, ("submitted",), f"报送日期 {submitted} 还没有到（晚于今天 {today.isoformat()}）：{hint}",
+            level=WARNING, found=submitted, rule=rules.DATE_ORDER,
+        )
+        return
+    deadline = iso_date(batch.get("deadline")) if batch else None
+    what = f"所在批次（{batch.get('name', '')}）的报送截止日期" if deadline and batch else "学习教育的结束日期"
+    limit = deadline or end
+    if limit and (day - dt.date.fromisoformat(limit)).days > LATE_DAYS:
+        months = (day - dt.date.fromisoformat(limit)).days // 30
+        out.at(
+            doc, ("submitted",), f"报送日期 {submitted} 比{what} {limit} 晚了 {months} 个多月：{hint}",
+            level=WARNING, found=submitted, rule=rules.DATE_ORDER,
+        )

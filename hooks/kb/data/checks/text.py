@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from kb.data import rules
+from kb.data.blanks import SCAFFOLD_MARK
 from kb.data.checks.base import Collector, as_list, get
 from kb.data.problems import WARNING, Problem
 from kb.data.yamlsafe import STR_TAG, SourceDoc, format_path
@@ -30,7 +31,7 @@ _BLANK_NOUN = re.compile(
     "指导组|党工委|党支部|党总支|党组|党委|系统|单位|部门|领域|行业|街道|[局委办处科室厅院县区市镇乡村]"
     "|[个次件篇项条名人天场期家户所批届轮年月日万元亿]"
 )
-_SCAFFOLD = "【请填写"
+_SCAFFOLD = SCAFFOLD_MARK
 # Numbering the page adds itself, written at the start of a title or lead: （一）(1) 一、 1. 一是 第一，
 _CN_NUM = "[一二三四五六七八九十]+"
 _NUMBERING = re.compile(
