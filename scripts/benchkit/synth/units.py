@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.text import chinese_number
+
 # ---------------------------------------------------------------------------------------
 # Units: places × bureaus (each bureau with its own business vocabulary)
 # ---------------------------------------------------------------------------------------
@@ -161,18 +163,33 @@ class SynthUnit:
     index: int
 
 
-def make_unit(index: int) -> SynthUnit:
-    """Unit ``index``: bureaus cycle fastest, then places; district/county alternate."""
+def _numeral(n: int) -> str:
+    """二 … 九十九 in Chinese, larger numbers in digits."""
+    return chinese_number(n) if n < 100 else str(n)
+
+
+def unit_key(index: int) -> tuple[str, str, str]:
+    """(id, district, name) of unit ``index``: bureaus cycle fastest, then places, then rounds.
+
+    Round 0 is ``<pinyin>-<bureau>`` in 临江区 / 青山县 …; round r ≥ 1 is ``<pinyin>-r<r+1>-<bureau>``
+    in 临江第二区 …: three parts where round 0 has two and a numeral no place pinyin ends
+    with, so ids never collide (青禾 is ``qinghe2``, which the old ``<pinyin><r+1>`` of 清河's
+    second round also made)."""
     bureau = BUREAUS[index % len(BUREAUS)]
     round_, place_index = divmod(index // len(BUREAUS), len(PLACES))
     place, pinyin = PLACES[place_index]
-    suffix = "" if round_ == 0 else str(round_ + 1)
-    if bureau.abbr == "jd":
-        name = f"{place}{suffix and suffix + '号'}街道"
-    else:
-        level = "区" if place_index % 2 == 0 else "县"
-        name = f"{place}{suffix and suffix + '号'}{level}{bureau.name}"
-    return SynthUnit(
-        id=f"{pinyin}{suffix}-{bureau.abbr}", name=name, party_org=f"{name}{bureau.org}",
-        bureau=bureau, place=place, index=index,
-    )
+    level = "区" if place_index % 2 == 0 else "县"
+    ordinal = "" if round_ == 0 else f"第{_numeral(round_ + 1)}"
+    district = f"{place}{ordinal}{level}"
+    key = pinyin if round_ == 0 else f"{pinyin}-r{round_ + 1}"
+    name = f"{place}{ordinal}街道" if bureau.abbr == "jd" else f"{district}{bureau.name}"
+    return f"{key}-{bureau.abbr}", district, name
+
+
+def make_unit(index: int) -> SynthUnit:
+    """Unit ``index`` (see :func:`unit_key`)."""
+    bureau = BUREAUS[index % len(BUREAUS)]
+    uid, _district, name = unit_key(index)
+    place = PLACES[(index // len(BUREAUS)) % len(PLACES)][0]
+    return SynthUnit(id=uid, name=name, party_org=f"{name}{bureau.org}",
+                     bureau=bureau, place=place, index=index)
