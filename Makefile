@@ -21,7 +21,7 @@ override ROSTER := $(value ROSTER)
 override CAMPAIGN := $(value CAMPAIGN)
 export DOCX UNIT ARGS DIR ROSTER CAMPAIGN
 
-.PHONY: venv serve build build-properdocs validate test lint bench bench-prose bench-intake new-unit import-docx intake preview publish clean
+.PHONY: venv serve build build-properdocs validate test lint bench bench-prose bench-intake new-unit import-docx intake preview submit publish clean
 
 venv: $(STAMP)
 
@@ -76,6 +76,11 @@ import-docx: venv
 intake: venv
 	@case "$$DIR" in *[![:space:]]*) ;; *) echo '请用 DIR= 指定收件箱文件夹，例如：make intake DIR=收件箱（可加 ROSTER=名单.xlsx CAMPAIGN=2023-zhuti ARGS="--dry-run"）'; exit 2;; esac
 	@set -f; $(BIN)/python scripts/intake.py "$$DIR" $${ROSTER:+--roster "$$ROSTER"} $${CAMPAIGN:+--campaign "$$CAMPAIGN"} $$ARGS
+
+# Before a merge request: which files, units and roster entries the change touches, the git
+# identity, validation, and the commands that commit only those: make submit [ARGS="--yes"]
+submit: venv
+	@set -f; $(BIN)/python scripts/submit.py $$ARGS
 
 preview: venv
 	@case "$$UNIT" in *[![:space:]]*) ;; *) echo '请用 UNIT= 指定要预览的报告文件，例如：make preview UNIT=data/reports/<学习教育>/<单位>.yml（如 UNIT=data/reports/2023-zhuti/shi-czj.yml）'; exit 2;; esac
