@@ -1,4 +1,4 @@
-"""Steps run on the finished site directory (search index, Word export …).
+"""Steps run on the finished site directory (search index, Word export, Excel tables …).
 
 Each step is ``step(kb, settings, site_dir, cache) -> None``; :data:`STEPS` lists the
 features' steps (this module, like :mod:`kb.site.pages`, is where they are registered). The steps run side by side (the search index mostly waits for Pagefind,
@@ -18,9 +18,10 @@ from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.official import wordfiles
 from kb.site import memory
+from kb.views import exports as view_exports
 
 Step = Callable[[KnowledgeBase, SiteSettings, Path, BuildCache], None]
-STEPS: list[Step] = [search.postbuild_step, wordfiles.write_word_files]
+STEPS: list[Step] = [search.postbuild_step, wordfiles.write_word_files, view_exports.write_exports]
 
 
 def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,

@@ -18,6 +18,7 @@ from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render
 from kb.views import charts
 from kb.views.copies import ranking, source_ref
+from kb.views.exports import downloads
 from kb.views.ledger import LedgerRow, LedgerSummary, ledger_rows, statuses, summarise
 from kb.views.stats import CampaignStats, campaign_stats, format_number, group_medians
 from kb.views.submission import GroupStatus, submission_status
@@ -131,7 +132,7 @@ def view_pages(kb: KnowledgeBase, settings: SiteSettings,
     views = [campaign_view(kb, c, rows, settings.build_date) for c in campaigns]
     ranked = ranking(kb, cache or BuildCache())
     common = {"settings": settings, "fmt": format_number, "dashboard_src": dashboard_src,
-              "compare_src": compare_src}
+              "compare_src": compare_src, "downloads": downloads}
     pages = [GeneratedPage(OVERVIEW, render(
         "views/overview.md.j2", src=OVERVIEW, u=linker(OVERVIEW), views=views, ranked=ranked,
         notices=[p for p in kb.notices if not p.is_error], **common,
