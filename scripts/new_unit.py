@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--unit", help="单位 id：小写拼音缩写，如 shi-czj（市财政局）")
     parser.add_argument("--name", help="单位名称（新单位才需要），如 市财政局")
     parser.add_argument("--party-org", help="党组织名称（新单位才需要），如 市财政局党组")
-    parser.add_argument("--campaign", help="学习教育 id，如 2023-zhuti")
+    parser.add_argument("--campaign", help="学习教育：id、简称或全称，如 2023-zhuti、2023年主题教育")
     parser.add_argument("--group", help="指导组：id、序号或名称，如 g1、1、第一指导组")
     parser.add_argument("--batch", help="批次：序号或名称，如 1、第一批")
     parser.add_argument("--force", action="store_true", help="报告文件已存在时重新生成（会覆盖已写的内容）")
@@ -79,8 +79,9 @@ def complete(args: argparse.Namespace, choices: scaffold.Choices, ask: Asker) ->
     if not args.campaign:
         args.campaign = ask("学习教育", [(cid, str(c.get("short_name") or c.get("name")))
                                        for cid, c in choices.campaigns.items()], choices.campaign)
+    campaign = choices.campaign(args.campaign)  # by id, short name or name
+    args.campaign = str(campaign["id"])
     scaffold.check_id(args.campaign, "campaign")
-    campaign = choices.campaign(args.campaign)
     if not args.unit:
         args.unit = ask("单位 id（小写拼音缩写，如 shi-czj）", check=scaffold.check_id)
     scaffold.check_id(args.unit)

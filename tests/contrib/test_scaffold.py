@@ -14,6 +14,7 @@ from datacopy import copy_data
 
 from conftest import ROOT
 from kb.contrib import reportyaml, scaffold
+from kb.data.blanks import SUBMITTED_PLACEHOLDER
 from kb.data.load import load_and_validate
 
 SCRIPT = ROOT / "scripts" / "new_unit.py"
@@ -63,7 +64,7 @@ def test_new_unit_is_appended_in_the_files_own_style(data_dir):
 @pytest.mark.parametrize("campaign", ["2023-zhuti", "2024-dangji"])
 def test_outline_is_valid_except_for_placeholders(data_dir, campaign):
     req = scaffold.Request(**{**NEW.__dict__, "campaign": campaign})
-    report = scaffold.create(data_dir, req, today="2024-08-01").report
+    report = scaffold.create(data_dir, req).report
     text = report.read_text(encoding="utf-8")
     assert text.startswith(reportyaml.REPORT_MODELINE + "\n")
     problems = problems_of(data_dir, report)
@@ -72,10 +73,11 @@ def test_outline_is_valid_except_for_placeholders(data_dir, campaign):
     # prose placeholders are errors; the all-zero figures are one warning (the outline starts at 0)
     assert sorted(p.rule for p in problems) == ["figures-zero"] + ["placeholder"] * placeholders
     # every figure of the campaign is there, at 0
-    declared = reportyaml.load((data_dir / "campaigns" / f"{campaign}.yml").read_text(encoding="utf-8"))["figures"]
-    assert reportyaml.load(text)["figures"] == {f["key"]: 0 for f in declared}
-    # filled in, the same file has no problem left
-    filled = re.sub(r"【请填写[^】]*】", "已按要求填写的内容", text)
+    declared = reportyaml.load((data_dir / "campaigns" / f"{campaign}.yml").read_text(encoding="utf-8"))
+    assert reportyaml.load(text)["figures"] == {f["key"]: 0 for f in declared["figures"]}
+    # filled in (the date: the batch's deadline), the same file has no problem left
+    filled = text.replace(SUBMITTED_PLACEHOLDER, declared["batches"][0]["deadline"])
+    filled = re.sub(r"【请填写[^】]*】", "已按要求填写的内容", filled)
     filled = re.sub(r"(?m)^(  [a-z_]+): 0\b", r"\1: 3", filled)  # the figures, filled in
     report.write_text(filled, encoding="utf-8")
     assert problems_of(data_dir, report) == []
@@ -189,7 +191,7 @@ def test_cli_with_options(data_dir):
     result = run_cli(data_dir, "--unit", "shi-sjj", "--name", "市审计局", "--party-org", "市审计局党组",
                      "--campaign", "2023-zhuti", "--group", "2", "--batch", "1")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "报告文件里有 39 处“【请填写……】”等着填写" in result.stdout
+    assert "报告文件里有 40 处“【请填写……】”等着填写" in result.stdout
     assert "make preview UNIT=data/reports/2023-zhuti/shi-sjj.yml" in result.stdout
 
 
@@ -263,3 +265,29 @@ def test_cli_refuses_a_campaign_id_that_is_a_path(data_dir):
                      "--campaign", "../2023-zhuti", "--group", "2", "--batch", "1")
     assert result.returncode == 2
     assert "学习教育 id“../2023-zhuti”不可用：含有路径字符" in result.stdout
+
+
+# ------------------------------------------------- issue 18: date and campaign names
+
+
+def test_report_date_is_a_placeholder_the_validator_refuses_once(data_dir):
+    """make new-unit writes no date nobody chose (it was today's, which passed unnoticed)."""
+    report = scaffold.create(data_dir, NEW).report
+    assert reportyaml.load(report.read_text(encoding="utf-8"))["submitted"] == SUBMITTED_PLACEHOLDER
+    on_date = [p for p in problems_of(data_dir, report) if p.path == "submitted"]
+    assert [(p.rule, p.line) for p in on_date] == [("placeholder", 13)], on_date
+
+
+@pytest.mark.parametrize("given", ["2023年主题教育", "学习贯彻习近平新时代中国特色社会主义思想主题教育", " 2023-zhuti "])
+def test_campaign_by_short_name_or_name(data_dir, given):
+    outcome = scaffold.create(data_dir, scaffold.Request(**{**NEW.__dict__, "campaign": given}))
+    assert outcome.report == data_dir / "reports" / "2023-zhuti" / "shi-sjj.yml"
+    roster = reportyaml.load((data_dir / "campaigns" / "2023-zhuti.yml").read_text(encoding="utf-8"))["roster"]
+    assert roster[-1] == {"unit": "shi-sjj", "group": "g2", "batch": 1}
+
+
+def test_cli_takes_the_campaigns_short_name(data_dir):
+    result = run_cli(data_dir, "--unit", "shi-sjj", "--name", "市审计局", "--party-org", "市审计局党组",
+                     "--campaign", "2023年主题教育", "--group", "第二指导组", "--batch", "第一批")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (data_dir / "reports" / "2023-zhuti" / "shi-sjj.yml").is_file()

@@ -13,7 +13,6 @@ maintainers wrote them; the result is re-read and compared before it is written.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,9 +25,10 @@ from kb.contrib import reportyaml
 from kb.contrib.reference import Reference
 from kb.contrib.reportyaml import Comment
 from kb.data import confine
+from kb.data.blanks import SCAFFOLD_MARK, SUBMITTED_PLACEHOLDER
 from kb.data.ids import explain_id
 
-PLACEHOLDER = "【请填写"
+PLACEHOLDER = SCAFFOLD_MARK
 SECTIONS = 3
 POINTS = 3
 
@@ -120,8 +120,14 @@ class Choices(Reference):
         raise ScaffoldError(f"没有指导组“{value}”，可选：{known}")
 
     def campaign(self, value: str) -> dict:
+        """A campaign by id (2023-zhuti), short name (2023年主题教育) or full name."""
+        value = str(value).strip()
         if value in self.campaigns:
             return self.campaigns[value]
+        for c in self.campaigns.values():
+            if value in {str(c.get("short_name")), str(c.get("name"))}:
+                return c
+        check_id(value, "campaign")  # neither a name nor a possible id: say why
         known = "、".join(f"{cid}（{c.get('short_name') or c.get('name')}）" for cid, c in self.campaigns.items())
         raise ScaffoldError(f"没有学习教育“{value}”，可选：{known}")
 
@@ -143,7 +149,11 @@ def _ph(what: str) -> str:
 
 def report_outline(campaign: dict, unit: dict, materials: Sequence[dict] | None = None,
                    today: str | None = None) -> str:
-    """The commented report file for ``unit`` in ``campaign``, ready to fill."""
+    """The commented report file for ``unit`` in ``campaign``, ready to fill.
+
+    ``submitted`` is the date given as ``today`` or else :data:`SUBMITTED_PLACEHOLDER`,
+    never the current date: a date nobody wrote would pass validation unnoticed.
+    """
     org = str(unit.get("party_org") or unit.get("name"))
     highlights = {
         "sections": [
@@ -168,7 +178,7 @@ def report_outline(campaign: dict, unit: dict, materials: Sequence[dict] | None 
     data: dict[str, Any] = {
         "unit": unit["id"],
         "campaign": campaign["id"],
-        "submitted": today or dt.date.today().isoformat(),
+        "submitted": today or SUBMITTED_PLACEHOLDER,
         "title": Comment(f"title: {campaign.get('report_title', '')}  # 可选：报告标题与此不同时才需要写，去掉行首的 # 再修改"),
         "opening": _ph("开头段"),
         "highlights": highlights,
@@ -201,7 +211,7 @@ def report_outline(campaign: dict, unit: dict, materials: Sequence[dict] | None 
     trailing = {
         "unit": f"单位：{unit.get('name')}（data/units.yml 中的 id，与文件名相同）",
         "campaign": f"学习教育：{campaign.get('short_name') or campaign.get('name')}（与所在文件夹名相同）",
-        "submitted": "报送日期（落款日期），格式 年-月-日，如 2023-09-08",
+        "submitted": "报送日期：报告的落款日期，格式 年-月-日，如 2023-09-08（不是今天的日期）",
         "opening": f"开头段，如：……开展以来，{org}认真贯彻落实……现将自查评估情况报告如下：",
         "highlights": "一、工作开展情况及创新亮点做法",
         "highlights.sections": "（一）（二）（三）……每个小节以“- title:”开头，可增可减",
@@ -298,6 +308,7 @@ def report_file(data_dir: Path, campaign: str, unit: str) -> Path:
 def plan_roster(choices: Choices, req: Request) -> tuple[dict, dict | None]:
     """(campaign, roster entry to add or None when present). Raises on conflicts."""
     campaign = choices.campaign(req.campaign)
+    req.campaign = str(campaign["id"])  # given by name or short name: from here on, its id
     entry = choices.roster_entry(req.campaign, req.unit)
     if entry is not None:
         if req.group and choices.group(req.group).get("id") != entry.get("group"):
