@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from benchkit.paths import REPO
+from benchkit.synth import families
 from benchkit.synth.campaigns import (
     CAMPAIGNS,
     GENERAL_MATERIALS,
@@ -164,7 +165,7 @@ def report_data(campaign: dict, unit: SynthUnit, seed: int) -> dict:
     required = [f"{campaign['id']}-m1", f"{campaign['id']}-m2"]
     optional = [f"{campaign['id']}-m{i}" for i in range(3, 6)] + [m["id"] for m in GENERAL_MATERIALS]
     materials = required + rng.sample(optional, rng.randint(0, 3))
-    return {
+    return families.plant({  # paraphrase families for the 共性问题 grouping (kb.upward)
         "unit": unit.id,
         "campaign": campaign["id"],
         "submitted": submitted,
@@ -175,7 +176,7 @@ def report_data(campaign: dict, unit: SynthUnit, seed: int) -> dict:
         "figures": figures,
         "ledger": ledger,
         "materials": materials,
-    }
+    }, seed)
 
 
 def prose_chars(data: object) -> int:
