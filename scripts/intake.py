@@ -11,7 +11,8 @@ need attention or failed, 2 usage error (nothing done). ``--dry-run`` writes not
 For the pipeline that takes in a merge request's uploads (``.ci/intake``): ``--format
 github`` prints workflow commands for the files that need attention, ``--format gitlab
 --output FILE`` writes them as GitLab code quality; ``--copy-to DIR`` copies the data files
-written and ``intake-report.md`` into DIR (paths as under the repository) for the artifact.
+written and ``intake-report.md`` into DIR (paths as under the repository) for the artifact, and
+the data files held back because they do not validate (``intake-review/…``).
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"导入结果已写入 {report}")
         if args.copy_to is not None:
             _copy(outcome.results, args.data_dir.resolve(), report, args.copy_to)
+            _copy_held(outcome.results, args.inbox, args.copy_to)
     roster_errors = has_errors(outcome.roster_problems)
     return max(summary.exit_code(outcome.results), 1 if roster_errors else 0)
 
@@ -162,6 +164,21 @@ def _copy(results: list[summary.FileResult], data_dir: Path, report: Path, targe
         print(f"无法复制导入结果到 {target}（{confine.os_error_text(exc)}）")
     else:
         print(f"写出的数据文件（{len(sources)} 个）和导入报告已复制到 {target}")
+
+
+def _copy_held(results: list[summary.FileResult], inbox: Path, target: Path) -> None:
+    """The data files held back because they do not validate, copied under ``target`` as in the inbox."""
+    held = [r.review for r in results if r.review and (inbox / r.review).is_file()]
+    try:
+        for name in held:
+            dest = target / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(inbox / name, dest)
+    except OSError as exc:
+        print(f"无法复制待修改的数据文件到 {target}（{confine.os_error_text(exc)}）")
+    else:
+        if held:
+            print(f"没有通过校验的数据文件（{len(held)} 个）已复制到 {target / run.staging.REVIEW_DIR}，修改后交给管理员")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@
 - :mod:`kb.contrib.intake.convert` tells a file's format by its content and converts .doc/.wps/.odt/.rtf with LibreOffice
 - :mod:`kb.contrib.intake.pdftext` turns a PDF's text layer into a .docx whose outline the importer recognises
 - :mod:`kb.contrib.intake.match` decides which unit a file belongs to (text, file name, fuzzy roster match)
+- :mod:`kb.contrib.intake.staging` validates each data file before it reaches ``data/`` and holds back
+  those with errors in the inbox's review folder ``intake-review/``
 - :mod:`kb.contrib.intake.run` takes every file of the inbox through copy, conversion, import, matching and writing
 - :mod:`kb.contrib.intake.summary` lays out the outcome per file for the terminal and ``intake-report.md``,
   and as the pipeline's annotations (GitHub workflow commands, GitLab code quality)

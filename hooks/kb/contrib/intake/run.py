@@ -6,9 +6,11 @@ files skipped, links and special files refused, at most :data:`MAX_FILES`), then
 the files in a process pool (:func:`prepare`: copy, classify, convert, import in the
 bounded child of :func:`kb.contrib.docx.import_docx_limited`, match to a unit with
 :mod:`.match`), writes the data files in this process (:func:`decide`: never over a file
-edited by hand without ``force``; a second run over the same inbox changes nothing) and
-validates them in the pool again. One file's failure is caught and becomes its row of
-the summary (:mod:`.summary`).
+edited by hand without ``force``; a second run over the same inbox changes nothing) once
+they validate: each is checked in the pool first, in a staging copy of the data directory
+(:mod:`.staging`), and a file with errors is held back in the inbox's review folder instead
+of reaching ``data/`` (where it would fail the site build). One file's failure is caught and
+becomes its row of the summary (:mod:`.summary`).
 
 Each written file carries a stamp line (:func:`stamp`): the source file's sha256 and the
 sha256 of the text the import wrote, so a later run knows whether the file is its own,
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.contrib import docx, scaffold
-from kb.contrib.intake import convert, match
+from kb.contrib.intake import convert, match, staging
 from kb.contrib.intake.summary import (
     ATTENTION,
     FAILED,
@@ -351,13 +353,23 @@ def decide(target: Path, text: str, sha: str, force: bool) -> tuple[bool, str, s
     return True, "已更新", ""
 
 
-def _write(prepared: list[Prepared], data_dir: Path, force: bool) -> list[Path]:
-    """Write the data files (two files for one unit: none of them); the paths to validate."""
+@dataclass
+class _Candidate:
+    """A data file the run would write (``write``) or leave as it is; ``text`` is what gets validated."""
+
+    item: Prepared
+    path: Path
+    write: bool
+    text: str
+
+
+def _plan(prepared: list[Prepared], data_dir: Path, force: bool) -> list[_Candidate]:
+    """What to write (two different files for one unit: none of them); nothing is written yet."""
     by_target: dict[str, list[Prepared]] = {}
     for item in prepared:
         if item.text:
             by_target.setdefault(item.row.target, []).append(item)
-    written = []
+    planned = []
     for target, items in by_target.items():
         first, *others = items
         if any(o.sha != first.sha for o in others):
@@ -376,35 +388,61 @@ def _write(prepared: list[Prepared], data_dir: Path, force: bool) -> list[Path]:
             first.row.outcome = ATTENTION
             first.row.messages.insert(0, why)
             continue
+        text = first.text
         if first.row.written == KEPT:  # the import's findings were about the text before the edit
             first.row.outcome, first.row.messages = IMPORTED, ["数据文件导入后已手工修改：保留修改（要重新导入，请加 --force）"]
-        if write:
-            try:
-                confine.write_atomically(path, first.text)
-            except OSError as exc:
-                first.row.outcome, first.row.written = FAILED, "未写入"
-                first.row.messages.insert(0, f"无法写入数据文件（{confine.os_error_text(exc)}）")
-                continue
-        written.append(path)
-    return written
+            text = _existing(path)
+        planned.append(_Candidate(first, path, write, text))
+    return planned
 
 
-def validate(data_dir: Path, path: Path) -> list[str]:
-    """The validator's errors and warnings about one written data file, in Chinese (never raises)."""
+def _existing(path: Path) -> str:
     try:
-        problems = docx.validate_report(data_dir, path)
-    except Exception:
-        return ["错误：校验这个数据文件时出现意外错误，请运行 make validate 查看"]
-    suffix = f"reports/{path.parent.name}/{path.name}"
-    mine = [p for p in problems if p.file.replace("\\", "/").endswith(suffix) and p.level in (ERROR, WARNING)]
-    return [f"校验{_problem_text(p)}" for p in sorted(mine, key=lambda p: p.level != ERROR)]
+        return confine.read_regular(path, 4 * MAX_BYTES).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return ""
+
+
+def check(staging_dir: Path, target: str, text: str) -> list[Problem] | None:
+    """The validator's errors and warnings about ``text`` as ``target``; None when checking failed."""
+    try:
+        return staging.check(staging_dir, target, text)
+    except Exception:  # reported on the row (and the file held back), never as a traceback
+        return None
+
+
+HELD = ("数据文件没有通过校验，没有写入 data/（否则网站构建会失败）：{where}。"
+        "请按下面的说明修改 Word 文件后重新导入，或改好这个数据文件后交给知识库管理员")
+_CHECK_FAILED = "错误：校验这个数据文件时出现意外错误，没有写入 data/。请把文件交给知识库管理员处理"
+
+
+def _settle(candidate: _Candidate, problems: list[Problem] | None, inbox: Path, dry_run: bool) -> None:
+    """Write a candidate that validates; hold back one with errors in the inbox's review folder."""
+    row = candidate.item.row
+    errors = problems is None or any(p.level == ERROR for p in problems)
+    if errors and candidate.write:
+        row.outcome, row.written = ATTENTION, "未写入"
+        row.review = "" if dry_run or problems is None else staging.hold(inbox, row.target, candidate.text)
+        where = f"已另存为收件箱中的 {row.review}" if row.review else "没有另存"
+        shown = row.review or f"data/{row.target}"
+        found = [_CHECK_FAILED] if problems is None else staging.messages(problems, shown)
+        row.messages = [HELD.format(where=where), *found, *row.messages]
+        return
+    if candidate.write:
+        try:
+            confine.write_atomically(candidate.path, candidate.text)
+        except OSError as exc:
+            row.outcome, row.written = FAILED, "未写入"
+            row.messages.insert(0, f"无法写入数据文件（{confine.os_error_text(exc)}）")
+            return
+    _apply_validation(row, [_CHECK_FAILED] if problems is None else staging.messages(problems, f"data/{row.target}"))
 
 
 def _apply_validation(row: FileResult, messages: list[str]) -> None:
     if not messages:
         return
     row.messages = messages + row.messages
-    if any(m.startswith("校验错误") for m in messages):
+    if any(m.startswith(("校验错误", "错误")) for m in messages):
         row.outcome = ATTENTION
     elif row.outcome == IMPORTED:
         row.outcome = WARNED
@@ -491,7 +529,7 @@ def run(options: Options, executor: Callable[[int], Executor] | None = None) -> 
     """Take in every file of ``options.inbox``. Raises :class:`UsageError` when the run cannot start."""
     _check_options(options)
     inbox = options.inbox.resolve()
-    skip = {inbox / REPORT_NAME} | ({options.roster.resolve()} if options.roster else set())
+    skip = {inbox / REPORT_NAME, inbox / staging.REVIEW_DIR} | ({options.roster.resolve()} if options.roster else set())
     files, refused = scan_inbox(inbox, skip)
     outcome = Outcome()
     with _working_copy(options) as data_dir, tempfile.TemporaryDirectory(prefix="kb-intake-") as temp:
@@ -503,11 +541,11 @@ def run(options: Options, executor: Callable[[int], Executor] | None = None) -> 
         make = executor or (lambda n: ProcessPoolExecutor(max_workers=n))
         with make(workers) as pool, _progress(options.progress, 2 * len(jobs)) as tick:
             prepared = _gather([pool.submit(prepare, job) for job in jobs], jobs, tick)
-            written = _write(prepared, data_dir, options.force)
-            checks = {pool.submit(validate, data_dir, path): path for path in written}
-            rows = {data_dir / p.row.target: p.row for p in prepared if p.row.target}
+            planned = _plan(prepared, data_dir, options.force)
+            stage = staging.make_staging(data_dir, Path(temp) / "staging") if planned else Path(temp)
+            checks = {pool.submit(check, stage, c.item.row.target, c.text): c for c in planned}
             for future in as_completed(checks):
-                _apply_validation(rows[checks[future]], future.result())
+                _settle(checks[future], future.result(), inbox, options.dry_run)
                 tick()
     outcome.results = sorted([p.row for p in prepared] + refused, key=lambda r: r.name)
     return outcome

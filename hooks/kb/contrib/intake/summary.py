@@ -44,6 +44,7 @@ class FileResult:
     ledger: int | None = None  # rows of the rectification ledger
     messages: list[str] = field(default_factory=list)  # Chinese, most important first
     written: str = ""  # 新写入 / 已更新 / 未改变 / 未写入 …
+    review: str = ""  # a data file held back because it does not validate, relative to the inbox
 
     @property
     def first_message(self) -> str:
@@ -123,6 +124,8 @@ def markdown(results: Sequence[FileResult], *, title: str = "导入结果") -> s
         lines += ["", f"### {_md(result.name)}", ""]
         if result.target:
             lines.append(f"- 数据文件：data/{_md(result.target)}（{_md(result.written or '未写入')}）")
+        if result.review:
+            lines.append(f"- 待修改的数据文件（没有通过校验）：收件箱中的 {_md(result.review)}")
         lines += [f"- {_md(m)}" for m in result.messages]
     return "\n".join(lines) + "\n"
 
