@@ -35,13 +35,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="报告份数，可给多个（默认 1000）")
     parser.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
     parser.add_argument("--query", default="调查研究", help="测量搜索时输入的查询（默认：调查研究）")
-    parser.add_argument("--serve-at", type=int, default=1000, metavar="N",
-                        help="在哪个 N 上测量 make serve 下的修改生效时间（默认 1000；0 表示不测）")
+    parser.add_argument("--serve-at", type=int, nargs="+", default=[1000], metavar="N",
+                        help="在哪些 N 上测量 make serve 下的修改生效时间（默认 1000；0 表示不测）")
     parser.add_argument("--edits", type=int, default=3, help="serve 测量中修改的次数（默认 3）")
     parser.add_argument("--repeat", type=int, default=1, metavar="K",
                         help="做 K 轮，每轮依次构建所有规模的地板和完整构建，各取最快的一次（默认 1）")
     parser.add_argument("--no-browser", action="store_true", help="不做浏览器测量（搜索、serve）")
     parser.add_argument("--no-floor", action="store_true", help="不构建地板")
+    parser.add_argument("--floor-up-to", type=int, metavar="N",
+                        help="只为不超过 N 的规模构建地板（默认所有规模）")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="JSON 输出目录")
     parser.add_argument("--work", type=Path, help="临时目录（默认系统临时目录，结束后删除）")
     parser.add_argument("--keep", action="store_true", help="保留生成的数据和网站")
@@ -85,7 +87,8 @@ def prepare(n: int, args: argparse.Namespace, work: Path) -> Size:
 
     log(f"N={n}: scripts/validate.py")
     out["validate"] = builds.validate_summary(builds.validate_run(made.data_dir, folder, n))
-    config = None if args.no_floor else floor.write_floor_project(made.data_dir, folder / "floor")
+    no_floor = args.no_floor or (args.floor_up_to is not None and n > args.floor_up_to)
+    config = None if no_floor else floor.write_floor_project(made.data_dir, folder / "floor")
     return Size(n, folder, made, out, config)
 
 
@@ -118,7 +121,7 @@ def finish(size: Size, args: argparse.Namespace) -> None:
         except Exception as err:  # noqa: BLE001 - report and go on
             log(f"搜索测量失败：{err}")
             out["search_error"] = str(err)
-        if n == args.serve_at:
+        if n in args.serve_at:
             rid = made.report_ids[len(made.report_ids) // 2]
             path = made.reports[len(made.reports) // 2]
             try:
@@ -149,6 +152,11 @@ def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict
         save(by_n)
 
 
+# What one run of this bench writes into the page JSON (every other key belongs to another bench).
+OWN_KEYS = frozenset({"command", "started", "commit", "settings", "machine", "seed", "runs",
+                      "targets", "table"})
+
+
 def report(result: dict) -> None:
     runs = {int(k): v for k, v in result["runs"].items()}
     print(f"命令：{result['command']}\n")
@@ -158,10 +166,16 @@ def report(result: dict) -> None:
 
 
 def write_page(result: dict, page: Path) -> None:
-    """The 性能 page and its raw data (``page`` with ``.json``)."""
+    """The 性能 page and its raw data (``page`` with ``.json``). Keys of the page's JSON that
+    this run does not make (another bench's section, e.g. ``intake``) are kept."""
+    raw = page.with_suffix(".json")
+    try:
+        before = json.loads(raw.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    result = result | {k: v for k, v in before.items() if k not in OWN_KEYS and k not in result}
     page.write_text(results.results_page(result), encoding="utf-8")
-    page.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
-                                         encoding="utf-8")
+    raw.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     log(f"性能页：{page}")
 
 

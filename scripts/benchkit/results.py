@@ -8,6 +8,8 @@ import os
 import platform
 import statistics
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,60 +32,94 @@ def _x(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
-def table_rows(runs: dict[int, dict]) -> list[tuple[str, list[str]]]:
-    """(row label, one cell per N) for the results table."""
-    ns = sorted(runs)
+@dataclass
+class Row:
+    """One row of the results table: a cell per N and the number its growth is taken of."""
 
-    def cell(n: int, fn) -> str:
+    label: str
+    cells: list[str]
+    values: list[float | None]
+    grows: bool = True  # False for rows that are ratios already (growth would mislead)
+
+
+def _row(label: str, runs: dict[int, dict], show: Callable[[dict], str],
+         value: Callable[[dict], float] | None, grows: bool = True) -> Row:
+    """A row over the sizes of ``runs``; a size whose figure is missing shows "—"."""
+    cells: list[str] = []
+    values: list[float | None] = []
+    for n in sorted(runs):
         try:
-            return fn(runs[n])
+            cells.append(show(runs[n]))
         except (KeyError, TypeError, ZeroDivisionError):
-            return "—"
+            cells.append("—")
+        try:
+            values.append(float(value(runs[n])) if value else None)
+        except (KeyError, TypeError, ValueError):
+            values.append(None)
+    return Row(label, cells, values, grows and value is not None)
 
-    def full(r: dict) -> dict:
-        return r["full"]
 
-    rows: list[tuple[str, list[str]]] = [
-        ("完整构建（墙钟）", [cell(n, lambda r: _s(full(r)["wall"])) for n in ns]),
-        ("地板：纯 Markdown + Material，无搜索", [cell(n, lambda r: _s(r["floor"]["wall"])) for n in ns]),
-        ("完整构建 / 地板", [cell(n, lambda r: _x(ratio(full(r)["wall"], r["floor"]["wall"])))
-                        for n in ns]),
+def _full(r: dict) -> dict:
+    return r["full"]
+
+
+def _phase_cell(r: dict, p: str) -> str:
+    seconds = _full(r)["phases"][p]
+    floor = (r.get("floor") or {}).get("wall") or 0.0
+    return f"{_s(seconds)}（{_x(ratio(seconds, floor))}）" if floor else _s(seconds)
+
+
+def table_rows(runs: dict[int, dict]) -> list[Row]:
+    """The rows of the results table (one cell per N)."""
+    rows = [
+        _row("完整构建（墙钟）", runs, lambda r: _s(_full(r)["wall"]), lambda r: _full(r)["wall"]),
+        _row("地板：纯 Markdown + Material，无搜索", runs, lambda r: _s(r["floor"]["wall"]),
+             lambda r: r["floor"]["wall"]),
+        _row("完整构建 / 地板", runs, lambda r: _x(ratio(_full(r)["wall"], r["floor"]["wall"])), None),
     ]
-    def phase_cell(r: dict, p: str) -> str:
-        seconds = full(r)["phases"][p]
-        floor = (r.get("floor") or {}).get("wall") or 0.0
-        return f"{_s(seconds)}（{_x(ratio(seconds, floor))}）" if floor else _s(seconds)
-
-    for phase in PHASES:
-        rows.append((f"　{PHASE_ZH[phase]}",
-                     [cell(n, lambda r, p=phase: phase_cell(r, p)) for n in ns]))
+    rows += [_row(f"　{PHASE_ZH[p]}", runs, lambda r, p=p: _phase_cell(r, p),
+                  lambda r, p=p: _full(r)["phases"][p]) for p in PHASES]
     rows += [
-        ("完整构建 CPU 时间", [cell(n, lambda r: _s(full(r)["cpu"])) for n in ns]),
-        ("峰值内存（进程树）", [cell(n, lambda r: _mb(full(r)["peak_tree_rss"])) for n in ns]),
-        ("地板峰值内存", [cell(n, lambda r: _mb(r["floor"]["peak_tree_rss"])) for n in ns]),
-        ("网站大小", [cell(n, lambda r: f"{_mb(full(r)['site_bytes'])}（{full(r)['site_files']} 个文件）")
-                   for n in ns]),
-        ("地板网站大小", [cell(n, lambda r: _mb(r["floor"]["site_bytes"])) for n in ns]),
-        ("报告页平均 / 最大", [cell(n, lambda r: f"{full(r)['pages']['average'] / KB:.1f} KB / "
-                                          f"{full(r)['pages']['largest'] / KB:.1f} KB")
-                          for n in ns]),
-        ("validate.py 全部文件", [cell(n, lambda r: _s(r["validate"]["wall"])) for n in ns]),
-        ("一次搜索传输数据", [cell(n, lambda r: f"{r['search']['bytes'] / MB:.2f} MB（{r['search']['requests']} 个请求）")
-                         for n in ns]),
-        ("输入到首批结果", [cell(n, lambda r: _s(r["search"]["first_result_seconds"])) for n in ns]),
-        ("serve 下修改到显示", [cell(n, lambda r: f"{r['serve']['worst']:.2f} s（{len(r['serve']['edits'])} 次中最慢）")
-                            for n in ns]),
+        _row("完整构建 CPU 时间", runs, lambda r: _s(_full(r)["cpu"]), lambda r: _full(r)["cpu"]),
+        _row("峰值内存（进程树）", runs, lambda r: _mb(_full(r)["peak_tree_rss"]),
+             lambda r: _full(r)["peak_tree_rss"]),
+        _row("地板峰值内存", runs, lambda r: _mb(r["floor"]["peak_tree_rss"]),
+             lambda r: r["floor"]["peak_tree_rss"]),
+        _row("网站大小", runs, lambda r: f"{_mb(_full(r)['site_bytes'])}（{_full(r)['site_files']} 个文件）",
+             lambda r: _full(r)["site_bytes"]),
+        _row("地板网站大小", runs, lambda r: _mb(r["floor"]["site_bytes"]), lambda r: r["floor"]["site_bytes"]),
+        _row("报告页平均 / 最大", runs, lambda r: f"{_full(r)['pages']['average'] / KB:.1f} KB / "
+                                            f"{_full(r)['pages']['largest'] / KB:.1f} KB",
+             lambda r: _full(r)["pages"]["average"]),
+        _row("validate.py 全部文件", runs, lambda r: _s(r["validate"]["wall"]), lambda r: r["validate"]["wall"]),
+        _row("一次搜索传输数据", runs,
+             lambda r: f"{r['search']['bytes'] / MB:.2f} MB（{r['search']['requests']} 个请求）",
+             lambda r: r["search"]["bytes"]),
+        _row("输入到首批结果", runs, lambda r: _s(r["search"]["first_result_seconds"]),
+             lambda r: r["search"]["first_result_seconds"]),
+        _row("serve 下修改到显示", runs,
+             lambda r: f"{r['serve']['worst']:.2f} s（{len(r['serve']['edits'])} 次中最慢）",
+             lambda r: r["serve"]["worst"]),
     ]
     return rows
 
 
+def _growth_cell(row: Row, i: int) -> str:
+    a, b = row.values[i], row.values[i + 1]
+    return _x(b / a) if row.grows and a and b is not None else "—"
+
+
 def format_table(runs: dict[int, dict]) -> str:
-    """A Markdown table: one column per N."""
+    """A Markdown table: one column per N, then the growth between neighbouring sizes
+    (the same figure at the larger N over the smaller; linear growth is the ratio of the Ns)."""
     ns = sorted(runs)
-    head = "| | " + " | ".join(f"N = {n:,}" for n in ns) + " |"
-    sep = "|---|" + "---:|" * len(ns)
-    body = [f"| {label} | " + " | ".join(cells) + " |" for label, cells in table_rows(runs)]
-    return "\n".join([head, sep, *body])
+    pairs = list(range(len(ns) - 1))
+    head = "| | " + " | ".join(f"N = {n:,}" for n in ns)
+    head += "".join(f" | 增长 {ns[i]:,} → {ns[i + 1]:,}（线性 {ns[i + 1] / ns[i]:g}×）" for i in pairs)
+    sep = "|---|" + "---:|" * (len(ns) + len(pairs))
+    body = [f"| {row.label} | " + " | ".join(row.cells + [_growth_cell(row, i) for i in pairs]) + " |"
+            for row in table_rows(runs)]
+    return "\n".join([head + " |", sep, *body])
 
 
 def format_targets(targets: list[Target]) -> str:
@@ -134,6 +170,8 @@ def results_page(result: dict[str, Any]) -> str:
         median_growth=median_growth,
         full_walls={n: w for n, w in zip((1000, 5000), walls, strict=True)} if repeated else {},
         same_round=same_round,
+        serve_sizes=[f"{n:,}" for n in sorted(runs) if runs[n].get("serve") or runs[n].get("serve_error")],
+        result=result,  # other benches' keys of the page JSON, for their own sections
         intake=result.get("intake"),  # make bench-intake's JSON, added with intake_bench.py --page-json
         intake_table=markdown_table(result["intake"]) if result.get("intake") else "",
     )

@@ -1,6 +1,7 @@
-"""The targets of the scale issue (8) and the search issue (3), and the arithmetic on them.
+"""The targets of the scale issues (8, 19) and the search issue (3), and the arithmetic on them.
 
-:func:`evaluate` turns the per-N results of one run into :class:`Target` verdicts;
+:func:`evaluate` turns the per-N results of one run into :class:`Target` verdicts (those
+of issue 19 only when the run has N = 10,000);
 :func:`ratio` and :func:`growth` are what the table and the page compare with.
 """
 
@@ -23,6 +24,13 @@ MAX_SERVE_SECONDS = 3.0
 MAX_SEARCH_BYTES = 1 * MB
 MAX_FIRST_RESULT_SECONDS = 1.5
 MAX_INDEX_OVER_RENDER = 1.0
+
+# Targets of the 10,000-report issue (19), in the same run as 1,000 and 5,000.
+SCALE_N = 10_000
+MAX_GROWTH_10000_OVER_5000 = 2.2
+MAX_GROWTH_10000_OVER_1000 = 11.0
+MAX_PEAK_MEMORY_10000 = 2 * GB
+MAX_VALIDATE_SECONDS_10000 = 10.0
 
 
 def ratio(value: float, floor: float) -> float | None:
@@ -87,6 +95,15 @@ def evaluate(runs: dict[int, dict]) -> list[Target]:
     index_time = ((r1.get("full") or {}).get("phases") or {}).get("search")
     render_floor = floor1
     index_ratio = ratio(index_time, render_floor) if index_time and render_floor else None
+    return [*_issue8_and_3(over, avg, largest, validate, peak5, grow, serve, payload, first,
+                           index_ratio),
+            *(_issue19(runs) if SCALE_N in runs else [])]
+
+
+def _issue8_and_3(over: float | None, avg: float | None, largest: float | None,
+                  validate: float | None, peak5: float | None, grow: float | None,
+                  serve: float | None, payload: float | None, first: float | None,
+                  index_ratio: float | None) -> list[Target]:
     return [
         Target("full_over_floor", "N=1000 完整构建（含搜索）/ 地板", f"≤ {MAX_FULL_OVER_FLOOR}×",
                over, _fmt(over, "{:.2f}×"), _check(over, MAX_FULL_OVER_FLOOR)),
@@ -112,3 +129,48 @@ def evaluate(runs: dict[int, dict]) -> list[Target]:
                f"≤ {MAX_INDEX_OVER_RENDER:g}×", index_ratio, _fmt(index_ratio, "{:.2f}×"),
                _check(index_ratio, MAX_INDEX_OVER_RENDER)),
     ]
+
+
+def _wall(runs: dict[int, dict], n: int) -> float | None:
+    full = _run_of(runs, n).get("full") or {}
+    return full.get("wall") if not full.get("returncode") else None
+
+
+def _growth_target(runs: dict[int, dict], small: int, limit: float) -> Target:
+    a, b = _wall(runs, small), _wall(runs, SCALE_N)
+    value = growth(a, b) if a and b else None
+    return Target(f"growth_{SCALE_N}_over_{small}", f"构建时间 N={SCALE_N} / N={small}", f"≤ {limit:g}×",
+                  value, _fmt(value, "{:.2f}×"), _check(value, limit))
+
+
+def _issue19(runs: dict[int, dict]) -> list[Target]:
+    """Issue 19: N = 10,000 grows linearly from 1,000 and 5,000, fits in 2 GB, serve and
+    validate stay quick; one search at 5,000 and 10,000 stays under 1 MB and 1.5 s."""
+    r = _run_of(runs, SCALE_N)
+    full = r.get("full") or {}
+    peak = full.get("peak_tree_rss")
+    serve = (r.get("serve") or {}).get("worst")
+    validate = (r.get("validate") or {}).get("wall")
+    found = [
+        _growth_target(runs, 5000, MAX_GROWTH_10000_OVER_5000),
+        _growth_target(runs, 1000, MAX_GROWTH_10000_OVER_1000),
+        Target("peak_memory_10000", f"N={SCALE_N} 构建峰值内存（进程树）", f"≤ {MAX_PEAK_MEMORY_10000 / GB:g} GB",
+               peak, _fmt(peak and peak / GB, "{:.2f} GB"), _check(peak, MAX_PEAK_MEMORY_10000)),
+        Target("serve_edit_10000", f"N={SCALE_N} make serve 下修改一份报告到浏览器显示",
+               f"≤ {MAX_SERVE_SECONDS:g} 秒", serve, _fmt(serve, "{:.2f} 秒"),
+               _check(serve, MAX_SERVE_SECONDS)),
+        Target("validate_10000", f"N={SCALE_N} scripts/validate.py 校验全部文件",
+               f"≤ {MAX_VALIDATE_SECONDS_10000:g} 秒", validate, _fmt(validate, "{:.2f} 秒"),
+               _check(validate, MAX_VALIDATE_SECONDS_10000)),
+    ]
+    for n in (5000, SCALE_N):
+        search = _run_of(runs, n).get("search") or {}
+        payload, first = search.get("bytes"), search.get("first_result_seconds")
+        found += [
+            Target(f"search_bytes_{n}", f"N={n} 一次搜索传输的数据", f"≤ {MAX_SEARCH_BYTES // MB} MB",
+                   payload, _fmt(payload and payload / MB, "{:.2f} MB"), _check(payload, MAX_SEARCH_BYTES)),
+            Target(f"first_result_{n}", f"N={n} 冷启动页面输入后出现首批结果",
+                   f"≤ {MAX_FIRST_RESULT_SECONDS} 秒", first, _fmt(first, "{:.2f} 秒"),
+                   _check(first, MAX_FIRST_RESULT_SECONDS)),
+        ]
+    return found

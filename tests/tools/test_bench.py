@@ -226,10 +226,63 @@ def test_table_has_one_column_per_size():
     runs[1000]["floor"].update(peak_tree_rss=300 * targets.MB, site_bytes=60 * targets.MB)
     table = results.format_table(runs)
     lines = table.splitlines()
-    assert lines[0] == "| | N = 1,000 | N = 5,000 |"
-    assert "| 完整构建 / 地板 | 2.00× | — |" in lines
-    assert "| 报告页平均 / 最大 | 30.0 KB / 60.0 KB | — |" in lines
-    assert all(line.count("|") == 4 for line in lines)
+    assert lines[0] == "| | N = 1,000 | N = 5,000 | 增长 1,000 → 5,000（线性 5×） |"
+    assert "| 完整构建（墙钟） | 50.0 s | 260.0 s | 5.20× |" in lines
+    assert "| 完整构建 / 地板 | 2.00× | — | — |" in lines  # a ratio has no growth
+    assert "| 报告页平均 / 最大 | 30.0 KB / 60.0 KB | — | — |" in lines  # a missing figure neither
+    assert all(line.count("|") == 5 for line in lines)
+
+
+def _scale_runs(full10=520.0, peak10=1.8 * targets.GB, serve10=2.5, validate10=9.0,
+                payload=800_000, first=1.2) -> dict[int, dict]:
+    runs = _runs()
+    runs[5000]["search"] = {"bytes": payload, "first_result_seconds": first, "requests": 40}
+    runs[10000] = {"full": {"wall": full10, "peak_tree_rss": peak10},
+                   "serve": {"worst": serve10, "edits": [{}]}, "validate": {"wall": validate10},
+                   "search": {"bytes": payload, "first_result_seconds": first, "requests": 50}}
+    return runs
+
+
+def test_table_shows_10000_beside_1000_and_5000_with_each_growth():
+    lines = results.format_table(_scale_runs()).splitlines()
+    assert lines[0] == ("| | N = 1,000 | N = 5,000 | N = 10,000 | 增长 1,000 → 5,000（线性 5×）"
+                        " | 增长 5,000 → 10,000（线性 2×） |")
+    assert "| 完整构建（墙钟） | 50.0 s | 260.0 s | 520.0 s | 5.20× | 2.00× |" in lines
+    assert "| 峰值内存（进程树） | — | 900.0 MB | 1800.0 MB | — | 2.00× |" in lines
+    assert all(line.count("|") == 7 for line in lines)
+
+
+def test_issue19_targets_only_with_a_run_at_10000():
+    assert not any(t.key.endswith("10000") for t in targets.evaluate(_runs()))
+    found = {t.key: t for t in targets.evaluate(_scale_runs())}
+    scale = {k: t for k, t in found.items() if k.endswith(("_5000", "10000", "_1000"))}
+    assert set(scale) == {"growth_10000_over_5000", "growth_10000_over_1000", "peak_memory_10000",
+                          "serve_edit_10000", "validate_10000", "search_bytes_5000",
+                          "first_result_5000", "search_bytes_10000", "first_result_10000"}
+    assert all(t.ok for t in scale.values())
+    assert found["growth_10000_over_5000"].value == pytest.approx(2.0)
+    assert found["growth_10000_over_1000"].value == pytest.approx(10.4)
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ({"full10": 580.0}, "growth_10000_over_5000"),  # 2.23× of 5,000 (11.6× of 1,000 too)
+    ({"full10": 560.0}, "growth_10000_over_1000"),  # 11.2× of 1,000 (2.15× of 5,000: met)
+    ({"peak10": 2.1 * targets.GB}, "peak_memory_10000"),
+    ({"serve10": 3.1}, "serve_edit_10000"),
+    ({"validate10": 10.5}, "validate_10000"),
+    ({"payload": 1_100_000}, "search_bytes_10000"),
+    ({"first": 1.6}, "first_result_10000"),
+])
+def test_each_missed_issue19_target_is_reported(change, key):
+    found = {t.key: t for t in targets.evaluate(_scale_runs(**change))}
+    assert found[key].ok is False and found[key].verdict == "未达到"
+
+
+def test_a_failed_build_at_10000_gives_no_growth():
+    runs = _scale_runs()
+    runs[10000]["full"]["returncode"] = 1
+    found = {t.key: t for t in targets.evaluate(runs)}
+    assert found["growth_10000_over_5000"].ok is None
 
 
 def _result(runs: dict[int, dict]) -> dict:
@@ -277,7 +330,32 @@ def test_performance_page_is_the_one_its_json_gives():
     page = ROOT / "docs" / "performance.md"
     result = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     assert page.read_text(encoding="utf-8") == results.results_page(result)
-    assert {"100", "1000", "5000"} <= set(result["runs"])
+    assert {"1000", "5000"} <= set(result["runs"])
+
+
+def test_writing_the_page_keeps_the_other_benches_sections(tmp_path):
+    page = tmp_path / "performance.md"
+    intake = json.loads((ROOT / "docs" / "performance.json").read_text("utf-8"))["intake"]
+    page.with_suffix(".json").write_text(json.dumps(
+        {"runs": {"7": {}}, "command": "old", "intake": intake, "relevance": {"any": 1}}), "utf-8")
+    bench.write_page(_result(_runs()), page)
+    written = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    assert written["intake"] == intake
+    assert written["relevance"] == {"any": 1}
+    assert set(written["runs"]) == {"1000", "5000"} and written["command"].endswith("1000 5000")
+    assert "## Word 报告导入（intake）" in page.read_text("utf-8")
+
+
+def test_floor_and_serve_sizes_are_chosen_by_flag(tmp_path, monkeypatch):
+    args = bench.parse(["--units", "1000", "10000", "--floor-up-to", "5000",
+                        "--serve-at", "1000", "10000"])
+    assert args.serve_at == [1000, 10000]
+    monkeypatch.setattr(bench.synth, "generate", lambda folder, n, seed: synth.SynthResult(
+        folder, [folder / "r.yml"], ["c/u"], 4000))
+    monkeypatch.setattr(bench.builds, "validate_run", lambda *_a: [_run(1.0)])
+    monkeypatch.setattr(bench.floor, "write_floor_project", lambda _d, f: f / "mkdocs.yml")
+    assert bench.prepare(1000, args, tmp_path).floor_config is not None
+    assert bench.prepare(10000, args, tmp_path).floor_config is None
 
 
 def test_floor_nav_lists_the_campaign_pages():
