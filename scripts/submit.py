@@ -160,9 +160,9 @@ def _entry_text(change: entries.EntryChange, names: dict[str, str]) -> str:
     entry = change.entry
     if "id" in entry:
         return f"{change.kind}单位 {entry.get('name', '')}（{change.key}）"
-    name = names.get(change.key, "")
+    name, group = names.get(change.key, ""), str(entry.get("group", ""))
     shown = f"{name}（{change.key}）" if name else change.key
-    return f"名单{change.kind} {shown}：{entry.get('group', '')}，第 {entry.get('batch', '')} 批"
+    return f"名单{change.kind} {shown}：{names.get('group:' + group, group)}，第 {entry.get('batch', '')} 批"
 
 
 def list_file(git: Git, base: str, touched: Touched, kind: entries.ListFile, own: set[str] | None,
@@ -200,11 +200,15 @@ def list_file(git: Git, base: str, touched: Touched, kind: entries.ListFile, own
 
 
 def unit_names(root: Path) -> dict[str, str]:
-    try:
-        return {k: str(v.get("name", "")) for k, v in entries.entries(
-            (root / "data" / "units.yml").read_text(encoding="utf-8"), entries.UNITS).items()}
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
+    """Unit id -> name, and ``group:<id>`` -> the group's name (for the roster lines)."""
+    names: dict[str, str] = {}
+    for file, kind, prefix in (("units.yml", entries.UNITS, ""), ("groups.yml", entries.ListFile("groups", "id"), "group:")):
+        try:
+            found = entries.entries((root / "data" / file).read_text(encoding="utf-8"), kind)
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        names.update({prefix + k: str(v.get("name", "")) for k, v in found.items()})
+    return names
 
 
 def campaign_names(root: Path) -> dict[str, str]:

@@ -71,12 +71,12 @@ def run(root: Path, capsys, *args: str) -> tuple[int, str]:
 #  branch after --yes, whether --yes commits)
 CASES = [
     ("clean", False, True, "main", 0, ["[提交] 修改 data/units.yml", "新增单位 市发展和改革委员会（shi-fgw）",
-                                       "名单新增 市发展和改革委员会（shi-fgw）：g1，第 1 批", "git checkout -b report/shi-fgw",
+                                       "名单新增 市发展和改革委员会（shi-fgw）：第一指导组，第 1 批", "git checkout -b report/shi-fgw",
                                        "git add -- data/campaigns/2023-zhuti.yml data/reports/2023-zhuti/shi-fgw.yml data/units.yml"],
      "report/shi-fgw", True),
     ("unrelated-unit-registered-earlier", True, True, "main", 0,
      ["data/units.yml 中还有与本次报告无关的改动：新增单位 市交通运输局（shi-jtj）（可能是以前登记的），不会提交它",
-      "名单新增 市交通运输局（shi-jtj）：g3，第 1 批（可能是以前登记的），不会提交它",
+      "名单新增 市交通运输局（shi-jtj）：第三指导组，第 1 批（可能是以前登记的），不会提交它",
       "data/units.yml 只暂存本单位的行"], "report/shi-fgw", True),
     ("no-identity", False, False, "main", 1, ["Author identity unknown", 'git config --global user.name "你的姓名"'],
      "main", False),
