@@ -116,7 +116,9 @@ def expected(path: Path) -> Expected:
     figures = [[f["label"], str(d["figures"][f["key"]]), f["unit"]]
                for f in campaign["figures"] if f["key"] in (d.get("figures") or {})]
     ledger = [[str(n), i["problem"], i["measure"], i.get("responsible_unit", ""),
-               i.get("responsible_person", ""), i["deadline"],
+               i.get("responsible_person", ""),
+               i["deadline"] + (f"\n原文：{i['deadline_text']}" if i.get("deadline_text", i["deadline"]) != i["deadline"]
+                                else ""),
                i["status"] + (f"\n{i['completed']}" if i.get("completed") else "")]
               for n, i in enumerate(d.get("ledger") or [], start=1)]
     mats = [[str(n), f"《{materials[m_]['title']}》", materials[m_]["category"],
@@ -323,6 +325,21 @@ def test_docx_without_ledger_figures_materials_has_no_attachments(kb, tmp_path):
     assert not [p for p in doc.paragraphs if p.style.name.startswith("附件")]
     assert [p.text for p in doc.paragraphs if p.style.name == "落款"][-1] == \
         official_document(bare).date
+
+
+@pytest.mark.parametrize(("deadline", "wording", "cell"), [
+    ("2023-12-31", "2023年12月底", "2023-12-31\n原文：2023年12月底"),
+    ("长期坚持", "常态化推进、长期坚持", "长期坚持\n原文：常态化推进、长期坚持"),
+    ("2024-03-31", "2024-03-31", "2024-03-31"),  # the same as the date: nothing to add
+], ids=["approximate-date", "ongoing-word", "same"])
+def test_docx_ledger_deadline_keeps_its_original_wording(kb, tmp_path, deadline, wording, cell):
+    report = next(r for r in kb.reports if r.ledger)
+    first = dataclasses.replace(report.ledger[0], deadline=deadline, deadline_text=wording)
+    changed = dataclasses.replace(report, ledger=[first, *report.ledger[1:]])
+    doc = docx.Document(str(word.export_report(changed, tmp_path / "ledger.docx")))
+    ledger = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][5:6] == ["完成时限"])
+    assert ledger.rows[1].cells[5].text == cell
+    assert [r.cells[5].text for r in ledger.rows[2:]] == [i.deadline for i in report.ledger[1:]]
 
 
 def test_docx_text_is_made_xml_safe(kb, tmp_path):

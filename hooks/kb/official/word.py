@@ -15,7 +15,8 @@ round-trips against it. What the file holds (see :mod:`kb.official.document` for
   report date. Zip entries carry that date too, so the same report gives the same bytes.
 * Attachments after the signature, each on a new page: 附件1 关键数据 (项目 | 数量 | 单位),
   then 整改台账 (序号 | 问题 | 整改措施 | 责任单位 | 责任人 | 完成时限 | 状态; a finished
-  item's status reads ``已完成``, a line break, ``2023-07-28``), then 学习材料 (序号 | 材料名称
+  item's status reads ``已完成``, a line break, ``2023-07-28``; a deadline kept with its original
+  wording reads ``2023-12-31``, a line break, ``原文：2023年12月底``), then 学习材料 (序号 | 材料名称
   | 类别 | 要求), each only when the report has any, numbered in that order.
 """
 
@@ -26,6 +27,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -456,10 +458,10 @@ def _width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
-def _signature(out: _Body, official: OfficialDocument) -> None:
+def _signature(out: _Body, signature: str, date: str) -> None:
     """落款 and date, right-aligned four characters in, each centred on the wider of the two."""
-    wider = max(_width(official.signature), _width(official.date))
-    for n, text in enumerate((official.signature, official.date)):
+    wider = max(_width(signature), _width(date))
+    for n, text in enumerate((signature, date)):
         fmt = {"right": Pt(CHAR.pt * (4 + (wider - _width(text)) / 2))}
         if n == 0:
             fmt["before"] = Pt(LINE_PITCH.pt * 2)
@@ -476,11 +478,23 @@ def _attachment_note(out: _Body, official: OfficialDocument) -> None:
             out.text(STYLE_ATTACHMENT_NOTE, line)
 
 
-def _attachment(out: _Body, attachment: Attachment) -> None:
+DEADLINE_COLUMN = 5  # 完成时限 in the ledger's rows
+DEADLINE_WORDING = "原文："  # before a deadline's original wording (deadline_text); the importer reads it back
+
+
+def _with_wording(rows: list[list[str]], report: Report) -> list[list[str]]:
+    """Ledger rows whose deadline keeps its original wording on a second line: ``原文：2023年12月底``."""
+    return [row[:DEADLINE_COLUMN] + [f"{row[DEADLINE_COLUMN]}\n{DEADLINE_WORDING}{item.deadline_note}"]
+            + row[DEADLINE_COLUMN + 1:] if item.deadline_note else row
+            for row, item in zip(rows, report.ledger, strict=True)]
+
+
+def _attachment(out: _Body, attachment: Attachment, report: Report) -> None:
+    ledger = attachment.anchor == "ledger"
     out.text(STYLE_ATTACHMENT_LABEL, attachment.label, page_break=True)
     out.text(STYLE_ATTACHMENT_TITLE, attachment.title)
-    out.table(attachment.header, attachment.rows, COLUMN_WIDTHS.get(attachment.anchor),
-              small=attachment.anchor == "ledger")
+    out.table(attachment.header, _with_wording(attachment.rows, report) if ledger else attachment.rows,
+              COLUMN_WIDTHS.get(attachment.anchor), small=ledger)
 
 
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties
@@ -515,9 +529,9 @@ def _body_xml(official: OfficialDocument) -> bytes:
         else:
             out.prose(part)
     _attachment_note(out, official)
-    _signature(out, official)
+    _signature(out, official.signature, official.date)
     for attachment in official.attachments:
-        _attachment(out, attachment)
+        _attachment(out, attachment, official.report)
     head, sect, tail = _template().member(DOCUMENT_PART).decode("utf-8").partition("<w:sectPr")
     return (head + "".join(out.parts) + sect + tail).encode("utf-8")
 
@@ -532,7 +546,31 @@ def report_bytes(report: Report) -> bytes:
     """The .docx file of one report. Only the body and the core properties are made per
     report; every zip entry is dated with the report date, so the bytes are reproducible."""
     replaced = {DOCUMENT_PART: _body_xml(official_document(report)), CORE_PART: _core_xml(report)}
-    moment = dt.date.fromisoformat(report.submitted[:10])
+    return _package(replaced, report.submitted)
+
+
+# Other features write their documents in the same layout (kb.upward's drafted summaries):
+# a Writer collects the body, write_signature puts the 落款, document_bytes packs the file.
+Writer = _Body
+write_signature = _signature
+
+
+def document_bytes(body: _Body, core: Callable[[CoreProperties], None], iso_date: str) -> bytes:
+    """A .docx of the template with ``body``; ``core`` sets its core properties (created and
+    modified are ``iso_date``, which also dates every zip entry)."""
+    head, sect, tail = _template().member(DOCUMENT_PART).decode("utf-8").partition("<w:sectPr")
+    element = parse_xml(_template().member(CORE_PART))
+    props = CoreProperties(element)
+    core(props)
+    props.created = props.modified = dt.datetime.fromisoformat(iso_date[:10]).replace(tzinfo=dt.UTC)
+    props.revision = 1
+    replaced = {DOCUMENT_PART: (head + "".join(body.parts) + sect + tail).encode("utf-8"),
+                CORE_PART: serialize_part_xml(element)}
+    return _package(replaced, iso_date)
+
+
+def _package(replaced: dict[str, bytes], iso_date: str) -> bytes:
+    moment = dt.date.fromisoformat(iso_date[:10])
     stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:

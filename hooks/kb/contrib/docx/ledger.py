@@ -3,7 +3,8 @@ responsible unit and person, deadline and status becomes the ``ledger`` list.
 
 Deadlines are read as Chinese reports write them (:func:`kb.data.deadlines.read_deadline`:
 2023年12月底 → 2023-12-31, 2024年3月 → 2024-03-31, 12月31日前 → the report's year), the
-wording kept in ``deadline_text`` unless it was an exact date; an ongoing deadline (长期坚持,
+wording kept in ``deadline_text`` unless it was an exact date (the site's Word export writes a
+kept wording after the deadline, ``2023-12-31 原文：2023年12月底``: read back as such); an ongoing deadline (长期坚持,
 持续推进, 常态化) stays a word and makes the item 长期坚持. Statuses are read as units write
 them through the status synonyms of the schema in the data directory imported into
 (已整改 → 已完成, 整改中 → 推进中 …). A cell that cannot be read is kept as written and is
@@ -64,9 +65,21 @@ def report_year(work: Work) -> int | None:
     return None
 
 
+# The original wording after the deadline, as the site's Word export writes it: 2023-12-31 / 原文：2023年12月底.
+WORDING = re.compile(r"\s*[（(]?原文\s*[：:]\s*")
+
+
 def read_deadline_cell(work: Work, raw: str) -> tuple[dict[str, str], bool]:
     """The deadline fields of a deadline cell (``deadline`` and maybe ``deadline_text``) and
-    whether the cell was read (a date or an ongoing word)."""
+    whether the cell was read (a date or an ongoing word). A cell that names its original
+    wording after the deadline (``2023-12-31 原文：2023年12月底``) keeps it as ``deadline_text``."""
+    wording = WORDING.search(raw)
+    if wording is not None and wording.start() > 0:
+        fields, read = read_deadline_cell(work, raw[:wording.start()].strip())
+        text = raw[wording.end():].strip().removesuffix("）").removesuffix(")").strip()
+        if read and text and text != fields["deadline"]:
+            fields = {"deadline": fields["deadline"], "deadline_text": text}
+        return fields, read
     found = read_deadline(raw, report_year(work))
     if found is not None:
         return ({"deadline": found.date} if found.exact else {"deadline": found.date, "deadline_text": raw}), True
