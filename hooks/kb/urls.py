@@ -43,6 +43,11 @@ def compare(campaign_id: str) -> str:
     return f"views/{campaign_id}/compare.md"
 
 
+def upward(campaign_id: str, group_id: str = "") -> str:
+    """共性问题、典型做法 and the drafted summary of a campaign, or of one guidance group."""
+    return f"views/{campaign_id}/upward/{group_id or 'index'}.md"
+
+
 def bundle(campaign_id: str, group_id: str) -> str:
     """A guidance group's printable bundle of one campaign's reports."""
     return f"print/{campaign_id}/{group_id}.md"

@@ -22,6 +22,7 @@ from kb.markup.render import GeneratedPage, SiteSettings, render, render_page
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
 from kb.site.incremental import signature
+from kb.upward import upward_pages
 
 Producer = Callable[[KnowledgeBase, SiteSettings, BuildCache], list[GeneratedPage]]
 
@@ -161,7 +162,8 @@ def core_pages(kb: KnowledgeBase, settings: SiteSettings,
     return pages
 
 
-PRODUCERS: list[Producer] = [core_pages, views.view_pages, official_bundle.bundle_pages]
+PRODUCERS: list[Producer] = [core_pages, views.view_pages, official_bundle.bundle_pages,
+                             upward_pages]
 
 
 def nav_key(nav: object, kb: KnowledgeBase) -> str:

@@ -18,10 +18,12 @@ from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.official import wordfiles
 from kb.site import memory
+from kb.upward import write_drafts
 from kb.views import exports as view_exports
 
 Step = Callable[[KnowledgeBase, SiteSettings, Path, BuildCache], None]
-STEPS: list[Step] = [search.postbuild_step, wordfiles.write_word_files, view_exports.write_exports]
+STEPS: list[Step] = [search.postbuild_step, wordfiles.write_word_files, view_exports.write_exports,
+                     write_drafts]
 
 
 def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,

@@ -22,6 +22,7 @@ SHORT = 20  # characters: a ledger problem, a lead without text
 MIN_UNITS = 2
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 KEY_CHARS = 60  # of the first sentence used for comparing
+TITLE_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class Item:
     def key(self) -> str:
         """What is compared: the lead and the first sentence (a ledger problem whole)."""
         return f"{self.lead}。{first_sentence(self.text)}" if self.lead else first_sentence(self.text)
+
+    @property
+    def title(self) -> str:
+        """A short name of the problem: the lead, or the start of the wording."""
+        text = self.lead or self.key
+        return text[:TITLE_CHARS] + ("……" if len(text) > TITLE_CHARS else "")
 
     @property
     def wording(self) -> str:

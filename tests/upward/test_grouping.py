@@ -1,0 +1,114 @@
+"""共性问题 and 典型做法 on the example data (kb.upward.grouping, kb.upward.practices) and
+their pages on the built site: groups sorted by units, each unit's own wording linked to
+its report, a guidance group's page limited to its units."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from kb.site import build
+from kb.upward import grouping, practices
+from kb.views.copies import load_template
+
+
+@pytest.fixture(scope="module")
+def kb():
+    loaded, _ = build.load(DATA)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def problems(kb):
+    return grouping.campaign_problems(kb.reports_of("2023-zhuti"))
+
+
+def test_groups_are_shared_by_two_units_and_sorted_by_units(problems):
+    assert problems
+    units = [g.units for g in problems]
+    assert min(units) >= grouping.MIN_UNITS and units == sorted(units, reverse=True)
+
+
+def test_a_group_holds_paraphrases_from_several_units(problems):
+    """The example data has 老旧小区改造后长效管理 in a ward's problems and in the housing
+    bureau's ledger: different wordings, one problem."""
+    group = next(g for g in problems if "长效管理" in g.representative.wording)
+    assert {i.report.unit.id for i in group.items} >= {"jd-dongcheng", "shi-zjj"}
+    assert len({i.wording for i in group.items}) > 1
+
+
+def test_the_representative_is_a_member(problems):
+    assert all(g.representative in g.items for g in problems)
+
+
+def test_a_guidance_group_sees_only_its_units(kb, problems):
+    for gid in {r.group.id for r in kb.reports_of("2023-zhuti")}:
+        for g in grouping.for_group(problems, gid):
+            assert {i.report.group.id for i in g.items} == {gid}
+            assert g.units >= grouping.MIN_UNITS
+
+
+@pytest.mark.parametrize(("texts", "together"), [
+    (["理论学习的系统性还不够强。部分党员干部学习原著原文不够系统。",
+      "理论学习不够系统深入。个别干部对原著原文读得少，学得不够系统。"], True),
+    (["理论学习的系统性还不够强。部分党员干部学习原著原文不够系统。",
+      "网格信息平台与接诉即办系统未对接"], False),
+])
+def test_paraphrases_group_and_different_problems_do_not(texts, together):
+    vecs = grouping.similarity.vectors(texts)
+    clusters = grouping.similarity.clusters(vecs, grouping.THRESHOLD)
+    assert (len(clusters) == 1) is together
+
+
+def test_practices_like_the_template_are_not_distinctive(kb):
+    template = load_template(DATA)
+    ranked = practices.scored(kb.reports_of("2023-zhuti"), template)
+    by_lead = {p.lead: p.distinct for p in ranked}
+    assert by_lead["淬炼政治忠诚"] < 0.3  # a lead of the official template
+    top = practices.typical(ranked)
+    assert top[0].distinct > 0.8
+    assert len({p.report.unit.id for p in top}) == len(top)  # one practice a unit
+
+
+# --- pages ------------------------------------------------------------------------------
+
+pages = pytest.mark.slow
+
+
+def _page(site: Path, cid: str, gid: str = "") -> str:
+    return (site / "views" / cid / "upward" / gid / "index.html").read_text("utf-8")
+
+
+@pages
+def test_page_lists_groups_by_units_with_each_units_wording_linked(built_site, problems):
+    page = _page(built_site, "2023-zhuti")
+    counts = [int(n) for n in re.findall(r'kb-upward-count"><strong>(\d+)</strong>', page)]
+    assert counts == [g.units for g in problems[:len(counts)]] and counts
+    for g in problems:
+        for item in g.items:
+            href = f"../../../reports/2023-zhuti/{item.report.unit.id}/#{item.anchor}"
+            assert href in page
+    for link in set(re.findall(r'href="(\.\./\.\./\.\./reports/[^"#]+)', page)):
+        assert (built_site / "views" / "2023-zhuti" / "upward" / link / "index.html").resolve().is_file()
+
+
+@pages
+def test_group_page_names_only_the_groups_units(built_site, kb, problems):
+    seen = set()
+    for gid in {r.group.id for r in kb.reports_of("2023-zhuti")}:
+        page = _page(built_site, "2023-zhuti", gid)
+        mine = {r.unit.id for r in kb.reports_of("2023-zhuti") if r.group.id == gid}
+        linked = set(re.findall(r'href="\.\./\.\./\.\./\.\./reports/2023-zhuti/([a-z0-9-]+)/#', page))
+        assert linked <= mine
+        seen |= linked
+    assert seen
+
+
+@pages
+def test_practices_table_links_each_unit_to_its_section(built_site):
+    page = _page(built_site, "2023-zhuti")
+    table = page[page.index('id="practices-table"'):]
+    assert re.search(r'href="\.\./\.\./\.\./reports/2023-zhuti/[^/]+/#highlights-\d+"', table)
