@@ -45,6 +45,7 @@ UPLOAD = "市交通运输局自查评估报告.docx"
 DAMAGED = "损坏的报告.docx"
 SEVERITIES = {"info": "提示", "minor": "警告", "major": "错误", "critical": "错误", "blocker": "错误"}
 OUR_PAGE = "知识库工具生成的页面（不是 GitLab/GitHub 的界面）"
+SHOTS = ("intake-report", "intake-annotations", "validate-annotations", "report-page")  # PNG names, in order
 
 
 def scratch_repo(root: Path) -> Path:

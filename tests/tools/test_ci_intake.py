@@ -89,3 +89,6 @@ def test_the_job_log_says_where_the_data_file_goes(tmp_path, exists, status, sai
     assert done.returncode == status, done.stdout + done.stderr
     assert said in done.stdout + done.stderr and "Traceback" not in done.stdout + done.stderr
     assert ("下一步：下载本作业的产物" in done.stdout) is not exists
+    if not exists:  # CONTRIBUTING.md quotes this log
+        steps = done.stdout[done.stdout.index("下一步："):].strip()
+        assert steps in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"), steps

@@ -4,6 +4,7 @@ and the commands it tells people to run exist."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -88,3 +89,52 @@ def test_make_targets_in_the_guides_exist(command):
 @pytest.mark.parametrize("script", sorted(set(re.findall(r"scripts/([a-z_]+\.py)", GUIDE + SITE_PAGE))))
 def test_scripts_in_the_guides_exist(script):
     assert (ROOT / "scripts" / script).is_file()
+
+
+# --------------------------------------------------------------------------- the git part and the browser route
+
+def _git_output(tmp_path, scenario: str) -> str:
+    """What git prints in the guide's two English situations, run for real."""
+    env = {**os.environ, "HOME": str(tmp_path), "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+           "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C", "LC_ALL": "C"}
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        env.pop(name, None)
+
+    def git(*args: str, cwd=tmp_path) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+
+    me = ("-c", "user.name=a", "-c", "user.email=a@example.org")
+    if scenario == "identity":
+        git("init", "-q", "-b", "main", "r")
+        (tmp_path / "r" / "a").write_text("a", encoding="utf-8")
+        git("add", "a", cwd=tmp_path / "r")
+        return git("commit", "-m", "x", cwd=tmp_path / "r").stderr
+    git("init", "-q", "--bare", "-b", "main", "remote.git")
+    git("clone", "-q", "remote.git", "one")
+    git(*me, "commit", "-q", "--allow-empty", "-m", "start", cwd=tmp_path / "one")
+    git("push", "-q", "origin", "main", cwd=tmp_path / "one")
+    git("clone", "-q", "remote.git", "two")  # both start from the same commit
+    for clone, name in (("one", "f"), ("two", "g")):
+        (tmp_path / clone / name).write_text(name, encoding="utf-8")
+        git("add", name, cwd=tmp_path / clone)
+        git(*me, "commit", "-q", "-m", name, cwd=tmp_path / clone)
+        pushed = git("push", "origin", "main", cwd=tmp_path / clone)
+    return pushed.stderr  # the second clone's push, refused
+
+
+@pytest.mark.parametrize(("scenario", "lines"), [("identity", slice(0, -1)), ("push-refused", slice(1, 5))],
+                         ids=["author-identity-unknown", "push-refused"])
+def test_guide_quotes_what_git_prints(tmp_path, scenario, lines):
+    printed = _git_output(tmp_path, scenario).strip("\n").splitlines()
+    quoted = [line for line in printed[lines] if not line.startswith("error: failed to push")]
+    missing = [line for line in quoted if line.strip() and f"\n{line}\n" not in GUIDE]
+    assert quoted and not missing, missing  # each line verbatim, in a quoted block of its own lines
+
+
+def test_guide_shows_every_screenshot_the_script_makes():
+    from contrib_screenshots import OUT, SHOTS
+
+    linked = re.findall(r"\]\((docs/assets/contributing/[^)]+\.png)\)", GUIDE)
+    assert sorted(linked) == sorted(f"docs/assets/contributing/{name}.png" for name in SHOTS)
+    assert all((ROOT / path).is_file() and (ROOT / path).parent == OUT for path in linked)
+    assert "本项目工具生成的页面" in GUIDE and "GitLab、GitHub 自己的页面没有截图" in GUIDE

@@ -11,6 +11,7 @@ earlier and never submitted (the slip of issue 18).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,27 @@ def test_refusals_are_chinese_and_exit_2(repo, tmp_path, name, args, path, said)
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert said in done.stderr and "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_guide_quotes_what_submit_prints(repo, capsys) -> None:
+    """CONTRIBUTING.md section 7: 市档案局 registered earlier, 市审计局's report submitted now."""
+    from kb.contrib import scaffold
+
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # a clone's upstream
+    git(repo, "config", "user.name", "张三")
+    git(repo, "config", "user.email", "zhangsan@example.gov.cn")
+    data = repo / "data"
+    scaffold.create(data, scaffold.Request(unit="shi-daj", campaign="2023-zhuti", group="g1", batch="1",
+                                           name="市档案局", party_org="市档案局党组"), write_report=False)
+    report = scaffold.create(data, scaffold.Request(unit="shi-sjj", campaign="2023-zhuti", group="g2", batch="1",
+                                                    name="市审计局", party_org="市审计局党组"), today="2023-09-06").report
+    lines = report.read_text(encoding="utf-8").split("\n")
+    text = "\n".join(line if line.startswith("#") else re.sub(r"【请填写[^】]*】", "已填写的内容", line) for line in lines)
+    report.write_text(text.replace("  research_reports: 0", "  research_reports: 2"), encoding="utf-8")
+    code, out = run(repo, capsys)
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    missing = [line for line in out.splitlines() if line.strip() and f"\n{line}\n" not in guide]
+    assert code == 0 and not missing, out
+    code, out = run(repo, capsys, "--yes")
+    missing = [line for line in out.splitlines() if line.strip() and f"\n{line}\n" not in guide]
+    assert code == 0 and "已提交到分支 report/shi-sjj" in out and not missing, out
