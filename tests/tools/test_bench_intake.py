@@ -25,10 +25,9 @@ ORIGINAL = {
 
 
 def _imported(**changes: object) -> dict:
-    """A copy of ORIGINAL as the intake would write it (strings for dates, no deadline_text,
-    the bold opening phrase merged into the lead), with ``changes`` applied."""
+    """A copy of ORIGINAL as the intake would write it (strings for dates, the bold opening
+    phrase merged into the lead), with ``changes`` applied."""
     out = json.loads(json.dumps(ORIGINAL, default=str))
-    del out["ledger"][0]["deadline_text"]
     out["highlights"]["sections"][0]["points"][0] = {"lead": "要点。加粗开头", "text": "正文一句；正文二句？"}
     out.update(changes)
     return out
@@ -57,9 +56,15 @@ def test_lost_or_changed_sentences_are_not_counted(imported, kept):
     assert ib.sentences_kept(ORIGINAL, imported) == (kept, 13)
 
 
-def test_equal_figures_and_ledger_through_date_types_and_deadline_text():
+def test_equal_figures_and_ledger_through_date_types():
     imported = _imported()
     assert ib.figures_equal(ORIGINAL, imported) and ib.ledger_equal(ORIGINAL, imported)
+
+
+def test_a_wording_that_is_the_date_itself_equals_none():
+    original = {"ledger": [{**ORIGINAL["ledger"][0], "deadline_text": "2024-03-31"}]}
+    imported = {"ledger": [{k: v for k, v in _imported()["ledger"][0].items() if k != "deadline_text"}]}
+    assert ib.ledger_equal(original, imported)
 
 
 @pytest.mark.parametrize("imported", [
@@ -83,11 +88,31 @@ def _ledger_with(**fields: object) -> dict:
     _ledger_with(deadline="2024-03-30"),
     _ledger_with(completed=None),
     _ledger_with(measure="m2"),
+    _ledger_with(deadline_text=None),
+    _ledger_with(deadline_text="2024年3月"),
     _imported(ledger=[]),
     None,
-], ids=["status", "deadline", "completed", "measure", "no-rows", "not-imported"])
+], ids=["status", "deadline", "completed", "measure", "wording-lost", "wording-changed", "no-rows",
+        "not-imported"])
 def test_ledger_rows_differ(imported):
     assert not ib.ledger_equal(ORIGINAL, imported)
+
+
+@pytest.mark.parametrize(("date", "said"), [
+    ((2024, 3, 31), "2024年3月底"), ((2024, 2, 29), "2024年2月底"), ((2023, 12, 31), "2023年12月底"),
+    ((2024, 3, 16), "2024年3月16日前"),
+])
+def test_wordings_as_reports_write_deadlines(date, said):
+    assert ib.wording(*date) == said
+
+
+def test_every_second_dated_deadline_gets_a_wording(tmp_path):
+    report = tmp_path / "reports" / "c" / "u.yml"
+    report.parent.mkdir(parents=True)
+    report.write_text("ledger:\n- deadline: 2024-03-31\n  status: 推进中\n- deadline: 2024-03-31\n"
+                      "  status: 推进中\n- deadline: 长期坚持\n", "utf-8")
+    assert ib.with_wordings(tmp_path) == 1
+    assert report.read_text("utf-8").split("\n")[3:5] == ["- deadline: 2024-03-31", "  deadline_text: 2024年3月底"]
 
 
 def test_summary_takes_the_minimum_and_the_overall_share():
@@ -113,6 +138,9 @@ def test_tiny_end_to_end_run_computes_the_numbers(tmp_path):
     assert summary["reports"] == summary["imported"] == 4
     assert summary["sentences_total"] > 100 and 0 < summary["sentence_share_min"] <= 1
     assert len(list((tmp_path / "work" / "n4" / "inbox").glob("*.docx"))) == 4
+    imported = "".join(p.read_text("utf-8") for p in (tmp_path / "work" / "n4" / "imported").rglob("reports/*/*.yml"))
+    assert "deadline_text: " in imported  # the wordings came back through the Word export
+    assert summary["ledger_equal"] == 4
     assert code == (0 if run["met"] else 1)
 
 
@@ -144,6 +172,18 @@ def test_page_has_an_intake_section_only_with_intake_results():
     assert "## Word 报告导入（intake）" in page and "`--jobs 2`" in page
     assert "| 200 | 22.2 秒 | 9.0 | 137 MiB | 200/200 | 200/200 | 199/200 | 99.50% / 99.91% |" in page
     assert page.replace(page[page.index("## Word 报告导入"):page.index("## 怎样测量")], "") == plain
+
+
+@pytest.mark.parametrize(("fields", "said"), [
+    (None, "Word 导出不含 `deadline_text`"),  # results of the bench before it compared the wording
+    (list(ib.LEDGER_FIELDS), "每一列都比较，包括完成时限的原文写法 `deadline_text`"),
+], ids=["older-results", "compared"])
+def test_the_page_says_whether_the_wording_was_compared(fields, said):
+    from benchkit import results
+
+    intake = {**INTAKE_RESULT, **({"ledger_fields": fields} if fields else {})}
+    assert said in results.results_page({**_page_json(), "intake": intake})
+    assert ib.to_json([], 1)["ledger_fields"] == list(ib.LEDGER_FIELDS)
 
 
 def test_results_merge_into_the_page_json(tmp_path):
