@@ -7,7 +7,9 @@ the build reads ``KB_ONLY`` (see ``kb.site.build.only_reports``) and the validat
 just these report files. Reports may be given as file paths, folders, or
 ``<campaign>/<unit>`` ids. The files are checked first; with errors nothing is served.
 
-``--build DIR`` writes the preview site to DIR instead of serving it.
+While serving, a report saved with errors shows the Chinese list of its problems in the
+browser (:mod:`kb.site.preview`) instead of a page that never loads; saved again without
+errors, the page reloads itself. ``--build DIR`` writes the preview site to DIR instead of serving it.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
 from kb.data.load import load_and_validate  # noqa: E402
-from kb.data.problems import format_text, has_errors, summary  # noqa: E402
+from kb.data.problems import Problem, format_text, has_errors, summary  # noqa: E402
 from kb.site.build import DATA_DIR_ENV, ONLY_ENV  # noqa: E402
+from kb.site.preview import ErrorPages  # noqa: E402
 
 
 class UsageError(Exception):
@@ -121,9 +126,40 @@ def main(argv: list[str] | None = None) -> int:
     for url in urls:
         print(f"  {base}{url}")
     print("修改并保存报告文件后页面会自动刷新；按 Ctrl+C 停止预览。\n", flush=True)
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", config, "-a", f"{args.host}:{port}"]
-    os.execve(sys.executable, command, env)
-    return 0  # pragma: no cover - execve does not return
+    os.environ.update(env)
+    return serve(config, f"{args.host}:{port}", lambda: load_and_validate(data_dir, only=paths)[1])
+
+
+def serve(config: str, address: str, check: Callable[[], list[Problem]]) -> int:
+    """``mkdocs serve`` in this process, with a server that shows errors in the browser.
+
+    MkDocs' server makes every request wait while a rebuild fails and says so in English;
+    this one serves the Chinese error page of :mod:`kb.site.preview` for every page until
+    the report is fixed, and live reload brings the report back.
+    """
+    from mkdocs.__main__ import cli
+    from mkdocs.commands import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
+
+    pages = ErrorPages()
+
+    class ErrorPageServer(LiveReloadServer):
+        def __init__(self, builder: Callable[[], None], **kwargs: Any) -> None:
+            super().__init__(builder=pages.guard(builder, check), **kwargs)
+
+        def _serve_request(self, environ: dict, start_response: Callable) -> Any:
+            page, path = pages.page, environ.get("PATH_INFO", "")
+            if page is None or not (path.endswith("/") or path.endswith(".html")):
+                return super()._serve_request(environ, start_response)
+            with self._epoch_cond:
+                content = self._inject_js_into_html(page, self._visible_epoch)
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                      ("Content-Length", str(len(content))), ("Cache-Control", "no-store")])
+            return [content]
+
+    mkdocs_serve.LiveReloadServer = ErrorPageServer  # type: ignore[misc] - the one server mkdocs serve makes
+    cli(["serve", "-f", config, "-a", address], prog_name="mkdocs")  # exits with mkdocs' status
+    return 0  # pragma: no cover - the click command exits
 
 
 if __name__ == "__main__":
