@@ -83,7 +83,7 @@ class Git:
         except (OSError, subprocess.TimeoutExpired):
             raise Refusal(f"无法运行 git {args[0]}：请确认 Git 已正确安装。") from None
         if check and done.returncode != 0:
-            raise Refusal(f"git {' '.join(args[:2])} 没有成功：{_first_line(done.stderr)}", 1)
+            raise Refusal(f"git {' '.join(args[:2])} 没有成功（Git 的提示：{_first_line(done.stderr + done.stdout)}）", 1)
         return done
 
     def out(self, *args: str) -> str:
@@ -312,6 +312,24 @@ class Plan:
     partial: list[Touched]
     message: str
     push_branch: str
+    pending: bool  # something of the contributor's is not in HEAD yet
+
+
+def pending(git: Git, touched: list[Touched]) -> bool:
+    """Is any included change not committed yet (a second run after committing finds none)?"""
+    for t in touched:
+        if not t.include:
+            continue
+        head = git.show("HEAD", t.path)
+        if t.staged_text is not None:
+            if head != t.staged_text:
+                return True
+        elif head is None:
+            if (git.root / t.path).exists():
+                return True
+        elif not git.ok("diff", "--quiet", "HEAD", "--", t.path):
+            return True
+    return False
 
 
 def make_plan(git: Git, touched: list[Touched], branch_arg: str | None, base: str) -> Plan:
@@ -324,12 +342,15 @@ def make_plan(git: Git, touched: list[Touched], branch_arg: str | None, base: st
     return Plan(branch=branch, unstage=sorted(p for p in staged if p not in included),
                 whole=[t.path for t in touched if t.include and t.staged_text is None],
                 partial=[t for t in touched if t.include and t.staged_text is not None],
-                message=commit_message(touched, unit_names(git.root), campaign_names(git.root)), push_branch=branch or current or "")
+                message=commit_message(touched, unit_names(git.root), campaign_names(git.root)), push_branch=branch or current or "",
+                pending=pending(git, touched))
 
 
 def commands(plan: Plan) -> list[str]:
     lines = [f"git checkout -b {plan.branch}"] if plan.branch else []
     lines += [f"git restore --staged -- {shlex.quote(p)}" for p in plan.unstage]
+    if not plan.pending:
+        return lines + [f"git push -u origin {plan.push_branch}"]
     if plan.whole:
         lines.append("git add -- " + " ".join(shlex.quote(p) for p in plan.whole))
     lines += [f"（{t.path} 只暂存本单位的行：make submit ARGS=--yes 会自动完成；手工做请运行 git add -p {t.path}）"
@@ -363,7 +384,8 @@ def execute(git: Git, plan: Plan) -> None:
     for t in plan.partial:
         blob = git.run("hash-object", "-w", "--stdin", stdin=t.staged_text).stdout.strip()
         git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{t.path}")
-    git.run("commit", "-q", "-m", plan.message)
+    if plan.pending:
+        git.run("commit", "-q", "-m", plan.message)
 
 
 def submit(args: argparse.Namespace) -> int:
@@ -385,8 +407,10 @@ def submit(args: argparse.Namespace) -> int:
     print("\n".join("  " + line for line in lines) or "  （没有需要校验的报告）")
     plan = make_plan(git, touched, args.branch, base)
     ready = bool(who) and valid and not any(t.blocked for t in touched)
+    if not plan.pending:
+        print("\n这些改动已经提交过了（在当前分支的提交中），没有新的内容需要提交。")
     if not args.yes:
-        print("\n只提交上面标为“提交”的内容，依次运行：")
+        print("\n只提交上面标为“提交”的内容，依次运行：" if plan.pending else "\n接着运行：")
         print("\n".join("  " + line for line in commands(plan)))
         print("或者运行 make submit ARGS=--yes 自动完成新建分支、暂存和提交（推送仍需自己运行最后一条命令）。")
         return 0 if ready else 1
@@ -394,7 +418,7 @@ def submit(args: argparse.Namespace) -> int:
         print("\n有上面说明的问题，没有提交：请先处理，再运行一次。")
         return 1
     execute(git, plan)
-    print(f"\n已提交到分支 {plan.push_branch}：{plan.message}")
+    print(f"\n已提交到分支 {plan.push_branch}：{plan.message}" if plan.pending else f"\n当前分支：{plan.push_branch}")
     print(f"下一步推送（需要登录，见 CONTRIBUTING.md“第一次使用 Git”）：\n  git push -u origin {plan.push_branch}")
     return 0
 

@@ -172,3 +172,23 @@ def test_the_guide_quotes_what_submit_prints(repo, capsys) -> None:
     code, out = run(repo, capsys, "--yes")
     missing = [line for line in out.splitlines() if line.strip() and f"\n{line}\n" not in guide]
     assert code == 0 and "已提交到分支 report/shi-sjj" in out and not missing, out
+
+
+@pytest.mark.parametrize("committed_on", ["report/shi-fgw", "main"], ids=["second-run-on-its-branch", "committed-on-main"])
+def test_a_change_already_committed_is_not_committed_again(repo, capsys, committed_on) -> None:
+    git(repo, "config", "user.name", "张三")
+    git(repo, "config", "user.email", "zhangsan@example.gov.cn")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    contribute(repo, True)
+    if committed_on == "main":  # by hand, straight on main (the push will be refused: protected)
+        git(repo, "add", REPORT)
+        git(repo, "commit", "-q", "-m", "报告")
+    else:
+        assert run(repo, capsys, "--yes")[0] == 0
+    head = git(repo, "rev-parse", "HEAD")
+    code, out = run(repo, capsys, "--yes")
+    assert code == 0 and ("这些改动已经提交过了" in out) is (committed_on != "main"), out
+    assert "Traceback" not in out and "git push -u origin report/shi-fgw" in out
+    assert git(repo, "branch", "--show-current").strip() == "report/shi-fgw"
+    if committed_on != "main":
+        assert git(repo, "rev-parse", "HEAD") == head
