@@ -1,8 +1,10 @@
 """Inline SVG charts drawn at build time: no script, no external request, readable in print.
 
 Every label is HTML-escaped here; the caller embeds the returned markup as is. Each
-chart carries ``role="img"``, an ``aria-label`` and a ``<title>``; every bar and dot has
-a ``data-value`` attribute with the number it draws (tests read them back).
+chart carries ``role="img"``, an ``aria-label`` and a ``<title>``, and its data in words as
+its accessible description (``<desc>``: every bar, dot and median, exact); every bar and dot
+has a ``data-value`` attribute with the number it draws (tests read them back). Text drawn on
+a coloured bar is white or black, whichever reaches WCAG AA contrast on that colour.
 
 Numbers: a report's figure is at most 10,000,000 (the schema) and a group total a few
 thousand times that; drawn labels shorten large numbers with 万 / 亿 / 万亿 so they fit,
@@ -93,13 +95,38 @@ def nice_step(span: float, ticks: int = 4) -> int:
     return 50 * exp  # pragma: no cover - 20 × exp × ticks always reaches span
 
 
-def _svg(height: int, label: str, body: list[str]) -> str:
+def _svg(height: int, label: str, body: list[str], description: str) -> str:
     return (
         f'<svg class="kb-chart__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" aria-label="{_e(label)}" '
         f'font-family="{FONT}" font-size="12" fill="{TEXT_COLOUR}">'
-        f"<title>{_e(label)}</title>" + "".join(body) + "</svg>"
+        f"<title>{_e(label)}</title><desc>{_e(description)}</desc>" + "".join(body) + "</svg>"
     )
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rgb`` or ``#rrggbb``."""
+    hexa = colour.lstrip("#")
+    if len(hexa) == 3:
+        hexa = "".join(ch * 2 for ch in hexa)
+    channels = [int(hexa[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """White text on a dark bar, black on a light one (the one with more contrast)."""
+    return "#fff" if contrast("#fff", fill) >= contrast("#000", fill) else "#000"
+
+
+def _amount(value: float | None, unit: str) -> str:
+    return "未填写" if value is None else f"{_num(value)}{unit}"
 
 
 def _label(y: float, text: str) -> str:
@@ -127,7 +154,7 @@ def bar_chart(label: str, bars: list[tuple[str, int | None]], unit: str = "") ->
         body.append(_value_label(LABEL_W + length, mid, text))
     body.append(f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{height - TOP}" '
                 f'stroke="{TEXT_COLOUR}" stroke-width="1"/>')
-    return _svg(height, label, body)
+    return _svg(height, label, body, "；".join(f"{name} {_amount(value, unit)}" for name, value in bars))
 
 
 def _value_label(bar_end: float, y: float, text: str) -> str:
@@ -136,7 +163,7 @@ def _value_label(bar_end: float, y: float, text: str) -> str:
         return (f'<text class="kb-chart__value" x="{bar_end + 4:.1f}" y="{y:.1f}" '
                 f'dominant-baseline="middle">{_e(text)}</text>')
     return (f'<text class="kb-chart__value" x="{bar_end - 4:.1f}" y="{y:.1f}" text-anchor="end" '
-            f'dominant-baseline="middle" fill="#fff">{_e(text)}</text>')
+            f'dominant-baseline="middle" fill="{text_on(BAR_COLOUR)}">{_e(text)}</text>')
 
 
 def _axis(top_value: float, y: float, span: float) -> tuple[list[str], int]:
@@ -192,7 +219,17 @@ def strip_chart(label: str, rows: list[tuple[str, list[tuple[str, int]], float |
             )
     body.append(f'<line x1="{LABEL_W}" y1="{TOP + plot_h}" x2="{WIDTH - 16}" '
                 f'y2="{TOP + plot_h}" stroke="{TEXT_COLOUR}" stroke-width="1"/>')
-    return _svg(height, label, body)
+    return _svg(height, label, body, _strip_description(rows, unit))
+
+
+def _strip_description(rows: list[tuple[str, list[tuple[str, int]], float | None]], unit: str) -> str:
+    """Per group: its median, then every unit's value (the dots in words)."""
+    parts = []
+    for name, points, mid_value in rows:
+        median = "" if mid_value is None else f"（中位数 {_num(mid_value)}{unit}）"
+        units = "、".join(f"{unit_name} {_num(value)}{unit}" for unit_name, value in points) or "无数据"
+        parts.append(f"{name}{median}：{units}")
+    return "；".join(parts)
 
 
 def stacked_chart(label: str, rows: list[tuple[str, list[int]]], series: list[Series]) -> str:
@@ -216,7 +253,8 @@ def stacked_chart(label: str, rows: list[tuple[str, list[int]]], series: list[Se
                 )
                 if w >= 14:
                     body.append(f'<text x="{x + w / 2:.1f}" y="{mid:.1f}" text-anchor="middle" '
-                                f'dominant-baseline="middle" fill="#fff" font-size="11">{short_number(value)}</text>')
+                                f'dominant-baseline="middle" fill="{text_on(s.colour)}" '
+                                f'font-size="11">{short_number(value)}</text>')
             x += w
         body.append(f'<text x="{x + 4:.1f}" y="{mid:.1f}" dominant-baseline="middle">'
                     f'{short_number(sum(values))}</text>')
@@ -227,4 +265,7 @@ def stacked_chart(label: str, rows: list[tuple[str, list[int]]], series: list[Se
         body.append(f'<text x="{x + 14:.1f}" y="{y:.1f}" dominant-baseline="middle" '
                     f'font-size="11">{_e(s.label)}</text>')
         x += 28 + 12 * len(s.label)
-    return _svg(height, label, body)
+    description = "；".join(
+        f"{name}：" + "、".join(f"{s.label} {value}" for s, value in zip(series, values, strict=True))
+        for name, values in rows)
+    return _svg(height, label, body, description)
