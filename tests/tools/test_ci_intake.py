@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from intake_inbox import built, data_copy, exported
 
 from conftest import ROOT
@@ -54,6 +55,15 @@ def test_an_imported_upload_passes_and_is_the_artifact(upload) -> None:
     assert "| 2023-zhuti-shi-fgw.docx | shi-fgw | 已导入 |" in (result / "intake-report.md").read_text(encoding="utf-8")
     assert json.loads((repo / "gl-intake.json").read_text(encoding="utf-8")) == []
     assert json.loads((repo / "gl-intake-validate.json").read_text(encoding="utf-8")) == []
+
+
+def test_what_both_pipelines_attach_is_what_the_job_wrote(upload) -> None:
+    repo, _ = upload
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))["intake"]["artifacts"]
+    github = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))["jobs"]["intake"]
+    named = gitlab["paths"] + gitlab["reports"]["codequality"]
+    named += [step["with"]["path"] for step in github["steps"] if "upload-artifact" in step.get("uses", "")]
+    assert named and [path for path in named if not (repo / path).exists()] == []
 
 
 def test_an_upload_that_needs_attention_fails_with_an_annotation(upload) -> None:
