@@ -4,7 +4,8 @@
 Registers the unit in ``data/units.yml`` and in the campaign roster when missing, and
 writes ``data/reports/<campaign>/<unit>.yml`` with the outline to fill. Values not
 given as options are asked for interactively. Then runs the validator on the new file:
-what it lists are the ``【请填写…】`` placeholders still to write.
+what it lists are the ``【请填写…】`` placeholders still to write. ``--print`` only shows
+that outline (to copy a part deleted by mistake) and writes nothing.
 Exit status: 0 written, 2 nothing written (bad or missing input).
 """
 
@@ -36,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--force", action="store_true", help="报告文件已存在时重新生成（会覆盖已写的内容）")
     parser.add_argument("--register-only", action="store_true",
                         help="只登记单位并加入名单，不生成报告文件（之后用 import_docx.py 导入 Word 报告）")
+    parser.add_argument("--print", action="store_true", dest="print_outline",
+                        help="只在屏幕上显示空白报告的提纲（可复制缺少的部分），不写入、不登记任何东西")
     parser.add_argument("--data-dir", type=Path, default=REPO / "data", help="数据目录（默认：仓库的 data/）")
     return parser
 
@@ -104,11 +107,25 @@ def complete(args: argparse.Namespace, choices: scaffold.Choices, ask: Asker) ->
     )
 
 
+def outline(args: argparse.Namespace, choices: scaffold.Choices) -> str:
+    """The blank report of ``--unit`` in ``--campaign`` as ``make new-unit`` would write it."""
+    if not args.campaign:
+        raise scaffold.ScaffoldError("请用 --campaign 指定学习教育，如 --campaign 2023-zhuti")
+    campaign = choices.campaign(args.campaign)
+    unit_id = args.unit or "shi-czj"
+    scaffold.check_id(unit_id)
+    unit = choices.unit(unit_id) or {"id": unit_id, "name": args.name or unit_id, "party_org": args.party_org or ""}
+    return scaffold.report_outline(campaign, unit, choices.materials)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     data_dir = args.data_dir.resolve()
     try:
         choices = scaffold.Choices.load(data_dir)
+        if args.print_outline:
+            print(outline(args, choices), end="")
+            return 0
         request = complete(args, choices, Asker())
         outcome = scaffold.create(data_dir, request, force=args.force, write_report=not args.register_only)
     except scaffold.ScaffoldError as err:

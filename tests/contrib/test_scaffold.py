@@ -291,3 +291,12 @@ def test_cli_takes_the_campaigns_short_name(data_dir):
                      "--campaign", "2023年主题教育", "--group", "第二指导组", "--batch", "第一批")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (data_dir / "reports" / "2023-zhuti" / "shi-sjj.yml").is_file()
+
+
+def test_cli_prints_the_outline_to_copy_a_deleted_part_and_writes_nothing(data_dir):
+    before = snapshot(data_dir)
+    result = run_cli(data_dir, "--unit", "shi-czj", "--campaign", "2023年主题教育", "--print")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "problems:  # 二、存在的问题和不足之处\n  intro: |-" in result.stdout
+    assert result.stdout.startswith(reportyaml.REPORT_MODELINE)
+    assert snapshot(data_dir) == before

@@ -281,7 +281,12 @@ def _required(out: _Out, error: ValidationError, path: tuple) -> None:
             out.add(at, (name,), f"缺少必填字段 {label}：{where}", name, "", rules.SCHEMA_REQUIRED)
 
 
-OUTLINE_SOURCE = "整个部分的提纲可以从 make new-unit 生成的空白报告或 data/README.md 的报告示例中复制"
+def _outline_source(doc: SourceDoc) -> str:
+    """How to see the blank outline of this report, to copy a deleted part from it."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    unit, campaign = data.get("unit"), data.get("campaign")
+    ids = f"--unit {unit} --campaign {campaign} " if isinstance(unit, str) and isinstance(campaign, str) else ""
+    return f'整个部分的提纲可以运行 make new-unit ARGS="{ids}--print" 显示出来再复制（不改动任何文件）'
 
 
 def _where_missing(doc: SourceDoc, order: list[str], name: str) -> tuple[tuple[int, int], str]:
@@ -302,7 +307,7 @@ def _where_missing(doc: SourceDoc, order: list[str], name: str) -> tuple[tuple[i
     parts = [f"{before[-1]} 的内容之后"] if before else []
     parts += [f"{nxt[1]}: 之前"] if nxt else []
     at = (nxt[0], 1) if nxt else (end, 1)
-    outline = f"；{OUTLINE_SOURCE}" if _is_part(doc, name) else ""
+    outline = f"；{_outline_source(doc)}" if _is_part(doc, name) else ""
     return at, f"应写在第 {end} 行之后（{'、'.join(parts) or '文件末尾'}）{outline}"
 
 
