@@ -5,6 +5,7 @@ the data files written and intake-report.md; gl-intake.json annotates the file t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,13 +22,21 @@ CODE = ("hooks", "scripts", ".ci")
 
 
 def repo_copy(target: Path) -> Path:
-    """The code, the Makefile and a data copy without reports; the venv is this one's."""
+    """The code, the Makefile and a data copy without reports; the venv is this one's, linked
+    into a .venv of the copy's own whose stamp matches the copy's requirements.txt, so `make`
+    never reinstalls (or un-stamps) the shared venv."""
     target.mkdir()
     for name in CODE:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("Makefile", "requirements.txt"):
-        shutil.copy2(ROOT / name, target / name)  # the venv's stamp stays newer
-    (target / ".venv").symlink_to(ROOT / ".venv")
+        shutil.copy2(ROOT / name, target / name)
+    venv = target / ".venv"
+    venv.mkdir()
+    for name in ("bin", "lib", "include", "pyvenv.cfg"):
+        if (ROOT / ".venv" / name).exists():
+            (venv / name).symlink_to(ROOT / ".venv" / name)
+    digest = hashlib.sha1((target / "requirements.txt").read_bytes()).hexdigest()[:12]
+    (venv / f".installed-{digest}").touch()
     data_copy(target / "data")
     return target
 
