@@ -18,8 +18,8 @@ from kb.data.model import Report
 from kb.upward import similarity
 
 MIN_CHARS = 60
-KEY_CHARS = 120  # of the lead and text compared
-STOP_DF = 40  # n-grams more practices share are not distinctive of anyone (and cost pairs)
+KEY_CHARS = 80  # of the lead and text compared
+STOP_DF = 30  # n-grams more practices share are not distinctive of anyone (and cost pairs)
 TOP = 20
 TEMPLATE_OWNER = ""
 _TEMPLATE_PART = re.compile(r"一、(.*?)(?:\n二、|$)", re.S)

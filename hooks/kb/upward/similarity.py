@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,17 +30,20 @@ from kb.text import HAN
 DFMAX = 150  # items an n-gram may be held by before it is a stop-gram …
 DF_SHARE = 0.02  # … or this share of the items, when larger
 PAIR_FLOOR = 0.05  # pairs less alike are not kept
-_RUN = re.compile(f"[{HAN}A-Za-z0-9]+")
+_OTHER = re.compile(f"[^{HAN}A-Za-z0-9]+")
 
 Vector = dict[int, float]
+
+
+def _normal(text: str) -> str:
+    """Lower case; every run of other characters (punctuation, spaces) as one NUL."""
+    return _OTHER.sub("\0", text.lower())
 
 
 def grams(text: str) -> list[str]:
     """Character 2- and 3-grams of the Han/alphanumeric runs (punctuation splits runs)."""
     out: list[str] = []
-    for run in _RUN.findall(text.lower()):
-        if len(run) == 1:
-            out.append(run)
+    for run in _normal(text).split("\0"):
         for n in (2, 3):
             out.extend(run[i:i + n] for i in range(len(run) - n + 1))
     return out
@@ -50,23 +53,65 @@ def stop_df(n: int) -> int:
     return max(DFMAX, int(n * DF_SHARE))
 
 
-def vectors(texts: list[str], stop: int | None = None) -> list[Vector]:
-    """Unit-length TF-IDF vectors of ``texts`` without stop-grams (held by more than
-    ``stop`` items, default :func:`stop_df`); n-gram ids are ints in first-seen order."""
-    ids: dict[str, int] = {}
-    counts = [Counter(ids.setdefault(g, len(ids)) for g in grams(t)) for t in texts]
-    df: Counter[int] = Counter()
-    for c in counts:
-        df.update(c.keys())
+class Corpus:
+    """The TF-IDF vectors of a list of texts as postings (n-gram, item, weight), sorted by
+    n-gram then item. n-grams held by one item only (they pair nothing) and stop-grams are
+    not posted; every vector is scaled to unit length over all its non-stop n-grams."""
+
+    def __init__(self, n: int, gram: np.ndarray, item: np.ndarray, weight: np.ndarray) -> None:
+        self.n, self.gram, self.item, self.weight = n, gram, item, weight
+        self._by_item: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def vector(self, i: int) -> Vector:
+        if self._by_item is None:
+            order = np.argsort(self.item, kind="stable")
+            self._by_item = (order, np.searchsorted(self.item[order], np.arange(self.n + 1)))
+        order, bounds = self._by_item
+        rows = order[bounds[i]:bounds[i + 1]]
+        return dict(zip(self.gram[rows].tolist(), self.weight[rows].tolist(), strict=True))
+
+
+def _ngram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(n-gram code, item) of every 2- and 3-gram: code points packed 21 bits each."""
+    normal = [_normal(t) for t in texts]
+    if not normal:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    joined = "\0".join(normal) + "\0"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    item = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in normal])
+    ok = codes != 0
+    two = ok[:-1] & ok[1:]
+    three = two[:-1] & ok[2:]
+    bigram = (codes[:-1] << 21) | codes[1:]
+    trigram = (codes[:-2] << 42) | (codes[1:-1] << 21) | codes[2:]
+    return (np.concatenate([bigram[two], trigram[three]]),
+            np.concatenate([item[:-1][two], item[:-2][three]]))
+
+
+def vectors(texts: list[str], stop: int | None = None) -> Corpus:
+    """Unit-length TF-IDF vectors of ``texts`` (sublinear tf, smooth idf), without
+    stop-grams (held by more than ``stop`` items, default :func:`stop_df`)."""
     n = len(texts)
-    limit = stop_df(n) if stop is None else stop
-    idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items() if d <= limit}
-    out = []
-    for c in counts:
-        v = {g: (1.0 + math.log(tf)) * idf[g] for g, tf in c.items() if g in idf}
-        norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
-        out.append({g: w / norm for g, w in v.items()})
-    return out
+    code, item = _ngram_codes(texts)
+    order = np.lexsort((item, code))
+    code, item = code[order], item[order]
+    new_pair = np.r_[True, (code[1:] != code[:-1]) | (item[1:] != item[:-1])]
+    starts = np.flatnonzero(new_pair)
+    tf = np.diff(np.r_[starts, len(code)])
+    code, item = code[starts], item[starts]
+    new_gram = np.r_[True, code[1:] != code[:-1]] if len(code) else np.zeros(0, dtype=bool)
+    gram = np.cumsum(new_gram) - 1
+    df = np.bincount(gram)[gram] if len(gram) else gram
+    keep = df <= (stop_df(n) if stop is None else stop)
+    weight = (1.0 + np.log(tf)) * (np.log((1 + n) / (1 + df)) + 1.0)
+    weight = np.where(keep, weight, 0.0)
+    norm = np.sqrt(np.bincount(item, weights=weight * weight, minlength=n))
+    weight = weight / np.where(norm > 0, norm, 1.0)[item]
+    posted = keep & (df > 1)
+    return Corpus(n, gram[posted], item[posted], weight[posted])
 
 
 def cosine(a: Vector, b: Vector) -> float:
@@ -87,25 +132,15 @@ class Pairs:
         return len(self.cosine)
 
 
-def _postings(vecs: list[Vector]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    gram = np.fromiter((g for v in vecs for g in v), dtype=np.int64)
-    item = np.fromiter((i for i, v in enumerate(vecs) for _ in v), dtype=np.int64)
-    weight = np.fromiter((w for v in vecs for w in v.values()), dtype=np.float64)
-    order = np.lexsort((item, gram))
-    return gram[order], item[order], weight[order]
-
-
-def pairs(vecs: list[Vector], floor: float = PAIR_FLOOR) -> Pairs:
-    """Every pair sharing an n-gram whose cosine is at least ``floor`` (no stop-gram is in
-    a vector, so postings are at most :func:`stop_df` long)."""
-    n = len(vecs)
-    gram, item, weight = _postings(vecs)
+def pairs(corpus: Corpus, floor: float = PAIR_FLOOR) -> Pairs:
+    """Every pair sharing an n-gram whose cosine is at least ``floor``: the products of
+    weights of each n-gram's items, summed per pair (postings are at most :func:`stop_df`
+    long, so the work is bounded by that per posted n-gram of an item)."""
+    n, gram, item, weight = corpus.n, corpus.gram, corpus.item, corpus.weight
     starts = np.flatnonzero(np.r_[True, gram[1:] != gram[:-1]]) if len(gram) else gram
     sizes = np.diff(np.r_[starts, len(gram)])
     keys, dots = [], []
     for size in np.unique(sizes):
-        if size < 2:
-            continue
         rows = starts[sizes == size][:, None] + np.arange(size)[None, :]
         iu, ju = np.triu_indices(int(size), 1)
         keys.append((item[rows[:, iu]] * n + item[rows[:, ju]]).ravel())
@@ -124,11 +159,17 @@ def pairs(vecs: list[Vector], floor: float = PAIR_FLOOR) -> Pairs:
 class _Clusters:
     """Clusters with their centroids (sum of member vectors, and its squared length)."""
 
-    def __init__(self, vecs: list[Vector]) -> None:
-        self.parent = list(range(len(vecs)))
-        self.members = {i: [i] for i in range(len(vecs))}
-        self.sums: dict[int, dict[int, float]] = {i: dict(v) for i, v in enumerate(vecs)}
-        self.norm2 = {i: 1.0 for i in range(len(vecs))}
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.parent = list(range(len(corpus)))
+        self.members = {i: [i] for i in range(len(corpus))}
+        self._sums: dict[int, dict[int, float]] = {}
+        self.norm2 = dict.fromkeys(range(len(corpus)), 1.0)
+
+    def sum(self, root: int) -> dict[int, float]:
+        if root not in self._sums:  # a single item's vector, read when first needed
+            self._sums[root] = self.corpus.vector(root)
+        return self._sums[root]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -138,22 +179,23 @@ class _Clusters:
 
     def alike(self, a: int, b: int) -> float:
         """Cosine of the two clusters' centroids."""
-        dot = cosine(self.sums[a], self.sums[b])
+        dot = cosine(self.sum(a), self.sum(b))
         return dot / math.sqrt(self.norm2[a] * self.norm2[b])
 
     def merge(self, a: int, b: int) -> None:
         if len(self.members[a]) < len(self.members[b]):
             a, b = b, a
-        dot = cosine(self.sums[a], self.sums[b])
-        total = self.sums[a]
-        for g, w in self.sums.pop(b).items():
+        dot = cosine(self.sum(a), self.sum(b))
+        total = self.sum(a)
+        for g, w in self.sum(b).items():
             total[g] = total.get(g, 0.0) + w
+        self._sums.pop(b)
         self.norm2[a] += self.norm2.pop(b) + 2 * dot
         self.members[a] += self.members.pop(b)
         self.parent[b] = a
 
 
-def clusters(vecs: list[Vector], threshold: float, attach: float | None = None,
+def clusters(vecs: Corpus, threshold: float, attach: float | None = None,
              short: set[int] | None = None) -> list[list[int]]:
     """Agglomerative groups by centroid linkage: pairs at least ``threshold`` alike are
     taken most alike first, and two clusters merge only when their centroids are at least
@@ -181,16 +223,21 @@ def _attach(sets: _Clusters, edges: list[tuple[float, int, int]], attach: float,
     join the neighbouring group of longer items whose centroid it is most alike, when at
     least ``attach``: a short wording is less alike the longer points of the same problem
     than those points are to each other."""
+    short_roots = {root for root, members in sets.members.items()
+                   if all(i in short for i in members)}
+
     def only_short(root: int) -> bool:
-        return all(i in short for i in sets.members[root])
+        return root in short_roots
 
     offers: dict[int, tuple[float, int]] = {}
+    asked: set[tuple[int, int]] = set()
     for _, i, j in edges:
         a, b = sets.find(i), sets.find(j)
         if a == b:
             continue
         for small, big in ((a, b), (b, a)):
-            if only_short(small) and not only_short(big):
+            if only_short(small) and not only_short(big) and (small, big) not in asked:
+                asked.add((small, big))
                 score = sets.alike(small, big)
                 if score >= attach and (score, -big) > offers.get(small, (0.0, 0)):
                     offers[small] = (score, -big)
@@ -198,16 +245,19 @@ def _attach(sets: _Clusters, edges: list[tuple[float, int, int]], attach: float,
         sets.merge(sets.find(-offers[small][1]), sets.find(small))
 
 
-def medoid(vecs: list[Vector], members: list[int]) -> int:
-    """The member closest to the cluster's centroid (ties: the first)."""
+def medoid(vecs: Corpus, members: list[int]) -> int:
+    """The member closest to the cluster's centroid over shared n-grams (ties: the first)."""
+    if len(members) == 1:
+        return members[0]
+    vectors_ = {i: vecs.vector(i) for i in members}
     centroid: dict[int, float] = defaultdict(float)
-    for i in members:
-        for g, w in vecs[i].items():
+    for v in vectors_.values():
+        for g, w in v.items():
             centroid[g] += w
-    return max(members, key=lambda i: (cosine(vecs[i], centroid), -i))
+    return max(members, key=lambda i: (cosine(vectors_[i], centroid), -i))
 
 
-def nearest(vecs: list[Vector], owners: list[str]) -> list[float]:
+def nearest(vecs: Corpus, owners: list[str]) -> list[float]:
     """For each item, its highest cosine to an item of another owner (0 when none shares
     an n-gram with it)."""
     best = np.zeros(len(vecs))

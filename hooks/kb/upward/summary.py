@@ -39,6 +39,7 @@ class Scope:
     group: Group | None
     problems: list[grouping.ProblemGroup]
     practices: list[practices.Practice]
+    overdue_rows: list[LedgerRow]  # of the campaign
 
     @property
     def campaign(self) -> Campaign:
@@ -96,8 +97,8 @@ class Scope:
 
     @property
     def overdue(self) -> list[LedgerRow]:
-        return [row for row in self.view.ledger
-                if row.overdue and (self.group is None or row.report.group.id == self.group.id)]
+        return [row for row in self.overdue_rows
+                if self.group is None or row.report.group.id == self.group.id]
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,12 @@ class CampaignUpward:
     ranked: list[practices.Practice]  # every practice, most distinctive first
 
     def scope(self, group: Group | None = None) -> Scope:
+        overdue = [row for row in self.view.ledger if row.overdue]
         if group is None:
             return Scope(self.view, None, self.problems,
-                         practices.typical(self.ranked, PRACTICES_SHOWN))
+                         practices.typical(self.ranked, PRACTICES_SHOWN), overdue)
         return Scope(self.view, group, grouping.for_group(self.problems, group.id),
-                     practices.typical(self.ranked, PRACTICES_SHOWN, group.id))
+                     practices.typical(self.ranked, PRACTICES_SHOWN, group.id), overdue)
 
     def scopes(self) -> list[Scope]:
         return [self.scope(), *(self.scope(g) for g in self.view.stats.groups)]
