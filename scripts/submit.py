@@ -433,6 +433,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         print(f"错误：无法读取或写入文件（{err.strerror or '系统错误'}）。", file=sys.stderr)
         return 1
+    except Exception as err:  # the last resort: a contributor never sees a traceback
+        print(f"错误：遇到意外的问题（{type(err).__name__}）。请运行 git status 查看当前状态，并把这段说明发给维护者。",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -192,3 +192,14 @@ def test_a_change_already_committed_is_not_committed_again(repo, capsys, committ
     assert git(repo, "branch", "--show-current").strip() == "report/shi-fgw"
     if committed_on != "main":
         assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_a_broken_units_file_is_named_and_nothing_is_committed(repo, capsys) -> None:
+    git(repo, "config", "user.name", "张三")
+    git(repo, "config", "user.email", "zhangsan@example.gov.cn")
+    contribute(repo, False)
+    (repo / UNITS).write_text((repo / UNITS).read_text(encoding="utf-8") + "  - {id: shi-x, name: [\n", encoding="utf-8")
+    before = git(repo, "rev-parse", "HEAD")
+    code, out = run(repo, capsys, "--yes")
+    assert code == 1 and "data/units.yml：文件不是有效的 YAML" in out and "Traceback" not in out, out
+    assert git(repo, "rev-parse", "HEAD") == before
