@@ -300,3 +300,8 @@ def test_cli_prints_the_outline_to_copy_a_deleted_part_and_writes_nothing(data_d
     assert "problems:  # 二、存在的问题和不足之处\n  intro: |-" in result.stdout
     assert result.stdout.startswith(reportyaml.REPORT_MODELINE)
     assert snapshot(data_dir) == before
+
+
+def test_unknown_campaign_name_lists_the_choices(data_dir):
+    with pytest.raises(scaffold.ScaffoldError, match="没有学习教育“2023主题教育”，可选：2023-zhuti（2023年主题教育）"):
+        scaffold.create(data_dir, scaffold.Request(**{**NEW.__dict__, "campaign": "2023主题教育"}))

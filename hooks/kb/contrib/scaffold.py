@@ -127,7 +127,8 @@ class Choices(Reference):
         for c in self.campaigns.values():
             if value in {str(c.get("short_name")), str(c.get("name"))}:
                 return c
-        check_id(value, "campaign")  # neither a name nor a possible id: say why
+        if value.isascii():
+            check_id(value, "campaign")  # no name and no possible id (../x): say why
         known = "、".join(f"{cid}（{c.get('short_name') or c.get('name')}）" for cid, c in self.campaigns.items())
         raise ScaffoldError(f"没有学习教育“{value}”，可选：{known}")
 
