@@ -307,3 +307,17 @@ def test_fuzzed_data_never_raises(tmp_path: Path) -> None:
             path.write_text(originals[path], encoding="utf-8")
     assert outcomes["errors"] > 100, outcomes  # the mutations do break things
     assert time.perf_counter() - started < 60
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_slim_reports_keep_their_data_and_find_the_same_problems(tmp_path: Path, jobs: int) -> None:
+    from kb.data import load
+
+    data = many_reports(tmp_path, load.PARALLEL_MIN_REPORTS + 10)
+    full_raw, full = load_and_validate(data)
+    slim_raw, slim = load_and_validate(data, jobs=jobs, slim=True)
+    assert slim == full
+    assert [(d.path, d.rel, d.data) for d in slim_raw.reports] == [
+        (d.path, d.rel, d.data) for d in full_raw.reports]
+    assert all(d.marks == {} and d.scalars == {} and d.lines == [] for d in slim_raw.reports)
+    assert full_raw.reports[0].scalars  # without slim, the checks' records stay

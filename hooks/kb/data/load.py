@@ -82,11 +82,18 @@ class _Claim:
 
 
 _ReportResult = tuple[SourceDoc | None, list[Problem], _Claim | None]
-_WORKER: tuple[_Validator, Index, bool] | None = None  # set before forking workers
+_WORKER: tuple[_Validator, Index, bool, bool] | None = None  # set before forking workers
 
 
-def _process_report(run: _Validator, index: Index, path: Path) -> _ReportResult:
-    """Load and check one report: (document, its problems, its claim)."""
+def slimmed(doc: SourceDoc) -> SourceDoc:
+    """``doc`` without what only the checks use (marks, scalars, source lines): it keeps
+    about a quarter of the memory a checked report holds (the build needs its data only)."""
+    return SourceDoc(path=doc.path, rel=doc.rel, data=doc.data, marks={})
+
+
+def _process_report(run: _Validator, index: Index, path: Path, slim: bool = False) -> _ReportResult:
+    """Load and check one report: (document, its problems, its claim); ``slim``: the
+    document as :func:`slimmed`."""
     start = len(run.out.problems)
     doc = run.load(path, "report")
     claim = None
@@ -98,24 +105,25 @@ def _process_report(run: _Validator, index: Index, path: Path) -> _ReportResult:
         claim = _Claim(cid, unit, doc.rel, doc.mark(("unit",)))
     problems = run.out.problems[start:]
     del run.out.problems[start:]
-    return doc, problems, claim
+    return (slimmed(doc) if slim and doc is not None else doc), problems, claim
 
 
 def _work(chunk: list[Path]) -> list[_ReportResult]:
     """Worker process: check a chunk of reports with the forked validator and index."""
     assert _WORKER is not None
-    run, index, keep_docs = _WORKER
-    results = [_process_report(run, index, path) for path in chunk]
+    run, index, keep_docs, slim = _WORKER
+    results = [_process_report(run, index, path, slim) for path in chunk]
     return results if keep_docs else [(None, problems, claim) for _doc, problems, claim in results]
 
 
-def _process_reports(run: _Validator, index: Index, paths: list[Path], jobs: int, keep_docs: bool) -> list[_ReportResult]:
+def _process_reports(run: _Validator, index: Index, paths: list[Path], jobs: int, keep_docs: bool,
+                     slim: bool = False) -> list[_ReportResult]:
     global _WORKER
     if jobs <= 1 or len(paths) < PARALLEL_MIN_REPORTS or "fork" not in multiprocessing.get_all_start_methods():
-        return [_process_report(run, index, path) for path in paths]
+        return [_process_report(run, index, path, slim) for path in paths]
     size = max(16, len(paths) // (jobs * 4))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    _WORKER = (run, index, keep_docs)
+    _WORKER = (run, index, keep_docs, slim)
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return [result for part in pool.map(_work, chunks) for result in part]
@@ -143,6 +151,7 @@ def load_and_validate(
     *,
     jobs: int = 1,
     keep_docs: bool = True,
+    slim: bool = False,
 ) -> tuple[RawData, list[Problem]]:
     """Load and check the data tree; problems are sorted.
 
@@ -150,7 +159,8 @@ def load_and_validate(
     groups, units, materials and campaigns are always loaded. ``schema_dir`` defaults to
     ``data_dir / "schema"``. ``jobs`` > 1 checks many reports in that many forked worker
     processes; with ``keep_docs=False`` (for checking only) ``RawData.reports`` stays empty
-    and the workers send back nothing but problems.
+    and the workers send back nothing but problems; with ``slim=True`` (for the build) each
+    report is kept as :func:`slimmed` as soon as it is checked.
     """
     data_dir = Path(os.path.abspath(data_dir))
     refused = _refused(data_dir, only, schema_dir)
@@ -171,7 +181,7 @@ def load_and_validate(
 
     reports: list[SourceDoc] = []
     seen: dict[tuple[str, str], str] = {}
-    for doc, problems, claim in _process_reports(run, index, report_paths, jobs, keep_docs):
+    for doc, problems, claim in _process_reports(run, index, report_paths, jobs, keep_docs, slim):
         out.problems += problems
         if doc is not None:
             reports.append(doc)

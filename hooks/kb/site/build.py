@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from pathlib import Path
@@ -87,11 +88,17 @@ def settings_from_extra(extra: dict[str, Any], repo_url: str = "") -> SiteSettin
 def load(data_dir: Path, only: list[Path] | None = None,
          cache: BuildCache | None = None) -> tuple[model.KnowledgeBase, list[Problem]]:
     """Load and validate; raise :class:`DataError` when any error was found. The serve
-    cache re-checks only the reports that changed since its last build."""
+    cache re-checks only the reports that changed since its last build.
+
+    Reports are kept slim (the model needs their data only: 10,000 checked reports would
+    hold about 0.9 GB of marks and source lines), and a build checks them in forked worker
+    processes (not while serving: the server's threads run then)."""
+    serving = cache is not None and cache.serving
+    validate = functools.partial(load_and_validate, slim=True, jobs=1 if serving else os.cpu_count() or 1)
     if only is None and cache is not None:
-        raw, problems = cache.validated(data_dir, load_and_validate)
+        raw, problems = cache.validated(data_dir, validate)
     else:
-        raw, problems = load_and_validate(data_dir, only=only)
+        raw, problems = validate(data_dir, only=only)
     if has_errors(problems):
         raise DataError(problems)
     return model.build(raw, notices=problems), problems

@@ -1,0 +1,36 @@
+"""kb.site.build: how the build loads the data (slim reports, worker processes unless serving)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kb.markup.cache import BuildCache
+from kb.site import build
+
+
+class _Serving(BuildCache):
+    serving = True
+
+    def validated(self, data_dir, validate):  # noqa: ANN001, ANN201 - as LoadCache calls it
+        return validate(data_dir, None)
+
+
+@pytest.mark.parametrize(("cache", "jobs"), [
+    (BuildCache(), os.cpu_count() or 1),
+    (_Serving(), 1),  # the server's threads are running: no fork
+    (None, os.cpu_count() or 1),
+])
+def test_the_build_validates_slim_and_in_workers_unless_serving(monkeypatch, cache, jobs):
+    seen = []
+
+    def fake(data_dir, only=None, **kwargs):
+        seen.append(kwargs)
+        raise build.DataError([])
+
+    monkeypatch.setattr(build, "load_and_validate", fake)
+    with pytest.raises(build.DataError):
+        build.load(Path("/nowhere"), None, cache)
+    assert seen == [{"slim": True, "jobs": jobs}]
