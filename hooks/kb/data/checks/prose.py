@@ -24,6 +24,7 @@ Markdown fields are those marked ``"contentMediaType": "text/markdown"`` in the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -81,6 +82,7 @@ def markdown_paths(schema: Any, path: tuple = ()) -> set[tuple]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred paths in every report
 def pattern_of(path: tuple) -> tuple:
     """A data path with list indexes replaced by ``"*"`` (to look up :func:`markdown_paths`)."""
     return tuple("*" if isinstance(part, int) else part for part in path)
@@ -123,6 +125,8 @@ def _layout(lines: list[str]) -> Iterator[Finding]:
 
 def _brackets(text: str) -> Iterator[Finding]:
     """Too many, too deep or unmatched ``[`` (backslash-escaped ones do not count)."""
+    if "[" not in text:  # nearly every field: nothing to count (the loop below is per character)
+        return
     count = 0
     for paragraph in re.split(r"\n[ \t]*\n", text):
         stack: list[int] = []
