@@ -66,7 +66,8 @@ def docx_path(site_dir: Path, scope: Scope) -> Path:
 
 def basics(scope: Scope) -> str:
     """The 基本情况 paragraph (the dashboard's 应报、已报送、迟报、未报送)."""
-    return (f"本次{scope.campaign.short_name}{scope.name}应报单位{scope.expected}个，"
+    who = scope.group.name if scope.group else ""
+    return (f"本次{scope.campaign.short_name}{who}应报单位{scope.expected}个，"
             f"已报送{scope.submitted}份，其中按时报送{scope.on_time}份、迟报{scope.late}份；"
             f"未报送单位{scope.missing}个。各项数据合计如下表（未填报的单位不计入合计）。")
 
@@ -96,7 +97,7 @@ def _problems(out: word.Writer, scope: Scope) -> None:
     for n, g in enumerate(scope.problems[:PROBLEMS_IN_DRAFT], start=1):
         names = sorted({i.report.unit.name for i in g.items})
         named = "、".join(names[:UNITS_NAMED]) + ("等" if len(names) > UNITS_NAMED else "")
-        _numbered(out, n, f"{g.representative.wording.rstrip('。')}。",
+        _numbered(out, n, f"{g.representative.name}。",
                   f"涉及{g.units}个单位（{named}），共{len(g.items)}条。")
 
 

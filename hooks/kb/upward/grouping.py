@@ -23,6 +23,7 @@ MIN_UNITS = 2
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 KEY_CHARS = 60  # of the first sentence used for comparing
 TITLE_CHARS = 30
+_END_MARKS = "。；;，,！!？?：:"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Item:
     def key(self) -> str:
         """What is compared: the lead and the first sentence (a ledger problem whole)."""
         return f"{self.lead}。{first_sentence(self.text)}" if self.lead else first_sentence(self.text)
+
+    @property
+    def name(self) -> str:
+        """The problem in one clause: the lead, or the first sentence, without its end mark."""
+        return (self.lead or first_sentence(self.text)).rstrip(_END_MARKS)
 
     @property
     def title(self) -> str:
