@@ -4,7 +4,9 @@
 that is really a .docx package is a ``"docx"``): ``"docx"``, ``"office"`` (old Word
 ``.doc``, WPS ``.wps``, ``.odt``, ``.rtf``), ``"pdf"`` or ``"other"``. :func:`to_docx`
 converts an ``"office"`` file with LibreOffice headless in a private profile folder (so
-conversions run in parallel), bounded in time; the input is copied to an ASCII name first
+conversions run in parallel; its settings disable macros and the updating of links and fields,
+so an INCLUDETEXT field, a linked section or image, an OLE or DDE link fetches nothing),
+bounded in time; the input is copied to an ASCII name first
 and no file name ever reaches a shell. Every refusal is :class:`NotImportable` with a
 reason in Chinese that quotes nothing of the file. :func:`run_bounded` (one external
 program, its whole process group killed on time-out) is shared with :mod:`.pdftext`.
@@ -186,6 +188,36 @@ def find_soffice() -> str | None:
     return None
 
 
+# What every conversion's private profile starts with (``user/registrymodifications.xcu``): no
+# macro runs, no link or field fetches anything when a document is loaded. Keys and values as in
+# LibreOffice's own schema (share/registry/main.xcd): Security/Scripting, Writer Content/Update
+# (Link: 0 never, 1 on request, 2 always — sw's UpdateLinks enum), Calc Content/Update (Link: 1 never).
+HARDENING: tuple[tuple[str, str, str], ...] = (
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),  # very high: no macro is trusted
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "0"),  # INCLUDETEXT, linked sections and images, DDE
+    ("/org.openoffice.Office.Writer/Content/Update", "Field", "false"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Chart", "false"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "1"),  # an embedded sheet's external links
+)
+PROFILE_SETTINGS = "user/registrymodifications.xcu"
+
+
+def seed_profile(profile: Path) -> Path:
+    """Write :data:`HARDENING` as the private profile's settings before LibreOffice first starts."""
+    items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
+                    for path, name, value in HARDENING)
+    target = profile / PROFILE_SETTINGS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                      '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                      'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+                      'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+                      f"{items}</oor:items>\n", encoding="utf-8")
+    return target
+
+
 SUFFIX = {"docx": ".docx", "office": ".doc"}
 
 
@@ -228,8 +260,9 @@ def _checked_copy(path: Path, workdir: Path) -> Path:
 def to_docx(path: Path, workdir: Path, *, timeout: float = 120) -> Path:
     """``path`` converted to .docx by LibreOffice headless, written under ``workdir``.
 
-    LibreOffice runs with a private profile ``workdir/profile`` and is killed (with its
-    children) after ``timeout`` seconds. Raises :class:`NotImportable` when LibreOffice is
+    LibreOffice runs with a private profile ``workdir/profile`` seeded with :data:`HARDENING`
+    (no macros, no link or field updates on load) and is killed (with its children) after
+    ``timeout`` seconds. Raises :class:`NotImportable` when LibreOffice is
     missing, the file is encrypted or not a document, the conversion fails or times out.
     """
     soffice = find_soffice()
@@ -239,6 +272,7 @@ def to_docx(path: Path, workdir: Path, *, timeout: float = 120) -> Path:
     source = _checked_copy(path, workdir)
     outdir = workdir / "out"
     outdir.mkdir(exist_ok=True)
+    seed_profile(workdir / "profile")
     args = [soffice, "--headless", "--norestore", "--nologo", "--nolockcheck",
             f"-env:UserInstallation={(workdir / 'profile').as_uri()}",
             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(source)]
