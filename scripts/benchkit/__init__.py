@@ -19,6 +19,8 @@ Owns:
 * the intake measured (``make bench-intake``): our Word export of N synthetic reports taken in
   by ``scripts/intake.py``, compared with the originals: :mod:`~benchkit.intake_bench`;
 * two commits in one run (build time over the floor, same site at scale): :mod:`~benchkit.compare`;
+* the upward material (共性问题 grouping, 典型做法, drafted summaries) timed and its grouping scored
+  on the generator's paraphrase families: :mod:`~benchkit.upward_bench`;
 * :mod:`~benchkit.paths`: where the repository, ``hooks/`` and the venv are.
 
 May import anything (the ``kb`` package, MkDocs, Playwright). Nothing in ``hooks/kb`` imports
