@@ -290,12 +290,11 @@ def other_formats(tmp_path_factory) -> Path:
     return inbox
 
 
-# A PDF's ledger table comes back from its text layer imperfectly (pdftext's concern): the
-# file is matched and written, and its ledger may need attention.
+# A PDF's ledger table is rebuilt from its words' positions (pdftables): imported and written like the others.
 @pytest.mark.parametrize(("name", "outcomes"), [
     ("市交通运输局.doc", (IMPORTED, WARNED)),
     ("市交通运输局.odt", (IMPORTED, WARNED)),
-    ("市交通运输局.pdf", (IMPORTED, WARNED, ATTENTION)),
+    ("市交通运输局.pdf", (IMPORTED, WARNED)),
 ])
 def test_other_formats_are_converted_and_imported(other_formats, tmp_path, name, outcomes) -> None:
     inbox, data = tmp_path / "inbox", data_copy(tmp_path / "data")
@@ -304,8 +303,7 @@ def test_other_formats_are_converted_and_imported(other_formats, tmp_path, name,
     row = rows(intake(inbox, data))[name]
     assert row.unit == "shi-jtj" and row.outcome in outcomes, row.messages
     assert row.figures and row.figures[0] > 0
-    written = inbox / row.review if row.review else data / row.target  # held back when it does not validate
-    text = written.read_text(encoding="utf-8")
+    text = (data / row.target).read_text(encoding="utf-8")
     assert run.read_stamp(text) == (hashlib.sha256((inbox / name).read_bytes()).hexdigest(), True)
 
 

@@ -7,6 +7,7 @@
 - :mod:`kb.contrib.intake.register` plans and writes the new units and the campaign roster entries
 - :mod:`kb.contrib.intake.convert` tells a file's format by its content and converts .doc/.wps/.odt/.rtf with LibreOffice
 - :mod:`kb.contrib.intake.pdftext` turns a PDF's text layer into a .docx whose outline the importer recognises
+- :mod:`kb.contrib.intake.pdftables` rebuilds a PDF's tables from its words' positions (wrapped cells merged)
 - :mod:`kb.contrib.intake.match` decides which unit a file belongs to (text, file name, fuzzy roster match)
 - :mod:`kb.contrib.intake.staging` validates each data file before it reaches ``data/`` and holds back
   those with errors in the inbox's review folder ``intake-review/``

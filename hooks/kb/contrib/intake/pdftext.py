@@ -2,7 +2,8 @@
 
 :func:`pdf_to_docx` checks the PDF (size, pages, password, text layer) with poppler's
 ``pdfinfo``, reads its text with ``pdftotext -layout`` (the layout keeps indents and the
-blank lines between paragraphs), drops page headers, footers and page numbers, joins the
+blank lines between paragraphs) and its words' positions with ``-bbox-layout`` (tables are
+rebuilt from them by :mod:`.pdftables`, wrapped cells merged), drops page headers, footers and page numbers, joins the
 lines the page width broke (:func:`paragraphs`) and writes a .docx with python-docx in
 which ``一、`` parts are Heading 1, ``（一）`` sections on a line of their own Heading 2 and
 run-in section titles bold (:func:`write_docx`), which is what :mod:`kb.contrib.docx`
@@ -17,6 +18,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+from kb.contrib.intake import pdftables
 from kb.contrib.intake.convert import MAX_BYTES, NotImportable, classify, run_bounded
 
 MAX_PAGES = 200
@@ -69,6 +71,19 @@ def page_count(source: Path, workdir: Path, timeout: float) -> int:
     return int(found.group(1))
 
 
+def pdf_words(source: Path, workdir: Path, timeout: float) -> list[list[pdftables.Line]] | None:
+    """The lines of words with their positions of every page (``pdftotext -bbox-layout``), or
+    None when poppler cannot give them (the tables then come from the layout text alone)."""
+    target = workdir / "words.html"
+    try:
+        done = _run([_tool("pdftotext"), "-bbox-layout", "-enc", "UTF-8", str(source), str(target)], timeout, workdir)
+        if done.returncode != 0 or not target.is_file():
+            return None
+        return pdftables.parse_bbox(target.read_text(encoding="utf-8", errors="replace"))
+    except (NotImportable, OSError):
+        return None
+
+
 def pdf_text(source: Path, workdir: Path, timeout: float) -> str:
     """``pdftotext -layout`` of the copy ``source`` (pages separated by form feeds)."""
     target = workdir / "text.txt"
@@ -110,20 +125,37 @@ def _furniture(pages: list[list[str]]) -> set[str]:
     return {key for key, n in seen.items() if n >= 2 and n * 2 >= len(pages)}
 
 
-def _lines(text: str) -> list[str]:
-    """Body lines of all pages in order; a blank line stays as ``""``; page furniture dropped."""
+Words = pdftables.Line | None  # a layout line's words with their positions, when known
+
+
+def _page_words(words: list[list[pdftables.Line]] | None, number: int, lines: list[str]) -> list[pdftables.Line]:
+    """The lines of words of page ``number`` when they match its layout lines one for one, else []."""
+    if words is None or number >= len(words):
+        return []
+    filled = sum(1 for line in lines if tidy(line))
+    return list(words[number]) if len(words[number]) == filled else []
+
+
+def _lines(text: str, words: list[list[pdftables.Line]] | None = None) -> tuple[list[str], list[Words]]:
+    """Body lines of all pages in order; a blank line stays as ``""``; page furniture dropped.
+    With ``words`` (:func:`pdf_words`), each line's words too (None where they do not match)."""
     pages = [page.split("\n") for page in text.split("\f")]
     furniture = _furniture(pages)
     out: list[str] = []
-    for lines in pages:
+    found: list[Words] = []
+    for number, lines in enumerate(pages):
+        on_page = _page_words(words, number, lines)
         for line in lines:
             clean = tidy(line)
+            mine = on_page.pop(0) if clean and on_page else None
             if clean and (PAGE_NUMBER.match(clean) or re.sub(r"\d+", "#", clean) in furniture):
                 continue
             out.append(line.rstrip() if clean else "")
+            found.append(mine)
         while out and out[-1] == "":  # a page break is not a paragraph break
             out.pop()
-    return out
+            found.pop()
+    return out, found
 
 
 def _indent(line: str) -> int:
@@ -172,14 +204,24 @@ def table(lines: list[str]) -> list[list[str]]:
     return rows
 
 
-def paragraphs(text: str) -> list[Block]:
+def _table_block(lines: list[str], words: list[Words]) -> list[list[str]]:
+    """A table from its layout lines: by the words' positions when every line has them
+    (:func:`kb.contrib.intake.pdftables.table`), else by the layout's columns (:func:`table`)."""
+    kept = [(line, w) for line, w in zip(lines, words, strict=True) if line.strip()]
+    if kept and all(w is not None for _, w in kept):
+        return pdftables.table([w for _, w in kept if w is not None])
+    return table([line for line, _ in kept])
+
+
+def paragraphs(text: str, words: list[list[pdftables.Line]] | None = None) -> list[Block]:
     """Paragraphs (and tables) of ``pdftotext -layout`` output: lines joined where the page width broke them.
 
     A line ends its paragraph when a blank line follows, when it stops short of the text's
     right edge, or when the next line is indented or starts with an outline number. Lines
-    whose text stands in columns (:func:`table`) become a table.
+    whose text stands in columns become a table: rebuilt from the words' positions when
+    ``words`` (:func:`pdf_words`) match the page's lines, else from the layout (:func:`table`).
     """
-    lines = _lines(text)
+    lines, line_words = _lines(text, words)
     filled = [line for line in lines if line.strip() and not _table_line(line)]
     if not filled:
         return []
@@ -190,14 +232,16 @@ def paragraphs(text: str) -> list[Block]:
     current = ""
     short = True
     rows: list[str] = []
-    for line in lines:
+    row_words: list[Words] = []
+    for line, mine in zip(lines, line_words, strict=True):
         clean = tidy(line)
         if rows and (not clean or _table_line(line) or _indent(line) > margin + 1):
             rows.append(line)
+            row_words.append(mine)
             continue
         if rows:
-            out.append(table([r for r in rows if r.strip()]))
-            rows = []
+            out.append(_table_block(rows, row_words))
+            rows, row_words = [], []
         if not clean:
             short = True
             continue
@@ -205,7 +249,7 @@ def paragraphs(text: str) -> list[Block]:
             if current:
                 out.append(current)
                 current = ""
-            rows = [line]
+            rows, row_words = [line], [mine]
             continue
         starts = _indent(line) > margin + 1 or any(p.match(clean) for p in STARTS_PARAGRAPH)
         if current and (short or starts):
@@ -214,7 +258,7 @@ def paragraphs(text: str) -> list[Block]:
         current = _join(current, clean)
         short = width(line) < right - 1.5
     if rows:
-        out.append(table([r for r in rows if r.strip()]))
+        out.append(_table_block(rows, row_words))
     if current:
         out.append(current)
     return out
@@ -303,7 +347,7 @@ def pdf_to_docx(path: Path, workdir: Path, *, timeout: float = 60) -> Path:
     letters = sum(1 for ch in text if not ch.isspace())
     if letters < MIN_CHARS_PER_PAGE * max(pages, 1):
         raise NotImportable(SCANNED)
-    found = paragraphs(text)
+    found = paragraphs(text, pdf_words(source, workdir, timeout))
     if not found:
         raise NotImportable(SCANNED)
     return write_docx(found, workdir / "pdftext.docx")
