@@ -88,11 +88,12 @@ def scan(folder: Path, root: Path) -> list[Problem]:
             problems.append(Problem.of(rules.FILE_READ, display(current, root), 0, 0, "无法读取这个目录，请检查权限"))
             continue
         for entry in sorted(entries, key=lambda e: e.name):
-            mode = entry.stat(follow_symlinks=False).st_mode
-            if stat.S_ISDIR(mode):
+            # The entry's type from the directory listing (no system call per file on
+            # Linux): 10,000 reports are scanned on every serve rebuild.
+            if entry.is_dir(follow_symlinks=False):
                 stack.append(Path(entry.path))
-            elif not stat.S_ISREG(mode):
-                problems.append(_problem(Path(entry.path), root, mode))
+            elif entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+                problems.append(_problem(Path(entry.path), root, entry.stat(follow_symlinks=False).st_mode))
     return problems
 
 

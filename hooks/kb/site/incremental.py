@@ -111,8 +111,13 @@ def stamps(data_dir: Path) -> dict[str, Stamp]:
 
 
 def is_report_file(data_dir: Path, path: str) -> bool:
-    rel = Path(path).relative_to(data_dir).parts
-    return len(rel) == 3 and rel[0] == "reports" and rel[2].endswith(".yml")
+    """``path`` (absolute, under ``data_dir``) is ``reports/<campaign>/<file>.yml``
+    (string operations: every file of the data folder is asked on every serve rebuild)."""
+    prefix = os.path.join(str(data_dir), "reports", "")
+    if not path.startswith(prefix) or not path.endswith(".yml"):
+        return False
+    rest = path[len(prefix):].split(os.sep)
+    return len(rest) == 2 and all(rest)
 
 
 def changed_reports(data_dir: Path, before: dict[str, Stamp],
@@ -220,7 +225,12 @@ class PageCache:
     def unchanged(self, site_dir: str, src_uri: str, content: str | bytes,
                   nav_key: str = "") -> bool:
         """Whether the page has the same Markdown (and nav) as in the last build of ``site_dir``."""
-        h = digest(content) + nav_key
+        return self.unchanged_digest(site_dir, src_uri, digest(content), nav_key)
+
+    def unchanged_digest(self, site_dir: str, src_uri: str, content_digest: str,
+                         nav_key: str = "") -> bool:
+        """:meth:`unchanged` given the :func:`digest` of the Markdown."""
+        h = content_digest + nav_key
         self.pending.setdefault(site_dir, {})[src_uri] = h
         return self.built.get(site_dir, {}).get(src_uri) == h
 
@@ -458,6 +468,7 @@ class ServeCache(BuildCache):
         super().__init__()
         self._kept: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
+        self._digests: dict[str, tuple[object, str]] = {}  # src_uri -> (page, Markdown digest)
 
     def report_part(self, report: Any, part: object, make: Callable[[], Any]) -> Any:
         return cached(report_key(report, part), make)
@@ -498,7 +509,17 @@ class ServeCache(BuildCache):
 
     def page_unchanged(self, site_dir: str, src_uri: str, content: Callable[[], str],
                        nav_key: str) -> bool:
-        return PAGES.unchanged(site_dir, src_uri, content(), nav_key)
+        # A quick rebuild hands back the very page objects of the last complete build:
+        # their Markdown is not expanded and hashed again (10,000 report pages).
+        page = getattr(content, "__self__", None)
+        known = self._digests.get(src_uri)
+        if page is not None and known is not None and known[0] is page:
+            return PAGES.unchanged_digest(site_dir, src_uri, known[1], nav_key)
+        text = content()
+        if page is not None:
+            self._digests[src_uri] = (page, digest(text))
+            return PAGES.unchanged_digest(site_dir, src_uri, self._digests[src_uri][1], nav_key)
+        return PAGES.unchanged(site_dir, src_uri, text, nav_key)
 
     @property
     def quick_pending(self) -> bool:
