@@ -6,7 +6,8 @@ For each size N (issue 15, "Measured"):
    second dated ledger deadline gets the wording people write kept in ``deadline_text``
    (``2024年3月底``, ``2024年3月16日前``: :func:`with_wordings`);
 2. each report is exported by our own Word export (:func:`kb.official.word.report_bytes`)
-   into an inbox (:func:`export_inbox`);
+   into an inbox (:func:`export_inbox`); every ``--pdf-every``-th of them is printed to PDF
+   by LibreOffice first (:func:`print_pdfs`) and goes into the inbox as that PDF;
 3. a second data folder gets the same shared files (units, groups, campaigns, materials,
    schema, template) and no reports (:func:`shared_copy`);
 4. ``scripts/intake.py INBOX --data-dir D --jobs J`` runs as a measured child process
@@ -18,6 +19,8 @@ For each size N (issue 15, "Measured"):
 
 Prints a table and writes ``bench-results/intake.json``. Targets: every report imported,
 figures and ledgers equal, at least 99 % of sentences kept overall. Exit 0 when met, 1 when not.
+The PDF share is compared and reported separately (``pdf`` of each run) and does not decide
+the exit status: it measures what a PDF's text layer gives back.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +46,7 @@ from benchkit.paths import REPO, SCRIPTS
 from benchkit.processes import measure_process
 
 SIZES = (200, 1000)
+PDF_EVERY = 10  # every tenth report goes into the inbox as a PDF (0: none)
 SENTENCE_TARGET = 0.99
 SHARED_FILES = ("units.yml", "groups.yml", "materials.yml")
 SHARED_DIRS = ("campaigns", "schema", "template")
@@ -219,16 +224,40 @@ def with_wordings(data_dir: Path) -> int:
     return added
 
 
-def export_inbox(data_dir: Path, inbox: Path) -> int:
-    """Every report of ``data_dir`` as a .docx of our Word export in ``inbox``; the count."""
+def export_inbox(data_dir: Path, inbox: Path, pdf_every: int = 0) -> list[str]:
+    """Every report of ``data_dir`` as a .docx of our Word export in ``inbox``, but every
+    ``pdf_every``-th printed to PDF instead (:func:`print_pdfs`); the ids of those in PDF."""
     from kb.official.word import report_bytes
     from kb.site.build import load
 
     kb, _problems = load(data_dir)
     inbox.mkdir(parents=True, exist_ok=True)
-    for report in kb.reports:
-        (inbox / f"{report.campaign.id}-{report.unit.id}.docx").write_bytes(report_bytes(report))
-    return len(kb.reports)
+    to_print = inbox.parent / "to-pdf"
+    as_pdf = []
+    for n, report in enumerate(kb.reports, start=1):
+        name = f"{report.campaign.id}-{report.unit.id}.docx"
+        folder = to_print if pdf_every and n % pdf_every == 0 else inbox
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(report_bytes(report))
+        if folder == to_print:
+            as_pdf.append(report.id)
+    if as_pdf:
+        print_pdfs(sorted(to_print.glob("*.docx")), inbox)
+    return as_pdf
+
+
+def print_pdfs(sources: list[Path], target: Path) -> None:
+    """The Word files printed to PDF into ``target`` by LibreOffice (one call for all, its own profile)."""
+    from kb.contrib.intake.convert import find_soffice, seed_profile
+
+    soffice = find_soffice()
+    if soffice is None:
+        raise SystemExit("错误：PDF 部分需要 LibreOffice（apt-get install libreoffice-writer-nogui），或用 --pdf-every 0 跳过")
+    profile = target.parent / "pdf-profile"
+    seed_profile(profile)
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(target), *map(str, sources)],
+                   check=True, capture_output=True, timeout=60 + 10 * len(sources))
 
 
 def shared_copy(source: Path, dest: Path) -> None:
@@ -270,28 +299,30 @@ class IntakeRun:
     peak_tree_mib: float
     max_process_mib: float
     returncode: int
-    summary: Summary
+    summary: Summary  # the reports that went in as Word files
     export_seconds: float = 0.0
+    pdf: Summary | None = None  # those that went in as PDF, compared apart
 
 
-def run_size(n: int, jobs: int, seed: int, workdir: Path) -> IntakeRun:
+def run_size(n: int, jobs: int, seed: int, workdir: Path, pdf_every: int = PDF_EVERY) -> IntakeRun:
     """Generate, export, take in and compare N reports inside ``workdir``."""
     original, inbox, target = workdir / "original", workdir / "inbox", workdir / "imported"
     made = synth.generate(original, n, seed)
     with_wordings(original)
     t0 = time.perf_counter()
-    export_inbox(original, inbox)
+    as_pdf = set(export_inbox(original, inbox, pdf_every))
     exported = time.perf_counter() - t0
     shared_copy(original, target)
     cmd = [sys.executable, str(SCRIPTS / "intake.py"), str(inbox), "--data-dir", str(target),
            "--jobs", str(jobs)]
     measured = measure_process(cmd, cwd=REPO, log=workdir / "intake.log")
-    summary = summarize(compare_folders(original, target, made.report_ids))
+    summary = summarize(compare_folders(original, target, [r for r in made.report_ids if r not in as_pdf]))
+    pdf = summarize(compare_folders(original, target, sorted(as_pdf))) if as_pdf else None
     return IntakeRun(
         n=n, jobs=jobs, cpus=os.cpu_count() or 1, wall=measured.wall, cpu=measured.cpu,
         reports_per_second=n / measured.wall if measured.wall else 0.0,
         peak_tree_mib=measured.peak_tree_rss / MIB, max_process_mib=measured.max_process_rss / MIB,
-        returncode=measured.returncode, summary=summary, export_seconds=exported,
+        returncode=measured.returncode, summary=summary, export_seconds=exported, pdf=pdf,
     )
 
 
@@ -306,6 +337,11 @@ def table(runs: list[IntakeRun]) -> str:
                      f"{r.peak_tree_mib:.0f}", f"{s.imported}/{s.reports}", f"{s.figures_equal}/{s.reports}",
                      f"{s.ledger_equal}/{s.reports}", f"{s.sentence_share_min:.2%}",
                      f"{s.sentence_share_overall:.2%}", "是" if s.met else "否"))
+        if r.pdf is not None:
+            p = r.pdf
+            rows.append(("其中 PDF", "", "", "", "", f"{p.imported}/{p.reports}", f"{p.figures_equal}/{p.reports}",
+                         f"{p.ledger_equal}/{p.reports}", f"{p.sentence_share_min:.2%}",
+                         f"{p.sentence_share_overall:.2%}", "是" if p.met else "否"))
     widths = [max(_width(row[i]) for row in rows) for i in range(len(head))]
     return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True))
                      for row in rows)
@@ -327,6 +363,24 @@ def markdown_table(result: dict) -> str:
             f"| {s['imported']}/{s['reports']} | {s['figures_equal']}/{s['reports']} "
             f"| {s['ledger_equal']}/{s['reports']} "
             f"| {s['sentence_share_min']:.2%} / {s['sentence_share_overall']:.2%} |")
+    return "\n".join(lines) + _pdf_table(result)
+
+
+def _pdf_table(result: dict) -> str:
+    """The PDF share of the runs (when there was one) as a second table, with a sentence on how it was made."""
+    runs = [r for r in result["runs"] if r.get("pdf")]
+    if not runs:
+        return ""
+    every = result.get("pdf_every") or PDF_EVERY
+    lines = ["", "", f"上表只计以 Word 文件导入的报告。每 {every} 份中另有 1 份先由 LibreOffice 打印成 PDF 再放进收件箱，"
+             "由 intake 从 PDF 的文字层读出（表格按文字位置重建、跨行的单元格合并），单独比较：", "",
+             "| 报告数 | 其中 PDF | 已导入 | 数字一致 | 台账一致 | 句子保留（最低 / 总体） |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        p = r["pdf"]
+        lines.append(f"| {r['n']:,} | {p['reports']} | {p['imported']}/{p['reports']} | {p['figures_equal']}/{p['reports']} "
+                     f"| {p['ledger_equal']}/{p['reports']} "
+                     f"| {p['sentence_share_min']:.2%} / {p['sentence_share_overall']:.2%} |")
     return "\n".join(lines)
 
 
@@ -338,8 +392,9 @@ def add_to_page_json(page_json: Path, result: dict) -> None:
     page_json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
-def to_json(runs: list[IntakeRun], seed: int) -> dict:
+def to_json(runs: list[IntakeRun], seed: int, pdf_every: int = PDF_EVERY) -> dict:
     return {
+        "pdf_every": pdf_every,
         "benchmark": "intake",
         "started": time.strftime("%Y-%m-%d"),
         "seed": seed,
@@ -359,6 +414,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="J",
                         help="intake 的 --jobs（默认：CPU 核数）")
     parser.add_argument("--seed", type=int, default=2024, help="模拟数据的随机种子")
+    parser.add_argument("--pdf-every", type=int, default=PDF_EVERY, metavar="K",
+                        help=f"每 K 份报告中有 1 份先打印成 PDF 再导入，单独比较（默认 {PDF_EVERY}；0 表示不用 PDF）")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results" / "intake.json",
                         help="JSON 输出文件")
     parser.add_argument("--page-json", type=Path, metavar="JSON",
@@ -370,8 +427,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if any(n < len(synth.CAMPAIGNS) for n in args.sizes) or args.jobs < 1:
-        print(f"错误：报告数至少为 {len(synth.CAMPAIGNS)}（每个学习教育至少一份），--jobs 至少为 1。",
+    if any(n < len(synth.CAMPAIGNS) for n in args.sizes) or args.jobs < 1 or args.pdf_every < 0:
+        print(f"错误：报告数至少为 {len(synth.CAMPAIGNS)}（每个学习教育至少一份），--jobs 至少为 1，--pdf-every 不能为负数。",
               file=sys.stderr)
         return 2
     runs = []
@@ -381,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.keep and workdir.exists():
                 shutil.rmtree(workdir)
             print(f"… {n} 份报告：生成、导出、导入", flush=True)
-            runs.append(run_size(n, args.jobs, args.seed, workdir))
+            runs.append(run_size(n, args.jobs, args.seed, workdir, args.pdf_every))
             if runs[-1].returncode != 0:
                 print(f"  intake.py 退出码 {runs[-1].returncode}，日志末尾：\n"
                       + (workdir / "intake.log").read_text("utf-8", errors="replace")[-1500:])
@@ -389,11 +446,13 @@ def main(argv: list[str] | None = None) -> int:
     for r in runs:
         for line in r.summary.worst:
             print(f"  N={r.n} 未达标：{line}")
+        for line in r.pdf.worst if r.pdf else []:
+            print(f"  N={r.n} PDF 未达标：{line}")
     out = args.out / "intake.json" if args.out.is_dir() else args.out  # a folder: the file inside it
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(to_json(runs, args.seed), ensure_ascii=False, indent=2) + "\n", "utf-8")
+    out.write_text(json.dumps(to_json(runs, args.seed, args.pdf_every), ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"结果已写入 {out}")
     if args.page_json is not None:
-        add_to_page_json(args.page_json, to_json(runs, args.seed))
+        add_to_page_json(args.page_json, to_json(runs, args.seed, args.pdf_every))
         print(f"已并入 {args.page_json}")
     return 0 if all(r.summary.met for r in runs) else 1

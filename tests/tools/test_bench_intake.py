@@ -144,6 +144,27 @@ def test_tiny_end_to_end_run_computes_the_numbers(tmp_path):
     assert code == (0 if run["met"] else 1)
 
 
+def test_a_share_of_the_inbox_goes_in_as_pdf_and_is_reported_apart(tmp_path):
+    from conftest import require_tool
+
+    require_tool("soffice", "LibreOffice prints the PDF share of the intake bench")
+    code = ib.main(["--sizes", "4", "--jobs", "2", "--pdf-every", "2", "--out", str(tmp_path / "r.json"),
+                    "--keep", str(tmp_path / "work")])
+    result = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    run = result["runs"][0]
+    assert result["pdf_every"] == 2 and run["returncode"] == 0
+    assert len(list((tmp_path / "work" / "n4" / "inbox").glob("*.pdf"))) == 2
+    assert run["summary"]["reports"] == 2 and run["pdf"]["reports"] == 2
+    assert run["pdf"]["imported"] == run["pdf"]["figures_equal"] == run["pdf"]["ledger_equal"] == 2
+    page = ib.markdown_table(result)
+    assert "每 2 份中另有 1 份先由 LibreOffice 打印成 PDF" in page and "| 4 | 2 | 2/2 | 2/2 | 2/2 |" in page
+    assert code == (0 if run["met"] else 1)
+
+
+def test_without_a_pdf_share_the_page_has_one_table():
+    assert "PDF" not in ib.markdown_table(INTAKE_RESULT)
+
+
 def test_too_small_a_size_is_a_usage_error(capsys):
     assert ib.main(["--sizes", "2"]) == 2
     assert "报告数至少为" in capsys.readouterr().err
