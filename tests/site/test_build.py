@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -55,3 +56,11 @@ def test_a_site_folder_outside_the_repository_is_not_walked(tmp_path):
     project = tmp_path / "project"
     (project / "docs").mkdir(parents=True)
     build.check_sources(project, project / "docs", _linked_site(tmp_path / "tmp"))
+
+
+def test_the_model_is_built_without_the_garbage_collector(monkeypatch):
+    seen = []
+    monkeypatch.setattr(build, "load_and_validate", lambda *_a, **_k: (object(), []))
+    monkeypatch.setattr(build.model, "build", lambda raw, notices: seen.append(gc.isenabled()))
+    build.load(Path("/nowhere"))
+    assert seen == [False] and gc.isenabled()
