@@ -172,6 +172,8 @@ def results_page(result: dict[str, Any]) -> str:
         same_round=same_round,
         serve_sizes=[f"{n:,}" for n in sorted(runs) if runs[n].get("serve") or runs[n].get("serve_error")],
         result=result,  # other benches' keys of the page JSON, for their own sections
+        table_ns=sorted(runs),
+        no_floor_sizes=[f"{n:,}" for n in sorted(runs) if runs[n].get("full") and not runs[n].get("floor")],
         intake=result.get("intake"),  # make bench-intake's JSON, added with intake_bench.py --page-json
         intake_table=markdown_table(result["intake"]) if result.get("intake") else "",
     )

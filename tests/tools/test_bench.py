@@ -593,3 +593,11 @@ def test_search_is_measured_on_the_last_build_only_when_it_succeeded(tmp_path, m
     size.fulls = [_build(5.0, 1), _build(9.0, 1, rc=last_rc)]  # the earlier one succeeded
     cli.finish(size, cli.parse(["--units", "100", "--serve-at", "0"]))
     assert seen == ([tmp_path / "n100" / "site"] if measured else [])
+
+
+def test_page_says_which_sizes_had_no_floor_and_what_growth_means():
+    page = results.results_page(_result(_scale_runs()))
+    assert "| 增长 5,000 → 10,000（线性 2×） |" in page
+    assert "低于它说明增长慢于线性" in page
+    assert "N = 5,000 / 10,000 没有构建地板" in page  # neither has a floor in these runs
+    assert "| 构建时间 N=10000 / N=5000 | ≤ 2.2× | 2.00× | 达到 |" in page
