@@ -1,4 +1,5 @@
-/* Guidance-group views: filter the ledger table, sort the comparison table.
+/* Guidance-group views: filter the ledger table, sort the comparison table; on every page,
+ * wide tables are focusable, named scroll boxes.
  * Progressive enhancement only: without this script both pages are complete tables.
  * No network access, no dependencies. */
 (function () {
@@ -153,9 +154,46 @@
     }
   }
 
+  // Material wraps every table in a scroll box; a keyboard user reaches a box that scrolls
+  // (tabindex 0) and a screen reader hears which table it is (role region, aria-label).
+  function tableName(wrap) {
+    var table = wrap.querySelector("table");
+    var caption = table && table.caption;
+    if (caption) return text(caption);
+    var node = wrap;
+    while (node && node !== document.body) {
+      var prev = node.previousElementSibling;
+      while (prev) {
+        if (/^H[1-6]$/.test(prev.tagName)) return text(prev).replace(/¶$/, "").trim();
+        prev = prev.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return "";
+  }
+
+  function setupScrollBoxes() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (wrap) {
+      if (!wrap.getAttribute("role")) {
+        var name = tableName(wrap);
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", name ? "表格：" + name : "表格");
+      }
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute("tabindex", "0");
+      else wrap.removeAttribute("tabindex");
+    });
+  }
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(setupScrollBoxes, 150);
+  });
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".kb-filterable"), setupFilter);
     Array.prototype.forEach.call(document.querySelectorAll(".kb-sortable"), setupSort);
+    setupScrollBoxes();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
