@@ -139,7 +139,8 @@ def finish(size: Size, args: argparse.Namespace) -> None:
 def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict]], None]) -> None:
     """All sizes: prepare each, then ``--repeat`` rounds that build every size in turn,
     the order reversed every other round (so a slow spell of a shared machine is less
-    likely to fall on one size only), then search and serve. ``save`` gets the results so far after every round and every size."""
+    likely to fall on one size only); search and serve of a size right after its last
+    build. ``save`` gets the results so far after every build and every measurement."""
     sizes = [prepare(n, args, work) for n in args.units]
     by_n = {size.n: size.out for size in sizes}
     for i in range(args.repeat):
@@ -147,9 +148,9 @@ def measure(args: argparse.Namespace, work: Path, save: Callable[[dict[int, dict
         for size in (sizes if i % 2 == 0 else sizes[::-1]):  # small to large, then back
             build_round(size, turn)
             save(by_n)
-    for size in sizes:
-        finish(size, args)
-        save(by_n)
+            if i == args.repeat - 1:  # its last build: measure search and serve now, so a
+                finish(size, args)  # run cut short still has them for the sizes done
+                save(by_n)
 
 
 # What one run of this bench writes into the page JSON (every other key belongs to another bench).

@@ -579,8 +579,10 @@ def test_rounds_build_every_size_in_turn_and_save_as_they_go(tmp_path, monkeypat
     assert order == [("floor", 1000), ("full", 1000), ("floor", 5000), ("full", 5000),
                      ("floor", 5000), ("full", 5000), ("floor", 1000), ("full", 1000)]
     assert saved[0] == {1000: [10.0], 5000: None}  # saved after the first size's first round
-    assert saved[3] == {1000: [10.0, 40.0], 5000: [50.0, 8.0]}
-    assert len(saved) == 4 + 2 and finished == [1000, 5000]
+    assert saved[-1] == {1000: [10.0, 40.0], 5000: [50.0, 8.0]}
+    # Search and serve right after each size's last build (the last round runs large to small).
+    assert len(saved) == 4 + 2 and finished == [5000, 1000]
+    assert saved[3] == {1000: [10.0], 5000: [50.0, 8.0]}
 
 
 @pytest.mark.parametrize("last_rc, measured", [(0, True), (1, False)])
