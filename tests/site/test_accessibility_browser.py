@@ -30,7 +30,6 @@ def site(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def chromium_browser(chromium: str):
-    pytest.importorskip("axe_playwright_python")
     with browser(chromium) as instance:
         yield instance
 
@@ -93,3 +92,19 @@ def test_reader_states_meet_wcag_21_aa(page, site: str, state) -> None:
     page.wait_for_load_state("networkidle")
     found = violations(page, state.__name__)
     assert not found, f"{len(found)} WCAG violations:\n" + "\n".join(found)
+
+
+def test_charts_have_their_data_as_accessible_description(page, site: str) -> None:
+    """What a screen reader gets for each chart (Chromium's accessibility tree): its name and
+    the data in words, every group and value."""
+    page.goto(site + "views/2023-zhuti/")
+    drawn = page.locator(".kb-chart svg").count()
+    assert drawn >= 3
+    nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    images = [n for n in nodes if n.get("role", {}).get("value") == "image"
+              and "kb-chart" not in str(n.get("name", {}).get("value", ""))]
+    described = [n.get("description", {}).get("value", "") for n in images]
+    charts = [d for d in described if "第一指导组" in d]
+    assert len(charts) == drawn, described
+    values = page.locator(".kb-chart__bar").evaluate_all("els => els.map(e => e.dataset.value)")
+    assert values and all(any(v in d for d in charts) for v in values)
