@@ -10,11 +10,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from datacopy import copy_data
 
 from conftest import DATA
+from kb.markup.render import SiteSettings
 from kb.official import word
 from kb.site import build
 from kb.upward import drafts
+from kb.upward.producer import upward_pages
 from kb.upward.summary import upward
 from views.test_views import CAMPAIGN_IDS, body_rows, cards, groups_of
 
@@ -126,3 +129,16 @@ def test_dashboard_links_to_the_upward_page_and_it_to_the_draft(built_site, cid)
     assert 'href="upward/"' in dashboard
     page = (built_site / "views" / cid / "upward" / "index.html").read_text("utf-8")
     assert re.search(r'href="summary\.docx" download="[^"]*初稿[^"]*\.docx"', page)
+
+
+def test_a_campaign_without_reports_gets_a_page_and_a_draft(tmp_path):
+    """Data with rosters but no reports yet: nothing to group, every unit missing."""
+    data = copy_data(tmp_path / "data")
+    kb, _ = build.load(data)
+    material = upward(kb, BUILD_DATE)
+    scope = material[0].scope()
+    assert scope.problems == [] and scope.practices == [] and scope.submitted == 0
+    assert scope.missing == scope.expected > 0
+    assert "一、基本情况" in docx.Document(io.BytesIO(drafts.docx_bytes(scope, BUILD_DATE))).paragraphs[3].text
+    pages = upward_pages(kb, SiteSettings(build_date=BUILD_DATE))
+    assert any("暂未发现两个以上单位共有的问题" in p.content for p in pages)

@@ -112,3 +112,12 @@ def test_practices_table_links_each_unit_to_its_section(built_site):
     page = _page(built_site, "2023-zhuti")
     table = page[page.index('id="practices-table"'):]
     assert re.search(r'href="\.\./\.\./\.\./reports/2023-zhuti/[^/]+/#highlights-\d+"', table)
+
+
+@pytest.mark.parametrize("texts", [[], ["。"], ["a"], ["甲", "——"]], ids=["none", "mark", "one-char", "no-pair"])
+def test_texts_without_ngrams_give_no_pairs_and_singletons(texts):
+    """A campaign without reports, or items of a single character, must not break the build."""
+    corpus = grouping.similarity.vectors(texts)
+    assert len(grouping.similarity.pairs(corpus)) == 0
+    assert grouping.similarity.clusters(corpus, 0.25, 0.15, set()) == [[i] for i in range(len(texts))]
+    assert grouping.similarity.nearest(corpus, [str(i) for i in range(len(texts))]) == [0.0] * len(texts)

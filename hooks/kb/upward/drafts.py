@@ -108,7 +108,7 @@ def _ledger(out: word.Writer, scope: Scope) -> None:
     if rows:
         out.text("Normal", "逾期未完成的事项如下表" + (
             f"（列出前{OVERDUE_IN_DRAFT}条）。" if len(scope.overdue) > OVERDUE_IN_DRAFT else "。"))
-        out.table(OVERDUE_HEADER, rows, [30, 76, 26, 24])
+        out.table(OVERDUE_HEADER, rows, [28, 72, 32, 24])
 
 
 def body(scope: Scope, build_date: str) -> word.Writer:

@@ -96,15 +96,17 @@ def vectors(texts: list[str], stop: int | None = None) -> Corpus:
     stop-grams (held by more than ``stop`` items, default :func:`stop_df`)."""
     n = len(texts)
     code, item = _ngram_codes(texts)
+    if not len(code):  # no reports, or nothing but marks and single characters
+        empty = np.zeros(0, dtype=np.int64)
+        return Corpus(n, empty, empty, np.zeros(0))
     order = np.lexsort((item, code))
     code, item = code[order], item[order]
     new_pair = np.r_[True, (code[1:] != code[:-1]) | (item[1:] != item[:-1])]
     starts = np.flatnonzero(new_pair)
     tf = np.diff(np.r_[starts, len(code)])
     code, item = code[starts], item[starts]
-    new_gram = np.r_[True, code[1:] != code[:-1]] if len(code) else np.zeros(0, dtype=bool)
-    gram = np.cumsum(new_gram) - 1
-    df = np.bincount(gram)[gram] if len(gram) else gram
+    gram = np.cumsum(np.r_[True, code[1:] != code[:-1]]) - 1
+    df = np.bincount(gram)[gram]
     keep = df <= (stop_df(n) if stop is None else stop)
     weight = (1.0 + np.log(tf)) * (np.log((1 + n) / (1 + df)) + 1.0)
     weight = np.where(keep, weight, 0.0)
