@@ -10,6 +10,12 @@ builds it, and with Material's built-in search plugin (lang zh; with jieba when
 comparison did) — then index the first site with Pagefind (``kb.search.index_site``)
 and type each query into each site's header search box on a cold page in headless
 Chromium. Prints a table and writes ``WORK/search-bench.json``.
+
+The relevance suite (issue 16, :mod:`benchkit.relevance`) runs on the same site: ``--relevance
+K`` seeded phrases (default 40, 0 = none) typed into the site's own search code; with
+``--page-json docs/performance.json`` its figures go under ``"relevance"`` there (rendered
+by ``scripts/bench.py --from-json docs/performance.json --page docs/performance.md``).
+``--site DIR`` measures an already built and indexed site instead of building one.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ import os
 import platform
 import shutil
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 
-from benchkit import search_bench  # noqa: E402
+from benchkit import relevance, search_bench  # noqa: E402
 
 MB = 1_000_000
 
@@ -36,7 +43,40 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jieba-path", default="", help="可 import jieba 的目录（Material 中文分词）")
     parser.add_argument("--query", action="append", help="搜索词，可重复（默认 调查研究、财政局、整改）")
     parser.add_argument("--skip-material", action="store_true", help="不测 Material 内置搜索")
+    parser.add_argument("--relevance", type=int, default=40, metavar="K",
+                        help="相关性测试的短语数（默认 40；0 表示不测）")
+    parser.add_argument("--site", type=Path, help="直接测量已构建并建好索引的网站目录（不构建）")
+    parser.add_argument("--page-json", type=Path,
+                        help="把相关性结果并入性能页的 JSON（如 docs/performance.json）")
     return parser.parse_args(argv)
+
+
+def measure_relevance(site: Path, n: int, count: int) -> dict:
+    """The relevance suite on a built ``site`` of ``n`` reports."""
+    phrases = relevance.site_phrases(site, count)
+    return {"n": n, "started": time.strftime("%Y-%m-%d"), **relevance.measure(site, phrases)}
+
+
+def add_to_page_json(page_json: Path, result: dict) -> None:
+    """Put ``result`` under ``"relevance"`` in the 性能 page's JSON."""
+    data = json.loads(page_json.read_text("utf-8"))
+    data["relevance"] = result
+    page_json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def relevance_only(args: argparse.Namespace) -> int:
+    """``--site``: the relevance suite (and the queries) on an existing site."""
+    site = args.site.resolve()
+    reports = sum(1 for _ in site.glob("reports/*/*/index.html"))
+    out: dict = {"n": reports, "queries": [search_bench.measure_query(site, q, search_bench.KB)
+                                           for q in args.query or ["调查研究", "财政局", "整改"]]}
+    if args.relevance:
+        out["relevance"] = measure_relevance(site, reports, args.relevance)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    if args.page_json is not None and "relevance" in out:
+        add_to_page_json(args.page_json, out["relevance"])
+        print(f"已并入 {args.page_json}")
+    return 0 if out.get("relevance", {}).get("met", True) else 1
 
 
 def _site_bytes(site: Path, pattern: str) -> int:
@@ -45,6 +85,8 @@ def _site_bytes(site: Path, pattern: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.site is not None:
+        return relevance_only(args)
     queries = args.query or ["调查研究", "财政局", "整改"]
     work = args.work.resolve()
     data = work / "data"
@@ -66,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         "index": index,
         "queries": [search_bench.measure_query(site, q, search_bench.KB) for q in queries],
     }
+    if args.relevance:
+        out["relevance"] = measure_relevance(site, args.n, args.relevance)
+        if args.page_json is not None:
+            add_to_page_json(args.page_json, out["relevance"])
     if not args.skip_material:
         msite = work / "site-material"
         shutil.rmtree(msite, ignore_errors=True)
@@ -109,6 +155,11 @@ def format_report(out: dict) -> str:
     hosts = [h for side in ("kb", "material") for q in out.get(side, {}).get("queries", [])
              for h in q["other_hosts"]]
     lines.append(f"对其他主机的请求：{len(hosts)}")
+    if "relevance" in out:
+        r = out["relevance"]
+        lines.append(f"相关性：{r['phrases']} 个短语，排第一 {r['first_share']:.0%}，"
+                     f"前五 {r['top5_share']:.0%}，MRR {r['mrr']:.2f}"
+                     f"（{'达到' if r['met'] else '未达到'}）")
     return "\n".join(lines)
 
 

@@ -252,6 +252,7 @@
     this.groups = [];
     this.byPage = {};
     this.relaxed = false;
+    this.dropped = 0;  // results found lacking a query word when their fragment loaded
   }
 
   /** The Han bigrams among ``terms``: index words that must occur exactly. */
@@ -267,6 +268,69 @@
       Object.keys(found.filters[name]).forEach(function (v) { counts[name][v] = 0; });
     });
     return { results: [], filters: counts, totalFilters: found.totalFilters };
+  }
+
+  /**
+   * The query as one phrase (Pagefind's exact search: its index words in a row), when it
+   * was typed as one piece of two or more index words; null otherwise.
+   */
+  function phraseOf(text, terms) {
+    if (terms.length < 2 || /\s/.test(text.trim())) return null;
+    return '"' + terms.join(" ") + '"';
+  }
+
+  /**
+   * How far apart a result's matched words stand: the narrowest span of its word
+   * locations that could hold every distinct query word (0: side by side).
+   */
+  function spread(result, distinct) {
+    var locations = (result.words || []).slice().sort(function (a, b) { return a - b; });
+    var k = Math.min(distinct, locations.length);
+    if (k < 2) return locations.length ? 0 : Infinity;
+    var best = Infinity;
+    for (var i = 0; i + k - 1 < locations.length; i++) {
+      best = Math.min(best, locations[i + k - 1] - locations[i] - (k - 1));
+    }
+    return best;
+  }
+
+  /**
+   * Results that hold the query verbatim (``verbatim``: ids from the phrase search) first,
+   * then the others by how close their words stand, each by Pagefind's score. The verbatim
+   * ones hold every word of the query: they need no check.
+   */
+  function byRelevance(results, verbatim, distinct) {
+    var keyed = results.map(function (r, i) {
+      var exact = !!verbatim[r.id];
+      if (exact) r.kbChecked = true;
+      return { r: r, exact: exact, spread: exact ? 0 : spread(r, distinct), i: i };
+    });
+    keyed.sort(function (a, b) {
+      return (b.exact - a.exact) || (a.spread - b.spread) || (b.r.score - a.r.score) || (a.i - b.i);
+    });
+    return keyed.map(function (k) { return k.r; });
+  }
+
+  /**
+   * Pagefind's results for ``query``; for a query typed as one piece (``phrase``), those
+   * holding it verbatim first, then by how close its words stand. Words the reader
+   * typed apart keep Pagefind's order (its weights: a report before a table listing it).
+   */
+  function ranked(pf, query, phrase, terms, options) {
+    return pf.search(query, options).then(function (found) {
+      found.results.forEach(function (r) { r.kbChecked = false; });
+      if (!phrase || !found.results.length) return found;
+      // The phrase search reads the index chunks the first one loaded: no further requests.
+      return pf.search(phrase, options).then(function (verbatim) {
+        var ids = {};
+        verbatim.results.forEach(function (r) { ids[r.id] = true; });
+        var distinct = Object.keys(terms.reduce(function (seen, t) {
+          seen[t] = true; return seen;
+        }, {})).length;
+        found.results = byRelevance(found.results, ids, distinct);
+        return found;
+      });
+    });
   }
 
   /** Whether a result's text holds every bigram of ``needed``. */
@@ -285,8 +349,8 @@
    * wait for hundreds of fragments. ``exact`` tells whether every result was checked
    * (the count is then exact).
    */
-  function verified(pf, query, terms, options) {
-    return pf.search(query, options).then(function (found) {
+  function verified(pf, query, terms, options, phrase) {
+    return ranked(pf, query, phrase || null, terms, options).then(function (found) {
       var needed = bigramTerms(terms);
       found.results.forEach(function (r) { r.kbNeeds = null; });  // a result of no earlier query
       if (!found.results.length || !needed.length) return found;
@@ -297,9 +361,10 @@
         if (kept.length || checked >= limit) {
           if (!kept.length) return emptied(found);
           var rest = found.results.slice(checked);
-          rest.forEach(function (r) { r.kbNeeds = [needed]; });  // checked by fill()
+          rest.forEach(function (r) { r.kbNeeds = r.kbChecked ? null : [needed]; });  // fill() checks
+          var unchecked = rest.some(function (r) { return r.kbNeeds; });
           return { results: kept.concat(rest), filters: found.filters,
-                   totalFilters: found.totalFilters, exact: !rest.length };
+                   totalFilters: found.totalFilters, exact: !unchecked };
         }
         var chunk = found.results.slice(checked, checked + BATCH);
         checked += chunk.length;
@@ -324,7 +389,8 @@
     var query = terms.length ? queryString(self.text, terms) : null;
     if (!query && !Object.keys(self.filters).length) return Promise.resolve(self);
     var pf = self.pf;
-    return verified(pf, query, terms, options).then(function (found) {
+    var phrase = query ? phraseOf(self.text, terms) : null;
+    return verified(pf, query, terms, options, phrase).then(function (found) {
       if (found.results.length || !query) return found;
       var loose = relaxedTerms(self.text);
       var next = loose.length && loose.join(" ") !== terms.join(" ")
@@ -357,7 +423,6 @@
     }).then(function (found) {
       self.found = found;
       self.results = found.results;
-      self.exact = found.exact !== false;
       return self;
     });
   };
@@ -395,7 +460,10 @@
       return Promise.all(chunk.map(function (r) { return r.data(); })).then(function (all) {
         all.forEach(function (data, i) {
           var needs = chunk[i].kbNeeds;  // unchecked: keep it if it holds one search's words
-          if (needs && !needs.some(function (n) { return holdsAll(data, n); })) return;
+          if (needs && !needs.some(function (n) { return holdsAll(data, n); })) {
+            self.dropped += 1;
+            return;
+          }
           var entry = toEntry(data);
           var group = self.byPage[entry.page];
           if (!group) {
@@ -411,6 +479,21 @@
     return step();
   };
 
+  /** Matches known so far: every result minus those dropped when checked. */
+  Search.prototype.count = function () {
+    return this.results.length - this.dropped;
+  };
+
+  /** Whether every result not yet dropped was checked for every query word. */
+  Search.prototype.checked = function () {
+    return !this.unchecked();
+  };
+
+  /** Results not yet checked (each is checked when its fragment loads for display). */
+  Search.prototype.unchecked = function () {
+    return this.results.slice(this.loaded).filter(function (r) { return r.kbNeeds; }).length;
+  };
+
   Search.prototype.complete = function () {
     return this.loaded >= this.results.length;
   };
@@ -423,7 +506,8 @@
       return s.fill(count || PAGE_GROUPS).then(function (groups) {
         return {
           relaxed: s.relaxed,
-          total: s.results.length,
+          total: s.count(),
+          exact: s.checked(),
           groups: groups.map(function (g) {
             return {
               page: g.page,
@@ -465,6 +549,7 @@
   var list = root.querySelector("[data-kb-search-results]");
   var moreButton = root.querySelector("[data-kb-search-more]");
   var filterBox = root.querySelector("[data-kb-search-filters]");
+  var filtersOpen = root.querySelector("[data-kb-search-filters-open]");
   var selects = {};
   var current = null;
   var sequence = 0;
@@ -621,10 +706,26 @@
 
   function setStatus(text) { status.textContent = text; }
 
+  /**
+   * The count above the results: exact once every result was checked for every query
+   * word, otherwise an upper bound that says so (unchecked results may still drop out).
+   */
+  function countText(search) {
+    var n = search.count();
+    return (search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
+      + (search.checked() ? "共 " + n + " 处匹配"
+        : "约 " + n + " 处匹配（尚有 " + search.unchecked() + " 处未逐条核对，实际可能更少）");
+  }
+
+  function showCount(search) {
+    if (search.results.length) setStatus(countText(search));
+  }
+
   function render(search, groups, append) {
     if (!append) list.textContent = "";
     groups.forEach(function (g) { list.appendChild(renderGroup(g)); });
     moreButton.hidden = search.complete() && list.children.length >= search.groups.length;
+    showCount(search);  // results checked as they loaded may have dropped out
   }
 
   function runSearch(seq) {
@@ -648,12 +749,10 @@
         list.textContent = "";
         moreButton.hidden = true;
         setStatus("没有找到相关结果，可减少关键词或更换筛选条件");
-        return loadFilters().then(function () {
-          if (seq === sequence) root.setAttribute("data-kb-search-done", String(seq));
-        });
+        root.setAttribute("data-kb-search-done", String(seq));
+        return;
       }
-      setStatus((search.relaxed ? "没有完全匹配的结果，以下为部分匹配；" : "")
-        + (search.exact ? "共 " : "约 ") + search.results.length + " 处匹配");
+      showCount(search);
       // The first results are shown at once, the rest of the first page when loaded.
       return search.fill(FIRST_GROUPS).then(function (groups) {
         if (seq !== sequence) return;
@@ -662,7 +761,6 @@
       }).then(function (groups) {
         if (seq !== sequence || !groups) return;
         render(search, groups, false);
-        return loadFilters();
       }).then(function () {
         if (seq === sequence) root.setAttribute("data-kb-search-done", String(seq));
       });
@@ -679,7 +777,11 @@
     timer = window.setTimeout(function () { runSearch(seq); }, delay);
   }
 
-  /** The filter menus (values and counts over the whole index), built once. */
+  /**
+   * The filter menus (values and counts over the whole index), built once, when the
+   * reader asks for them: their data (every record's values) grows with the site and
+   * would cost a query more than its index and results (issue 19).
+   */
   var filtersPromise = null;
   function loadFilters() {
     if (!filtersPromise) {
@@ -687,19 +789,25 @@
         .then(function (all) { buildFilters(all); });
       filtersPromise.catch(function () { filtersPromise = null; });
     }
-    return filtersPromise.catch(function () { /* the menus stay empty; search still works */ });
+    return filtersPromise;
   }
 
-  /*
-   * Opening the box loads Pagefind. The filter menus load after the first results (they
-   * would compete with them), or after a moment when the reader has typed nothing.
-   */
+  function openFilters() {
+    filtersOpen.disabled = true;
+    filtersOpen.textContent = "正在加载筛选条件…";
+    loadFilters().then(function () {
+      var first = filterBox.querySelector("select");
+      if (first) first.focus();
+      if (input.value.trim()) schedule(0);  // the counts of the current results
+    }).catch(function () {
+      filtersOpen.disabled = false;
+      filtersOpen.textContent = "筛选条件加载失败，点击重试";
+    });
+  }
+
+  /* Opening the box loads Pagefind (its scripts and the index's metadata). */
   function prepare() {
-    pagefind().then(function () {
-      window.setTimeout(function () {
-        if (!input.value.trim()) loadFilters();
-      }, 400);
-    }).catch(function () { /* reported on search */ });
+    pagefind().catch(function () { /* reported on search */ });
   }
 
   function focusResult(step) {
@@ -716,6 +824,7 @@
   input.addEventListener("input", function (ev) { if (!ev.isComposing) schedule(120); });
   input.addEventListener("compositionend", function () { schedule(60); });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+  if (filtersOpen) filtersOpen.addEventListener("click", openFilters);
   form.addEventListener("reset", function () {
     window.setTimeout(function () { schedule(0); input.focus(); }, 0);
   });

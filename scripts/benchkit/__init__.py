@@ -12,7 +12,8 @@ Owns:
   :mod:`~benchkit.timing_hook`, a second MkDocs hook named only in the config
   :mod:`~benchkit.configs` derives from mkdocs.yml for timed builds;
 * browser measures: :mod:`~benchkit.benchweb` (search payload, the edit-to-screen time under
-  serve), :mod:`~benchkit.search_bench` (our search against Material's), with
+  serve), :mod:`~benchkit.search_bench` (our search against Material's),
+  :mod:`~benchkit.relevance` (the search relevance suite: seeded phrases and their ranks), with
   :mod:`~benchkit.chromium` (Chromium's path and arguments, shared with the browser tests);
 * synthetic data folders: :mod:`~benchkit.synth`;
 * the worst accepted prose against a clean build (``make bench-prose``): :mod:`~benchkit.prose`;

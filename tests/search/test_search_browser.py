@@ -11,7 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from search_http import browser, serve
 
+from conftest import DATA
 from kb.search import FILTERS
+from kb.search.records import site_records
+from kb.search.tokens import tokenize
+from kb.site import build
 
 pytestmark = pytest.mark.browser
 
@@ -63,8 +67,16 @@ def test_search_filter_and_open_the_matching_section(page, site: str) -> None:
     first = page.locator(".kb-search__item").first
     assert "自查评估报告" in first.locator("h1").inner_text() or "《" in first.inner_text()
     assert page.locator(".kb-search__item mark", has_text="接诉即办").count() > 0
+    # The filter menus load when asked for (their data would double a query's transfer).
+    assert not [url for url in page.requests if url.endswith(".pf_filter")]
+    assert page.locator("[data-kb-filter]").count() == 0
+    page.click("[data-kb-search-filters-open]")
+    page.wait_for_selector("[data-kb-filter]")
+    done = search_done(page, done)  # searched again: the counts of the current results
     names = page.eval_on_selector_all("[data-kb-filter]", "els => els.map(e => e.name)")
     assert names == FILTERS
+    assert page.evaluate("document.activeElement.matches('[data-kb-filter]')")
+    assert [url for url in page.requests if url.endswith(".pf_filter")]
 
     page.select_option('select[name="报告部分"]', "存在的问题")
     search_done(page, done)
@@ -124,6 +136,9 @@ def test_phone_layout(site: str, chromium: str) -> None:
         tab.click("label.md-header__button[for='__search']")
         tab.fill("[data-kb-search-input]", "枫桥经验")
         done = search_done(tab)
+        tab.click("[data-kb-search-filters-open]")  # the menus fit the phone's width
+        done = search_done(tab, done)
+        assert tab.locator("[data-kb-filter]").first.is_visible()
         tab.select_option('select[name="材料类别"]', "典型案例")
         search_done(tab, done)
         link = tab.locator(RESULT_LINKS).first
@@ -196,3 +211,36 @@ def test_a_common_word_shows_results_after_a_few_fragments(page, site: str) -> N
     search_done(page)
     assert "处匹配" in page.inner_text("[data-kb-search-status]")
     assert not page.errors
+
+
+def test_count_says_when_results_are_not_yet_checked(page, site: str) -> None:
+    """A common word: most results are checked only as they load; the count says so."""
+    page.goto(site)
+    page.keyboard.press("/")
+    page.keyboard.type("整改")
+    search_done(page)
+    status = page.inner_text("[data-kb-search-status]")
+    assert status.startswith("约 ") and "未逐条核对" in status, status
+
+
+@pytest.mark.parametrize("query", ["访局", "带着问题", "信访 整改"])
+def test_count_is_exact_once_every_result_is_checked(page, site: str, built_site: Path,
+                                                     query: str) -> None:
+    """Pagefind also returns records holding only part of a word (访局: 访); once every
+    result was checked, the count is that of the records holding every query word."""
+    words = {w for w in tokenize(query) if len(w) == 2}
+    expected = sum(1 for r in site_records(built_site, build.load(DATA)[0])
+                   if words <= set(tokenize(f"{r.text} {r.context}")))
+    page.goto(site)
+    found = page.evaluate("q => kbSearch.search(q, {}, 1000)", query)
+    assert (found["total"], found["exact"]) == (expected, True)
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    search_done(page)
+    while page.is_visible("[data-kb-search-more]"):
+        shown = page.locator(".kb-search__item").count()
+        page.click("[data-kb-search-more]")
+        page.wait_for_function(f"document.querySelectorAll('.kb-search__item').length > {shown}"
+                               " || document.querySelector('[data-kb-search-more]').hidden")
+    page.wait_for_function("!/约/.test(document.querySelector('[data-kb-search-status]').textContent)")
+    assert page.inner_text("[data-kb-search-status]") == f"共 {expected} 处匹配"
