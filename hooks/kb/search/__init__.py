@@ -10,6 +10,8 @@ owns, from the page to the index:
   material) and writes each as the small HTML document Pagefind indexes;
 - :mod:`~kb.search.runner` runs Pagefind on those documents in shards, in a background
   thread, and swaps the finished index into place (:func:`index_site`);
+- :mod:`~kb.search.merge` joins consecutive shards into few indexes (a query loads one
+  metadata file and one chunk per word of each index, not of each shard);
 - :mod:`~kb.search.reproducible` rewrites Pagefind's order-unstable filter files, read and
   written with :mod:`~kb.search.cbor`, so a build is byte for byte reproducible.
 

@@ -1,7 +1,8 @@
 """The Pagefind runner: the index of a built site in shards, one Pagefind run at a time.
 
-A large site is indexed in shards (:func:`index_site`) that the browser merges; Pagefind
-indexes one shard in a background thread while the next one is written. Each run is a
+A large site is indexed in shards (:func:`index_site`), merged into one index afterwards
+(:mod:`kb.search.merge`); Pagefind indexes one shard in a background thread while the next
+one is written. Each run is a
 process group of its own (:class:`Runs`): a newer serve build supersedes it, the server's
 exit stops it. The new index is swapped in at once, so a reader never finds it missing.
 """
@@ -28,15 +29,15 @@ from pagefind.service import get_executable
 
 from kb import concurrency
 from kb.data.model import KnowledgeBase
-from kb.search import reproducible
+from kb.search import merge, reproducible
 from kb.search.records import LANGUAGE, MATERIALS_URL, OUTPUT_DIR, iter_records, record_document
 
 # Index words per Pagefind run (~0.6 GB). One run holds its whole index in memory, about 0.5 GB
 # per million words (measured with Pagefind 1.5.2: 0.5 M words 0.26 GB, 1 M 0.49 GB,
 # 2 M 0.97 GB; 1,000 reports ≈ 4.4 million words), and it runs beside the MkDocs
 # process, so the shard size bounds the build's peak memory (issue 8: ≤ 1.5 GB at 5,000
-# reports). Each further shard costs every query one more set of index requests
-# (~0.05–0.1 MB); the size is fixed, not derived from free memory, so builds stay
+# reports). The shards are merged into one index (a query then costs the same whatever
+# their number); the size is fixed, not derived from free memory, so builds stay
 # reproducible.
 SHARD_WORDS = 1_200_000
 MANIFEST = "kb-shards.json"
@@ -177,13 +178,16 @@ def _strip_bundle(shard: Path) -> None:
 
 
 def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
-               shard_words: int = SHARD_WORDS) -> IndexStats:
+               shard_words: int = SHARD_WORDS, merge_pages: int = merge.MERGE_PAGES) -> IndexStats:
     """(Re)build ``<site_dir>/pagefind/`` from the built pages (and ``kb``'s materials).
 
     Pagefind holds a whole index in memory (about 0.5 GB per million index words), so
     records are indexed in shards of at most ``shard_words`` words, one Pagefind run each:
-    the first in ``pagefind/``, the others in ``pagefind/shard-N/``, listed in
-    ``pagefind/kb-shards.json``; the browser merges them (Pagefind's ``mergeIndex``).
+    the first in ``pagefind/``, the others in ``pagefind/shard-N/``; consecutive shards are
+    then merged into indexes of at most ``merge_pages`` records each
+    (:func:`kb.search.merge.merge_shards`, :func:`kb.search.merge.groups`). The indexes
+    after the first are listed in ``pagefind/kb-shards.json``; the browser merges them
+    (Pagefind's ``mergeIndex``).
     """
     started = time.perf_counter()
     generation = RUNS.generation
@@ -195,7 +199,7 @@ def index_site(site_dir: Path, kb: KnowledgeBase | None = None,
     output = site_dir / f"{SCRATCH_PREFIX}{os.getpid()}"
     output.mkdir(parents=True)  # (mkdtemp would make it private to this user)
     try:
-        stats = _index_into(output, site_dir, kb, shard_words, generation)
+        stats = _index_into(output, site_dir, kb, shard_words, merge_pages, generation)
         _swap_into_place(output, site_dir / OUTPUT_DIR)
     finally:
         shutil.rmtree(output, ignore_errors=True)
@@ -228,7 +232,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_words: int,
-                generation: int) -> IndexStats:
+                merge_pages: int, generation: int) -> IndexStats:
     shards: list[str] = []
     records = materials = total_words = 0
     pages: set[str] = set()
@@ -280,6 +284,11 @@ def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_wo
         if running is not None:
             running.wait()
     output.mkdir(parents=True, exist_ok=True)  # an empty site still gets an (empty) bundle
+    runs = len(shards)
+    # Few indexes for the browser: a query loads one metadata file and one chunk per word
+    # of each, not of each shard (kb.search.merge).
+    if runs > 1:
+        shards = merge.merge_groups(output, shards, merge_pages)
     (output / MANIFEST).write_text(json.dumps({"shards": shards[1:]}), encoding="utf-8")
     files = [p for p in output.rglob("*") if p.is_file()]
     return IndexStats(
@@ -287,7 +296,7 @@ def _index_into(output: Path, site_dir: Path, kb: KnowledgeBase | None, shard_wo
         records=records,
         materials=materials,
         words=total_words,
-        shards=max(1, len(shards)),
+        shards=max(1, runs),
         seconds=0.0,
         bytes=sum(p.stat().st_size for p in files),
         files=len(files),
