@@ -127,6 +127,8 @@ def test_draft_core_properties_are_dated_with_the_build_date(built_site):
 def test_dashboard_links_to_the_upward_page_and_it_to_the_draft(built_site, cid):
     dashboard = (built_site / "views" / cid / "index.html").read_text("utf-8")
     assert 'href="upward/"' in dashboard
+    overview = (built_site / "views" / "index.html").read_text("utf-8")
+    assert f'href="{cid}/upward/"' in overview
     page = (built_site / "views" / cid / "upward" / "index.html").read_text("utf-8")
     assert re.search(r'href="summary\.docx" download="[^"]*初稿[^"]*\.docx"', page)
 
