@@ -90,7 +90,8 @@ def test_the_review_folder_is_not_taken_in_again(taken, tmp_path) -> None:
 def test_a_dry_run_holds_nothing_back_on_disk(tmp_path) -> None:
     inbox, data = inbox_with_one_broken_report(tmp_path), data_copy(tmp_path / "data")
     outcome = run.run(run.Options(inbox=inbox, data_dir=data, jobs=1, dry_run=True))
-    assert {r.name: r.outcome for r in outcome.results}["财政局.docx"] == ATTENTION
+    row = {r.name: r for r in outcome.results}["财政局.docx"]
+    assert row.outcome == ATTENTION and "试运行，没有另存" in row.first_message
     assert not (inbox / staging.REVIEW_DIR).exists() and not (data / "reports" / "2023-zhuti").exists()
 
 

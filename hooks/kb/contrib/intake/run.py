@@ -423,7 +423,7 @@ def _settle(candidate: _Candidate, problems: list[Problem] | None, inbox: Path, 
     if errors and candidate.write:
         row.outcome, row.written = ATTENTION, "未写入"
         row.review = "" if dry_run or problems is None else staging.hold(inbox, row.target, candidate.text)
-        where = f"已另存为收件箱中的 {row.review}" if row.review else "没有另存"
+        where = f"已另存为收件箱中的 {row.review}" if row.review else "试运行，没有另存" if dry_run else "没有另存"
         shown = row.review or f"data/{row.target}"
         found = [_CHECK_FAILED] if problems is None else staging.messages(problems, shown)
         row.messages = [HELD.format(where=where), *found, *row.messages]
