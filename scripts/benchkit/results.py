@@ -173,6 +173,8 @@ def results_page(result: dict[str, Any]) -> str:
         serve_sizes=[f"{n:,}" for n in sorted(runs) if runs[n].get("serve") or runs[n].get("serve_error")],
         result=result,  # other benches' keys of the page JSON, for their own sections
         table_ns=sorted(runs),
+        unbuilt=[f"{n:,}" for n in sorted(runs) if not runs[n].get("full")],
+        failed=[f"{n:,}" for n in sorted(runs) if (runs[n].get("full") or {}).get("returncode")],
         no_floor_sizes=[f"{n:,}" for n in sorted(runs) if runs[n].get("full") and not runs[n].get("floor")],
         intake=result.get("intake"),  # make bench-intake's JSON, added with intake_bench.py --page-json
         intake_table=markdown_table(result["intake"]) if result.get("intake") else "",

@@ -603,3 +603,13 @@ def test_page_says_which_sizes_had_no_floor_and_what_growth_means():
     assert "低于它说明增长慢于线性" in page
     assert "N = 5,000 / 10,000 没有构建地板" in page  # neither has a floor in these runs
     assert "| 构建时间 N=10000 / N=5000 | ≤ 2.2× | 2.00× | 达到 |" in page
+
+
+def test_page_says_which_sizes_were_not_built_or_failed():
+    runs = _scale_runs()
+    runs[10000] = {"validate": {"wall": 9.0}}  # the run stopped before its build
+    page = results.results_page(_result(runs))
+    assert "N = 10,000 的完整构建在这次运行中没有完成" in page
+    runs[10000] = {"full": {"wall": 900.0, "walls": [900.0], "returncode": 1}}
+    page = results.results_page(_result(runs))
+    assert "N = 10,000 的完整构建失败" in page and "没有完成" not in page
