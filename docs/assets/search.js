@@ -178,7 +178,7 @@
     }
   }
 
-  /** Large sites are indexed in shards (hooks/kb/search/runner.py); merge the other shards. */
+  /** A large site has a few indexes (hooks/kb/search/merge.py): merge the others. */
   function mergeShards(pf) {
     return fetch(new URL("kb-shards.json", bundle).href)
       .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
