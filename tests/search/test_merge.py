@@ -107,3 +107,16 @@ def test_groups_of_shards_merge_into_what_one_run_writes(built_site: Path, tmp_p
 def test_groups_are_consecutive_and_bounded(counts: list[int], limit: int,
                                             expected: list[list[int]]) -> None:
     assert merge.groups(counts, limit) == expected
+
+
+def test_merged_indexes_are_byte_for_byte_reproducible(built_site: Path, merged: tuple[Path, int],
+                                                       tmp_path: Path) -> None:
+    kb, _ = build.load(DATA)
+    again = copy_site(built_site, tmp_path / "site")
+    index_site(again, kb, shard_words=20_000)
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert files(again / "pagefind") == files(merged[0])
