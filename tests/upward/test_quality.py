@@ -70,3 +70,15 @@ def test_pairs_are_not_all_pairs():
     vecs = similarity.vectors(texts)
     assert len(similarity.pairs(vecs, 0.0)) == 0
     assert similarity.stop_df(100_000) == 2000
+
+
+def test_pairs_summed_a_chunk_at_a_time_are_the_same(kb, monkeypatch):
+    """Memory holds one chunk of products: chunking must not change any cosine."""
+    texts = [i.key for i in grouping.items(kb.reports_of("2023-zhuti"))]
+    corpus = similarity.vectors(texts)
+    whole = similarity.pairs(corpus)
+    monkeypatch.setattr(similarity, "CHUNK", 97)
+    chunked = similarity.pairs(corpus)
+    assert len(whole) > 100
+    assert (whole.first == chunked.first).all() and (whole.second == chunked.second).all()
+    assert abs(whole.cosine - chunked.cosine).max() < 1e-9

@@ -30,6 +30,7 @@ from kb.text import HAN
 DFMAX = 150  # items an n-gram may be held by before it is a stop-gram …
 DF_SHARE = 0.02  # … or this share of the items, when larger
 PAIR_FLOOR = 0.05  # pairs less alike are not kept
+CHUNK = 1 << 18  # products of weights summed at a time
 _OTHER = re.compile(f"[^{HAN}A-Za-z0-9]+")
 
 Vector = dict[int, float]
@@ -134,24 +135,40 @@ class Pairs:
         return len(self.cosine)
 
 
+def _merge(keys: list[np.ndarray], dots: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair keys made unique, with the dot products of each summed."""
+    unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    return unique, np.bincount(inverse, weights=np.concatenate(dots), minlength=len(unique))
+
+
 def pairs(corpus: Corpus, floor: float = PAIR_FLOOR) -> Pairs:
     """Every pair sharing an n-gram whose cosine is at least ``floor``: the products of
-    weights of each n-gram's items, summed per pair (postings are at most :func:`stop_df`
-    long, so the work is bounded by that per posted n-gram of an item)."""
+    weights of each n-gram's items, summed per pair. Postings are at most :func:`stop_df`
+    long, so the work is bounded by that per posted n-gram of an item; the products are
+    made and summed :data:`CHUNK` at a time, so memory holds one chunk and the sums."""
     n, gram, item, weight = corpus.n, corpus.gram, corpus.item, corpus.weight
     starts = np.flatnonzero(np.r_[True, gram[1:] != gram[:-1]]) if len(gram) else gram
     sizes = np.diff(np.r_[starts, len(gram)])
-    keys, dots = [], []
+    keys: list[np.ndarray] = []
+    dots: list[np.ndarray] = []
+    pending = 0
     for size in np.unique(sizes):
-        rows = starts[sizes == size][:, None] + np.arange(size)[None, :]
         iu, ju = np.triu_indices(int(size), 1)
-        keys.append((item[rows[:, iu]] * n + item[rows[:, ju]]).ravel())
-        dots.append((weight[rows[:, iu]] * weight[rows[:, ju]]).ravel())
+        blocks = starts[sizes == size]
+        step = max(1, CHUNK // len(iu))
+        for first in range(0, len(blocks), step):
+            rows = blocks[first:first + step][:, None] + np.arange(size)[None, :]
+            a, b = rows[:, iu].ravel(), rows[:, ju].ravel()
+            keys.append(item[a] * n + item[b])
+            dots.append(weight[a] * weight[b])
+            pending += len(a)
+            if pending >= CHUNK:
+                merged = _merge(keys, dots)
+                keys, dots, pending = [merged[0]], [merged[1]], 0
     if not keys:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, np.zeros(0))
-    pair_keys, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    total = np.bincount(inverse, weights=np.concatenate(dots))
+    pair_keys, total = _merge(keys, dots)
     kept = total >= floor
     pair_keys, total = pair_keys[kept], total[kept]
     order = np.lexsort((pair_keys, -total))
