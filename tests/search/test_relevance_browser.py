@@ -35,8 +35,9 @@ def test_sharded_index_finds_the_same_results(built_site: Path, chromium: str,
         page.on("request", lambda request: requests.append(request.url))
         page.goto(base + "reports/")
         page.evaluate("kbSearch.search('调查研究', {}, 1)")
-        index = [u for u in requests if u.endswith((".pf_meta", ".pf_index"))]
-        assert len(index) == 1 + 3, index  # the metadata and one chunk per bigram (调查 查研 研究)
+        metas = [u for u in requests if u.endswith(".pf_meta")]
+        chunks = [u for u in requests if u.endswith(".pf_index")]
+        assert len(metas) == 1 and len(chunks) <= 3, requests  # at most a chunk per bigram
         search = SiteSearch(page)
         for query, filters, expected in cases:
             top = [g["page"] for g in search.search(query, filters)["groups"]]
