@@ -38,6 +38,7 @@ LAYOUTS = {
         [FULL * 2 + SHORT]),
     "digits count half a character": (f"{DIGITS}\n{FULL}\n{DIGITS}\n{SHORT}\n",
                                       [(tidy := pdftext.tidy(DIGITS)) + FULL + tidy + SHORT]),
+    "a wrapped line starting with 一， continues": (f"{FULL}\n一，影响群众。\n", [FULL + "一，影响群众。"]),
     "spaces next to Chinese characters go": ("2023 年 9 月 8 日\n", ["2023年9月8日"]),
     "latin words keep their space": ("Word and\nPDF\n", ["Word and PDF"]),
     "columns become a table": (
@@ -60,6 +61,8 @@ KINDS = {
     "（二）坚持学方法，强化创新能力。以主题教育为契机，提升思维能力。": "run-in",
     "一是淬炼政治忠诚。坚持示范引领。": "body",
     "1.建立台账": "body",
+    "一，影响新就业残疾人1984家。": "body",  # the end of a wrapped sentence, not a part numbered with a comma
+    "一，总体情况": "part",
 }
 
 

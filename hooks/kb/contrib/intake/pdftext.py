@@ -102,9 +102,12 @@ PAGE_NUMBER = re.compile(
     r"^[-—–－_·\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:(?:/|／|共)\s*\d{1,4}\s*页?)?[-—–－_·\s]*$"
 )
 PART = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、，,.．]")
+# A line that starts "一，" is far more often a wrapped sentence (……进展不一，影响……) than a part
+# numbered with a comma: only 、 . ． start a paragraph, and a comma-numbered part must not end a sentence.
+PART_START = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]")
 SECTION = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]")
 NUMBERED = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[)）]|第[一二三四五六七八九十]+[章节条部分])")
-STARTS_PARAGRAPH = (PART, SECTION, NUMBERED)
+STARTS_PARAGRAPH = (PART_START, SECTION, NUMBERED)
 
 
 def tidy(line: str) -> str:
@@ -272,7 +275,8 @@ HEADING_MAX = 40
 
 def _kind(text: str) -> str:
     """"part", "section" (on its own line), "run-in" (section title then body) or "body"."""
-    if PART.match(text) and len(text) <= HEADING_MAX and not LEAD_END.search(text[:-1]):
+    sentence_end = bool(LEAD_END.match(text[-1:])) and not PART_START.match(text)  # 一，……。 is prose
+    if PART.match(text) and len(text) <= HEADING_MAX and not LEAD_END.search(text[:-1]) and not sentence_end:
         return "part"
     if SECTION.match(text):
         found = LEAD_END.search(text)
