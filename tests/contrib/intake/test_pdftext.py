@@ -38,6 +38,9 @@ LAYOUTS = {
         [FULL * 2 + SHORT]),
     "digits count half a character": (f"{DIGITS}\n{FULL}\n{DIGITS}\n{SHORT}\n",
                                       [(tidy := pdftext.tidy(DIGITS)) + FULL + tidy + SHORT]),
+    "a bare number inside the page is text": (
+        f"{FULL}\n\n序号    问题        状态\n1       学习不够    已完成\n                    2023\n\n          — 2 —\n",
+        [FULL, [["序号", "问题", "状态"], ["1", "学习不够", "已完成2023"]]]),
     "a wrapped line starting with 一， continues": (f"{FULL}\n一，影响群众。\n", [FULL + "一，影响群众。"]),
     "spaces next to Chinese characters go": ("2023 年 9 月 8 日\n", ["2023年9月8日"]),
     "latin words keep their space": ("Word and\nPDF\n", ["Word and PDF"]),

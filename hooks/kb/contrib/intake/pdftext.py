@@ -139,6 +139,15 @@ def _page_words(words: list[list[pdftables.Line]] | None, number: int, lines: li
     return list(words[number]) if len(words[number]) == filled else []
 
 
+def _page_number(clean: str, index: int, filled: list[int]) -> bool:
+    """A page number: the first or last line of its page, or next to it when decorated (— 2 —, 第 2 页);
+    a bare number further in is text (a table cell's last line: ``30`` of ``2021-10-30``)."""
+    if not PAGE_NUMBER.match(clean):
+        return False
+    edge = min(filled.index(index), len(filled) - 1 - filled.index(index))
+    return edge == 0 or (edge == 1 and not clean.isdigit())
+
+
 def _lines(text: str, words: list[list[pdftables.Line]] | None = None) -> tuple[list[str], list[Words]]:
     """Body lines of all pages in order; a blank line stays as ``""``; page furniture dropped.
     With ``words`` (:func:`pdf_words`), each line's words too (None where they do not match)."""
@@ -148,10 +157,11 @@ def _lines(text: str, words: list[list[pdftables.Line]] | None = None) -> tuple[
     found: list[Words] = []
     for number, lines in enumerate(pages):
         on_page = _page_words(words, number, lines)
-        for line in lines:
+        filled = [i for i, line in enumerate(lines) if tidy(line)]
+        for index, line in enumerate(lines):
             clean = tidy(line)
             mine = on_page.pop(0) if clean and on_page else None
-            if clean and (PAGE_NUMBER.match(clean) or re.sub(r"\d+", "#", clean) in furniture):
+            if clean and (_page_number(clean, index, filled) or re.sub(r"\d+", "#", clean) in furniture):
                 continue
             out.append(line.rstrip() if clean else "")
             found.append(mine)
