@@ -82,11 +82,15 @@ def test_search_and_its_filters_from_the_keyboard(page, site: str) -> None:
         page.wait_for_selector('select[name="报告部分"]')
         tab_to(page, "[data-kb-search-input]", key="Shift+Tab")
         tab_to(page, "[data-kb-search-filters] select")
+    page.wait_for_load_state("networkidle")  # any search the filters started has finished
+    done = max(done, search_done(page, done - 1))
     before = page.evaluate("document.activeElement.value")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.value") != before
     search_done(page, done)
     tab_to(page, "[data-kb-search-input]", key="Shift+Tab")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # results settled before the arrow key moves into them
     page.keyboard.press("ArrowDown")  # the results are reached with the arrow keys, as in Material
     focus = page.evaluate(FOCUS)
     assert focus["label"].startswith("A.md-search-result__link") and focus["ring"], focus
