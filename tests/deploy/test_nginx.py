@@ -50,6 +50,9 @@ SYNTHETIC = {
     "pagefind/filter/und_4b7a436.pf_filter": "filter" * 300,
     "pagefind/wasm.unknown.pagefind": "wasm" * 300,
     "sitemap.xml": "<urlset></urlset>" + " " * 800,
+    "views/compare/compare.csv": "\ufeff单位,走访\r\n" + "市财政局,12\r\n" * 80,
+    "views/compare/compare.xlsx": "PK" * 300,
+    "reports/a/report.docx": "PK" * 300,
     ".hidden": "secret",
 }
 
@@ -86,6 +89,8 @@ def synthetic_server(tmp_path_factory) -> Iterator[Server]:
 
 HTML, CSS, JS, JSON = "text/html", "text/css", "application/javascript", "application/json"
 BINARY = "application/octet-stream"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.mark.parametrize(("path", "status", "ctype", "cache", "compressed"), [
@@ -105,6 +110,9 @@ BINARY = "application/octet-stream"
     ("/pagefind/filter/und_4b7a436.pf_filter", 200, BINARY, IMMUTABLE, False),
     ("/pagefind/wasm.unknown.pagefind", 200, BINARY, "no-cache", False),
     ("/sitemap.xml", 200, "text/xml", "no-cache", True),
+    ("/views/compare/compare.csv", 200, "text/csv", "no-cache", True),
+    ("/views/compare/compare.xlsx", 200, XLSX, "no-cache", False),
+    ("/reports/a/report.docx", 200, DOCX, "no-cache", False),
     ("/release.txt", 200, "text/plain", "no-store", False),
     ("/missing/", 404, HTML, "no-cache", True),
     ("/assets/javascripts/bundle.0000ffff.min.js", 404, HTML, "no-cache", True),
