@@ -419,6 +419,16 @@ def test_download_name_is_a_safe_file_name(kb, name, want):
     assert downloads.download_name(odd) == f"{want}{report.title}.docx"
 
 
+@pytest.mark.parametrize(("title", "want"), [
+    ("2023年主题教育开展成效自查评估报告", "市财政局2023年主题教育开展成效自查评估报告.docx"),
+    ("市财政局2023年主题教育开展成效自查评估报告", "市财政局2023年主题教育开展成效自查评估报告.docx"),
+    ("中共市财政局党组关于主题教育的自查评估报告", "中共市财政局党组关于主题教育的自查评估报告.docx"),
+], ids=["campaign-title", "starts-with-unit", "names-unit-inside"])
+def test_download_name_names_the_unit_once(kb, title, want):
+    report = next(r for r in kb.reports if r.unit.name == "市财政局")
+    assert downloads.download_name(dataclasses.replace(report, title=title)) == want
+
+
 def test_write_word_files_puts_docx_next_to_each_page(kb, tmp_path):
     for r in kb.reports:
         (tmp_path / r.url).mkdir(parents=True)

@@ -192,6 +192,12 @@ class Report:
         return urls.report(self.campaign.id, self.unit.id)
 
     @property
+    def named_title(self) -> str:
+        """The title led by the unit's name, unless it already names the unit
+        (市水利局2023年…, not 市水利局市水利局2023年…)."""
+        return self.title if self.unit.name in self.title else f"{self.unit.name}{self.title}"
+
+    @property
     def addressee(self) -> str:
         return f"{self.campaign.addressee_prefix}{self.group.name}："
 

@@ -23,7 +23,7 @@ def docx_name(report: Report) -> str:
 
 def download_name(report: Report) -> str:
     """File name offered when saving: 市财政局2023年主题教育开展成效自查评估报告.docx."""
-    return _UNSAFE_FILENAME.sub("_", f"{report.unit.name}{report.title}") + ".docx"
+    return _UNSAFE_FILENAME.sub("_", report.named_title) + ".docx"
 
 
 def report_extras(kb: KnowledgeBase, settings: SiteSettings,
