@@ -297,9 +297,18 @@ def _explain_in_context(problem: str, context: str, at: Mark, text: str) -> tupl
 
 
 def _unindented_block(lines: list[str], at: Mark) -> tuple[Mark, str] | None:
-    """Text meant for a ``key: |-`` above it, written without indentation."""
+    """Text meant for a ``key: |-`` above it, written without indentation: its first line,
+    or a later paragraph after a blank line (the lines between, indented deeper than the
+    bad line, are the block's own text)."""
+    bad_indent = at[1] - 1
     number = at[0] - 1
-    while number > 0 and (not lines[number - 1].strip() or lines[number - 1].lstrip().startswith("#")):
+    later = False
+    while number > 0:
+        above = lines[number - 1]
+        if above.strip() and not above.lstrip().startswith("#"):
+            if len(above) - len(above.lstrip(" ")) <= bad_indent:
+                break
+            later = True
         number -= 1
     if number < 1:
         return None
@@ -315,6 +324,7 @@ def _unindented_block(lines: list[str], at: Mark) -> tuple[Mark, str] | None:
     return at, (
         f"多行文字没有缩进：第 {number} 行“{key}: {match.group(3).split(' #')[0].strip()}”下面的正文，"
         f"每行都要比 {key}: 多缩进两个空格（行首 {wanted} 个空格）"
+        + ("，空行后的各段也一样" if later else "")
     )
 
 
@@ -331,10 +341,14 @@ def _quoted_start(line: str, at: Mark) -> tuple[Mark, str] | None:
     value = line[quote_at:].split(" #")[0].rstrip()
     quoted, rest = line[quote_at + 1 : close], value[close - quote_at + 1 :]
     chinese = f"“{quoted}”{rest}"
-    whole = "'" + value.replace("'", "''") + "'"
+    # The whole value in the other quote mark when it has none (readable), else doubled quotes.
+    if quote == "'" and '"' not in value and "\\" not in value:
+        whole, mark = f'"{value}"', "双引号"
+    else:
+        whole, mark = "'" + value.replace("'", "''") + "'", "单引号"
     return (at[0], quote_at + 1), (
         f"值以半角引号 {quote} 开头，YAML 只把引号里的“{quoted}”当作值，后面的“{rest}”就多出来了："
-        f"请改用中文引号，写成 {chinese}；或者给整个值加单引号，写成 {whole}"
+        f"请改用中文引号，写成 {chinese}；或者给整个值加{mark}，写成 {whole}"
     )
 
 

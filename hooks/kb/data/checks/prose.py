@@ -35,6 +35,7 @@ from kb.data.checks.base import Collector, get_path
 from kb.data.problems import ERROR, WARNING, Problem
 from kb.data.rules import Rule
 from kb.data.yamlsafe import STR_TAG, SourceDoc, format_path
+from kb.text import HAN
 
 MARKDOWN_TYPE = "text/markdown"
 MAX_BRACKETS = 64  # "[" per field (Chinese prose uses 【】; links need one each)
@@ -199,17 +200,22 @@ def _splittable(url: str) -> bool:
 
 
 def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
-    """Every finding in the Markdown fields of ``doc`` (``patterns``: :func:`markdown_paths`)."""
+    """Every finding in the Markdown fields of ``doc`` (``patterns``: :func:`markdown_paths`),
+    and a `` #`` that cuts off a plain Chinese value of any other field (a title, a lead, a
+    ledger cell: :func:`_cut_by_comment` with ``one_space``)."""
     if not patterns:
         return
     for path, info in doc.scalars.items():
-        if info.tag != STR_TAG or pattern_of(path) not in patterns:
+        if info.tag != STR_TAG:
             continue
+        markdown = pattern_of(path) in patterns
         value = get_path(doc.data, path)
         if not isinstance(value, str):
             continue
-        if info.plain:
-            _cut_by_comment(out, doc, path, info.end)
+        if info.plain and (markdown or _HAN.search(value)):
+            _cut_by_comment(out, doc, path, info.end, one_space=not markdown)
+        if not markdown:
+            continue
         for finding in check(value):
             line, col = doc.find(path, finding.anchor) or doc.mark(path)
             out.problems.append(Problem.of(
@@ -219,14 +225,18 @@ def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
 
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#(.*)")
+_HAN = re.compile(f"[{HAN}]")
 
 
-def _cut_by_comment(out: Collector, doc: SourceDoc, path: tuple, end: tuple[int, int]) -> None:
+def _cut_by_comment(out: Collector, doc: SourceDoc, path: tuple, end: tuple[int, int],
+                    one_space: bool = False) -> None:
     """Warning when a plain (unquoted, one-line style) prose value is followed by `` #…``:
-    YAML reads that as a comment, so the rest of the line silently disappears."""
+    YAML reads that as a comment, so the rest of the line silently disappears. With
+    ``one_space`` only a ``#`` after a single space counts: the outline ``make new-unit``
+    writes puts its own comments two spaces after titles and leads, as YAML style has it."""
     line = doc.lines[end[0] - 1] if 0 < end[0] <= len(doc.lines) else ""
     comment = _COMMENT_AFTER.match(line, end[1] - 1)
-    if comment is None:
+    if comment is None or (one_space and comment.group() and comment.group()[:2] != " #"):
         return
     lost = comment.group(1).strip()
     out.problems.append(Problem.of(
