@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.contrib import docx, scaffold  # noqa: E402
 from kb.contrib.reference import Reference  # noqa: E402
 from kb.data import confine  # noqa: E402
@@ -32,7 +33,7 @@ from kb.data.problems import format_text, has_errors, summary  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = zh_argparse.Parser(
         prog="import_docx.py",
         description="把用 Word 写的自查评估报告（.docx）导入为数据文件 data/reports/<学习教育>/<单位>.yml。",
     )

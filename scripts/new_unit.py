@@ -19,12 +19,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.contrib import scaffold  # noqa: E402
 from kb.data.problems import format_text  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = zh_argparse.Parser(
         prog="new_unit.py",
         description="新建一个单位的自查评估报告文件（带注释的提纲），必要时登记单位并加入名单。缺少的选项会逐项询问。",
     )

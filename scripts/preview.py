@@ -26,6 +26,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.data.load import load_and_validate  # noqa: E402
 from kb.data.problems import Problem, format_text, has_errors, summary  # noqa: E402
 from kb.site.build import DATA_DIR_ENV, ONLY_ENV  # noqa: E402
@@ -78,7 +79,7 @@ def free_port(host: str, port: int) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = zh_argparse.Parser(
         prog="preview.py",
         description="只用你的报告（加上首页、学习材料等公共页面）启动本地预览，几秒钟即可打开。",
     )

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.deploy import csp, errors, nginxconf, release, remote, targets  # noqa: E402
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "kb-reports.conf.template"
@@ -32,7 +33,7 @@ TARGET_ENV = "KB_PUBLISH_TARGET"
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = zh_argparse.Parser(
         description="把构建好的站点原子地发布到静态站点目录（本地路径或经 SSH），并可回滚。")
     p.add_argument("--site", type=Path, default=ROOT / "site", help="构建好的站点目录（默认 site/）")
     p.add_argument("--target", default=os.environ.get(TARGET_ENV, ""),

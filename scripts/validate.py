@@ -9,7 +9,6 @@ no error (warnings allowed), 1 when there is any error, 2 on a usage error.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.data import confine  # noqa: E402
 from kb.data.load import load_and_validate  # noqa: E402
 from kb.data.problems import format_problems, has_errors, summary  # noqa: E402
@@ -57,7 +57,7 @@ def printable(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = zh_argparse.Parser(
         prog="validate.py",
         description="校验知识库数据文件（YAML），按 文件:行:列 列出全部问题。",
     )

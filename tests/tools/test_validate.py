@@ -55,7 +55,7 @@ def test_cli_warnings_only_exit_0(tmp_path: Path) -> None:
 def test_cli_usage_errors_exit_2(args: list[str]) -> None:
     result = run_cli(*args)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "usage:" in result.stderr
+    assert "validate.py" in result.stderr and "usage:" not in result.stderr and "error:" not in result.stderr
 
 
 def test_cli_github_and_gitlab_formats(tmp_path: Path) -> None:
