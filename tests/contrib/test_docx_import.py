@@ -23,6 +23,7 @@ from kb.contrib import docx as di
 from kb.contrib import reportyaml
 from kb.contrib.reference import Reference
 from kb.data import rules
+from kb.data.blanks import SUBMITTED_PLACEHOLDER
 from kb.data.problems import ERROR, INFO, LEVEL_ZH, WARNING, Problem
 from kb.data.rules import IMPORT
 
@@ -438,7 +439,7 @@ def test_cli_lists_import_problems_like_the_validator(tmp_path, data_dir):
     result = run_cli(build(tmp_path, "plain", paragraphs), "--data-dir", data_dir, "--stdout")
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert "  plain.docx: 警告 没有找到落款日期，报告日期暂填今天（" in "\n".join(lines)
+    assert "  plain.docx: 警告 没有找到落款日期：报告日期（submitted）留作“【请填写报送日期…】”" in "\n".join(lines)
     assert any(re.fullmatch(r"  plain\.docx: 警告 \[第 \d+ 段\] .+", line) for line in lines), lines
     assert any(line.startswith("      原文：") for line in lines), lines
     assert "[注意]" not in result.stderr and "[说明]" not in result.stderr
@@ -511,3 +512,13 @@ def test_rendered_page_shows_every_paragraph_of_the_word_file(tmp_path, tmp_path
             pos = found + 1
         for row in B.LEDGER_ROWS:  # the ledger table too
             assert _squash(row[1]) in page and _squash(row[2]) in page
+
+
+def test_a_report_without_a_date_gets_the_placeholder_the_validator_refuses(tmp_path, data_dir):
+    """No 落款日期 in the Word file: submitted is the blank report's placeholder, never today's
+    date (which passed validation unnoticed, issue 18), and validation names it."""
+    paragraphs = [p for p in _replace(B.template_paragraphs().paragraphs, "2023年9月8日", "") if p]
+    result = import_file(build(tmp_path, "plain", paragraphs), data_dir)
+    assert result.data["submitted"] == SUBMITTED_PLACEHOLDER
+    problems = write_and_validate(result, data_dir)
+    assert [p.path for p in problems if p.level == ERROR] == ["submitted"]

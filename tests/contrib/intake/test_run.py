@@ -112,7 +112,8 @@ def test_a_hand_edited_file_is_kept_without_force(again) -> None:
     target.write_text(edited, encoding="utf-8")
     row = rows(intake(inbox, data))["2023-zhuti-shi-fgw.docx"]  # the same source: the edit is kept
     assert target.read_text(encoding="utf-8") == edited
-    assert (row.outcome, row.written) == (IMPORTED, run.KEPT)
+    assert (row.outcome, row.written) == (WARNED, run.KEPT)  # nothing imported: said, not shown as a clean import
+    assert row.messages == [run.KEPT_NOTE]
     built("市发展和改革委员会党组", inbox / "2023-zhuti-shi-fgw.docx")  # a new version of the file
     row = rows(intake(inbox, data))["2023-zhuti-shi-fgw.docx"]
     assert target.read_text(encoding="utf-8") == edited

@@ -31,6 +31,7 @@ from kb.contrib.docx.result import ImportResult
 from kb.contrib.docx.state import Work
 from kb.contrib.reference import Reference
 from kb.data import rules
+from kb.data.blanks import SUBMITTED_PLACEHOLDER
 
 # ----------------------------------------------------------------------- parse
 
@@ -69,10 +70,10 @@ def _run(work: Work) -> ImportResult:
     data: dict[str, Any] = {
         "unit": work.unit_id or "【请填写单位id】",
         "campaign": work.campaign_id or "【请填写学习教育id】",
-        "submitted": work.submitted or work.today,
+        "submitted": work.submitted or SUBMITTED_PLACEHOLDER,  # never today's date: it would pass unnoticed
     }
     if not work.submitted:
-        work.note(rules.IMPORT_NO_DATE, f"没有找到落款日期，报告日期暂填今天（{work.today}），请核对 submitted")
+        work.note(rules.IMPORT_NO_DATE, "没有找到落款日期：报告日期（submitted）留作“【请填写报送日期…】”，请填写报告落款的日期")
     campaign = work.campaign
     if title and campaign and squash(title.text) != squash(str(campaign.get("report_title", ""))):
         data["title"] = work.inline(title.text)

@@ -320,6 +320,8 @@ def _problem_text(problem: Problem) -> str:
 
 
 KEPT = "保留手工修改"
+KEPT_NOTE = ("这个文件已经导入过，数据文件导入后又修改过：保留修改，这次没有重新导入，数据文件以修改后的为准；"
+             "收件箱中的这个文件可以删除（在命令行中要用它重新导入，请加 --force）")
 
 
 def decide(target: Path, text: str, sha: str, force: bool) -> tuple[bool, str, str]:
@@ -390,7 +392,7 @@ def _plan(prepared: list[Prepared], data_dir: Path, force: bool) -> list[_Candid
             continue
         text = first.text
         if first.row.written == KEPT:  # the import's findings were about the text before the edit
-            first.row.outcome, first.row.messages = IMPORTED, ["数据文件导入后已手工修改：保留修改（要重新导入，请加 --force）"]
+            first.row.outcome, first.row.messages = WARNED, [KEPT_NOTE]
             text = _existing(path)
         planned.append(_Candidate(first, path, write, text))
     return planned
