@@ -121,3 +121,34 @@ def test_texts_without_ngrams_give_no_pairs_and_singletons(texts):
     assert len(grouping.similarity.pairs(corpus)) == 0
     assert grouping.similarity.clusters(corpus, 0.25, 0.15, set()) == [[i] for i in range(len(texts))]
     assert grouping.similarity.nearest(corpus, [str(i) for i in range(len(texts))]) == [0.0] * len(texts)
+
+
+# --- 典型做法: whole sentences, the most distinctive third ---------------------------------
+
+LONG_FIRST = "组织企业参加各类境内外展会十二场次，帮助企业对接海外客户、拓展市场，落实出口信用保险保费补贴政策，全市进出口总体保持平稳。"
+
+
+@pytest.mark.parametrize(("text", "excerpt"), [
+    ("短做法一句话。第二句也短。", "短做法一句话。第二句也短。"),
+    (LONG_FIRST + "开展外资企业走访服务活动" * 8 + "。", LONG_FIRST),
+    ("没有句号的长做法" * 20, "没有句号的长做法" * 20),
+], ids=["short-whole", "long-first-sentence", "no-sentence-end"])
+def test_practice_excerpt_is_whole_sentences(text, excerpt):
+    practice = practices.Practice(None, 1, 1, "标题", "要点", text)
+    assert practice.excerpt == excerpt and "……" not in practice.excerpt
+
+
+def test_typical_practices_are_the_most_distinctive_third(kb):
+    ranked = practices.scored(kb.reports_of("2023-zhuti"), load_template(DATA))
+    best = practices.best_of_units(ranked)
+    top = practices.typical(ranked)
+    assert len(best) == 18 and len(top) == 6  # a third of the units, not every unit
+    assert top == best[:6] and all(p.distinct >= practices.DISTINCT_MIN for p in top)
+
+
+@pytest.mark.slow
+def test_practices_page_says_how_they_were_chosen_and_cuts_no_phrase(built_site):
+    page = _page(built_site, "2023-zhuti")
+    table = page[page.index('id="practices-table"'):]
+    assert "18 个单位中的 6 个" in page and "三分之一" in page
+    assert "……" not in table[:table.index("</table>")]

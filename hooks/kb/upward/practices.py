@@ -6,11 +6,13 @@ and any practice of another unit or any passage of the official template's 一�
 point the template or other units also wrote scores low, a unit's own way of working
 scores high. Points of fewer than :data:`MIN_CHARS` characters are not ranked (an empty
 point is "distinctive" but says nothing). Within a unit, only its most distinctive point
-is listed, so a list shows many units.
+is listed, and only the most distinctive third of the units' best points (:func:`typical`):
+a list of every unit would not say which ways of working stand out.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -21,6 +23,10 @@ MIN_CHARS = 60
 KEY_CHARS = 80  # of the lead and text compared
 STOP_DF = 30  # n-grams more practices share are not distinctive of anyone (and cost pairs)
 TOP = 20
+SHARE = 3  # the most distinctive 1/SHARE of the units' best practices are listed …
+DISTINCT_MIN = 0.5  # … when at least this distinctive
+WHOLE_CHARS = 120  # a point this short is shown whole, a longer one by its first sentence
+_FIRST = re.compile(r".+?[。！？!?](?=.)", re.S)
 TEMPLATE_OWNER = ""
 _TEMPLATE_PART = re.compile(r"一、(.*?)(?:\n二、|$)", re.S)
 _TEMPLATE_SPLIT = re.compile(r"（[一二三四五六七八九十]+）|[一二三四五六七八九十]是")
@@ -46,8 +52,13 @@ class Practice:
 
     @property
     def excerpt(self) -> str:
+        """Whole sentences, never cut mid-phrase: a short point whole, a longer one up to
+        the end of its first sentence."""
         text = " ".join(self.text.split())
-        return text[:90] + ("……" if len(text) > 90 else "")
+        if len(text) <= WHOLE_CHARS:
+            return text
+        match = _FIRST.match(text)
+        return match.group(0) if match else text
 
 
 def practices(reports: list[Report]) -> list[Practice]:
@@ -82,8 +93,9 @@ def scored(reports: list[Report], template: str) -> list[Practice]:
     return sorted(ranked, key=lambda p: (-p.distinct, p.report.unit.id, p.section, p.number))
 
 
-def typical(ranked: list[Practice], top: int = TOP, group_id: str | None = None) -> list[Practice]:
-    """The ``top`` most distinctive practices, one a unit (of one guidance group if given)."""
+def best_of_units(ranked: list[Practice], group_id: str | None = None) -> list[Practice]:
+    """Each unit's most distinctive practice (of one guidance group if given), most
+    distinctive first."""
     seen: set[str] = set()
     out = []
     for p in ranked:
@@ -91,6 +103,17 @@ def typical(ranked: list[Practice], top: int = TOP, group_id: str | None = None)
             continue
         seen.add(p.report.unit.id)
         out.append(p)
-        if len(out) == top:
-            break
     return out
+
+
+def shown(units: int, top: int = TOP) -> int:
+    """How many of ``units`` units' best practices are listed: a third, rounded up, at
+    most ``top``."""
+    return min(top, math.ceil(units / SHARE))
+
+
+def typical(ranked: list[Practice], top: int = TOP, group_id: str | None = None) -> list[Practice]:
+    """典型做法: of each unit's most distinctive practice, the most distinctive third
+    (:func:`shown`) that are at least :data:`DISTINCT_MIN` distinctive."""
+    best = best_of_units(ranked, group_id)
+    return [p for p in best[:shown(len(best), top)] if p.distinct >= DISTINCT_MIN]

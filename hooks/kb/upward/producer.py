@@ -9,7 +9,7 @@ from __future__ import annotations
 from kb.data.model import KnowledgeBase
 from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render_page
-from kb.upward import drafts
+from kb.upward import drafts, practices
 from kb.upward.summary import PROBLEMS_SHOWN, Scope, upward
 from kb.views.producer import compare_src, dashboard_src, linker
 from kb.views.stats import format_number
@@ -24,7 +24,7 @@ def scope_page(scope: Scope, siblings: list[Scope], settings: SiteSettings) -> G
         problems=scope.problems[:PROBLEMS_SHOWN], more=max(0, len(scope.problems) - PROBLEMS_SHOWN),
         docx=drafts.file_name(scope), docx_name=drafts.download_name(scope),
         page_src=drafts.page_src, kinds=KIND_LABELS, settings=settings, fmt=format_number,
-        dashboard_src=dashboard_src, compare_src=compare_src,
+        dashboard_src=dashboard_src, compare_src=compare_src, distinct_min=practices.DISTINCT_MIN,
     )
 
 

@@ -40,6 +40,7 @@ class Scope:
     problems: list[grouping.ProblemGroup]
     practices: list[practices.Practice]
     overdue_rows: list[LedgerRow]  # of the campaign
+    practice_units: int = 0  # units of the scope with a practice ranked (典型做法 chosen from)
 
     @property
     def campaign(self) -> Campaign:
@@ -109,11 +110,13 @@ class CampaignUpward:
 
     def scope(self, group: Group | None = None) -> Scope:
         overdue = [row for row in self.view.ledger if row.overdue]
+        gid = group.id if group else None
+        units = len(practices.best_of_units(self.ranked, gid))
+        typical = practices.typical(self.ranked, PRACTICES_SHOWN, gid)
         if group is None:
-            return Scope(self.view, None, self.problems,
-                         practices.typical(self.ranked, PRACTICES_SHOWN), overdue)
+            return Scope(self.view, None, self.problems, typical, overdue, units)
         return Scope(self.view, group, grouping.for_group(self.problems, group.id),
-                     practices.typical(self.ranked, PRACTICES_SHOWN, group.id), overdue)
+                     typical, overdue, units)
 
     def scopes(self) -> list[Scope]:
         return [self.scope(), *(self.scope(g) for g in self.view.stats.groups)]
