@@ -22,6 +22,8 @@ pytestmark = pytest.mark.slow
 CAMPAIGN_IDS = sorted((read_data(p) for p in (DATA / "campaigns").glob("*.yml")),
                       key=lambda c: (c["start"], c["id"]))
 CAMPAIGN_IDS = [c["id"] for c in CAMPAIGN_IDS]
+GROUP_FILES = 3 * sum(len({e["group"] for e in read_data(DATA / "campaigns" / f"{cid}.yml")["roster"]})
+                      for cid in CAMPAIGN_IDS)  # compare, ledger, submission per campaign × group
 SHEET_NAMES = {"compare": "对比表", "submission": "报送情况", "originality": "原创度排行",
                "ledger": "整改台账"}
 
@@ -94,7 +96,8 @@ def pct(value) -> str:
 
 def files(site: Path) -> list[Path]:
     found = sorted(site.joinpath("views").rglob("*.xlsx"))
-    assert len(found) == 4 * len(CAMPAIGN_IDS) + 1  # compare, submission, ranking, ledger; all items
+    # compare, submission, ranking, ledger; all items; the groups' own (tests/views/test_exports_groups.py)
+    assert len(found) == 4 * len(CAMPAIGN_IDS) + 1 + GROUP_FILES
     return found
 
 
@@ -112,7 +115,7 @@ def test_every_download_link_leads_to_a_file(built_site: Path) -> None:
             linked.add(target)
     on_disk = {str(p.relative_to(built_site)) for p in built_site.joinpath("views").rglob("*")
                if p.suffix in {".xlsx", ".csv"}}
-    assert linked == on_disk and len(on_disk) == 2 * (4 * len(CAMPAIGN_IDS) + 1)
+    assert linked == on_disk and len(on_disk) == 2 * (4 * len(CAMPAIGN_IDS) + 1 + GROUP_FILES)
 
 
 @pytest.mark.parametrize("name", ["compare/compare", "submission", "originality"])
@@ -129,6 +132,8 @@ def test_workbooks_have_a_chinese_sheet_a_frozen_header_a_filter_and_widths(buil
     for path in files(built_site):
         ws = workbook(path)
         kind = "ledger" if path.stem.startswith("ledger") else path.stem
+        if path.parent.parent.name == "upward":
+            assert path.stem in {"compare", "ledger", "submission"}, path
         assert ws.title == SHEET_NAMES[kind], path
         assert ws.freeze_panes == "A2", path
         assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
@@ -191,12 +196,15 @@ def test_ledger_workbooks_equal_the_ledger_table(built_site: Path, cid: str | No
 @pytest.mark.parametrize("cid", CAMPAIGN_IDS)
 def test_submission_workbook_is_the_roster_behind_the_dashboard(built_site: Path, cid: str) -> None:
     x_header, rows = xlsx_rows(built_site / f"views/{cid}/submission.xlsx")
-    assert x_header == ["指导组", "批次", "单位", "报送截止", "报告日期", "状态", "迟报天数"]
+    assert x_header == ["指导组", "批次", "单位", "报送截止", "报告日期", "状态", "迟报天数", "逾期未报天数"]
     roster = read_data(DATA / "campaigns" / f"{cid}.yml")["roster"]
     assert len(rows) == len(roster)
-    g, b, unit, deadline, submitted, state, days = range(7)
+    g, b, unit, deadline, submitted, state, days, overdue = range(8)
+    # 迟报天数 only for a late report, 逾期未报天数 only for a missing one
+    assert all(r[days] is None for r in rows if r[state] != "迟报")
+    assert all(r[overdue] is None for r in rows if r[state] != "未报送")
     missing = [[r[g], r[b], r[unit], iso(r[deadline]),
-                f"逾期未报 {r[days]} 天" if r[days] else "未到截止日期"]
+                f"逾期未报 {r[overdue]} 天" if r[overdue] else "未到截止日期"]
                for r in rows if r[state] == "未报送"]
     late = [[r[g], r[b], r[unit], iso(r[submitted]), iso(r[deadline]), str(r[days])]
             for r in rows if r[state] == "迟报"]

@@ -23,6 +23,8 @@ LINKS = [
     (f"views/{CID}/", "原创度排行", f"views/{CID}/originality", "2023年主题教育原创度排行"),
     (f"views/{CID}/", "本次学习教育的台账明细", f"views/ledger/ledger-{CID}", "2023年主题教育整改台账"),
     ("views/ledger/", "全部事项", "views/ledger/ledger", "整改台账（全部）"),
+    (f"views/{CID}/upward/g1/", "本组整改台账", f"views/{CID}/upward/g1/ledger",
+     "2023年主题教育第一指导组整改台账"),
 ]
 
 

@@ -136,7 +136,11 @@ def test_two_builds_write_the_same_bytes(kb, tmp_path: Path, monkeypatch: pytest
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert len(first) == 18  # 2 campaigns × (compare, submission, ranking, ledger) + all items; × 2
+    # 2 campaigns × (compare, submission, ranking, ledger) + all items, and per campaign ×
+    # group (compare, ledger, submission); .xlsx and .csv
+    groups = sum(len(exports.campaign_stats(kb, c).groups) for c in kb.campaigns.values())
+    assert len(first) == 2 * (9 + 3 * groups)
+    assert sum("/upward/" in name for name in first) == 6 * groups > 0
     assert first == second
 
 

@@ -10,7 +10,10 @@ they come from:
   its 未报送 and 迟报 rows, its per-group table their counts), and ``originality`` — the
   原创度 ranking (``#originality-table``);
 - next to the ledger (``views/ledger/``): ``ledger`` (every item, ``#ledger-items``) and
-  ``ledger-<c>`` (the items of one campaign).
+  ``ledger-<c>`` (the items of one campaign);
+- per campaign × guidance group, next to the group's upward page
+  (``views/<c>/upward/<g>/``, :func:`group_downloads`): ``compare``, ``ledger`` and
+  ``submission`` — the same tables, made by the same code, with that group's rows only.
 
 Each as ``<stem>.xlsx`` and ``<stem>.csv`` (:mod:`kb.views.sheets`), written after the build
 by :func:`write_exports` (a post-build step, registered in :mod:`kb.site.postbuild`); the
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb import urls
-from kb.data.model import Campaign, KnowledgeBase
+from kb.data.model import Campaign, Group, KnowledgeBase
 from kb.markup.cache import BuildCache
 from kb.markup.render import SiteSettings
 from kb.views.copies import ReportCopy, ranking, source_ref
@@ -75,6 +78,17 @@ def ledger_download(c: Campaign | None = None) -> Download:
     return Download(urls.LEDGER, f"ledger-{c.id}", _saved_name(f"{c.short_name}整改台账"))
 
 
+GROUP_TABLES = [("本组对比表", "compare", "对比表"), ("本组整改台账", "ledger", "整改台账"),
+                ("本组报送情况", "submission", "报送情况")]
+
+
+def group_downloads(c: Campaign, g: Group) -> list[tuple[str, Download]]:
+    """A guidance group's own tables of a campaign, in the folder of its upward page."""
+    page = urls.upward(c.id, g.id)
+    return [(label, Download(page, stem, _saved_name(f"{c.short_name}{g.name}{title}")))
+            for label, stem, title in GROUP_TABLES]
+
+
 class _Downloads:
     """What the view templates link to (the Jinja global ``downloads``)."""
 
@@ -82,6 +96,7 @@ class _Downloads:
     submission = staticmethod(submission_download)
     originality = staticmethod(originality_download)
     ledger = staticmethod(ledger_download)
+    group = staticmethod(group_downloads)
 
     @staticmethod
     def ledgers(campaigns: Iterable[Campaign]) -> list[tuple[str, Download]]:
@@ -94,13 +109,16 @@ downloads = _Downloads()
 
 # --- the tables ---------------------------------------------------------------------------
 
-def compare_sheet(stats: CampaignStats) -> Sheet:
+def compare_sheet(stats: CampaignStats, group: Group | None = None) -> Sheet:
+    """The comparison table; with ``group``, only that group's units."""
     figures = stats.campaign.figures
     columns = [Column("单位", width=24), Column("指导组", width=14), Column("批次", width=10)]
     columns += [Column(f"{f.label}（{f.unit}）", "number", 14) for f in figures]
 
     def rows() -> Iterator[list[Value]]:
         for r in stats.reports:
+            if group is not None and r.group.id != group.id:
+                continue
             yield [r.unit.name, r.group.name, r.batch.name, *(r.figures.get(f.key) for f in figures)]
 
     return Sheet("对比表", columns, rows)
@@ -129,20 +147,26 @@ def ledger_sheet(rows: list[LedgerRow]) -> Sheet:
 SUBMISSION_COLUMNS = [
     Column("指导组", width=14), Column("批次", width=10), Column("单位", width=24),
     Column("报送截止", "date", 12), Column("报告日期", "date", 12), Column("状态", width=10),
-    Column("迟报天数", "number", 10),
+    Column("迟报天数", "number", 10), Column("逾期未报天数", "number", 12),
 ]
 
 
-def submission_sheet(kb: KnowledgeBase, campaign: Campaign, build_date: str) -> Sheet:
-    """Every unit of the roster: 按时报送, 迟报 or 未报送; 迟报天数 counts the days after the
-    deadline (for a missing unit, once the deadline has passed)."""
+def submission_sheet(kb: KnowledgeBase, campaign: Campaign, build_date: str,
+                     group: Group | None = None) -> Sheet:
+    """Every unit of the roster (with ``group``, of that group): 按时报送, 迟报 or 未报送.
+    迟报天数: a late report's days after its deadline; 逾期未报天数: a missing unit's days
+    from the deadline to the build date, once the deadline has passed (the dashboard's
+    迟报 and 未报送 tables say the same)."""
 
     def rows() -> Iterator[list[Value]]:
         for status in submission_status(kb, campaign, build_date):
+            if group is not None and status.group.id != group.id:
+                continue
             for e in status.expected:
                 state = "未报送" if e.missing else "迟报" if e.late else "按时报送"
                 yield [e.group.name, e.batch.name, e.unit.name, e.batch.deadline,
-                       e.report.submitted if e.report else None, state, e.days_late or None]
+                       e.report.submitted if e.report else None, state,
+                       e.days_late if e.late else None, e.days_late if e.overdue else None]
 
     return Sheet("报送情况", SUBMISSION_COLUMNS, rows)
 
@@ -178,10 +202,17 @@ def exports(kb: KnowledgeBase, settings: SiteSettings,
     rows = ledger_rows(kb, settings.build_date)
     ranked = ranking(kb, cache or BuildCache())
     for c in sorted(kb.campaigns.values(), key=lambda c: (c.start, c.id)):
-        yield compare_download(c), compare_sheet(campaign_stats(kb, c))
+        stats = campaign_stats(kb, c)
+        mine = [r for r in rows if r.report.campaign.id == c.id]
+        yield compare_download(c), compare_sheet(stats)
         yield submission_download(c), submission_sheet(kb, c, settings.build_date)
         yield originality_download(c), originality_sheet(kb, ranked[c.id])
-        yield ledger_download(c), ledger_sheet([r for r in rows if r.report.campaign.id == c.id])
+        yield ledger_download(c), ledger_sheet(mine)
+        for g in stats.groups:
+            compare, ledger, submission = (d for _, d in group_downloads(c, g))
+            yield compare, compare_sheet(stats, g)
+            yield ledger, ledger_sheet([r for r in mine if r.report.group.id == g.id])
+            yield submission, submission_sheet(kb, c, settings.build_date, g)
     yield ledger_download(), ledger_sheet(rows)
 
 
