@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-import zh_argparse
 
+import zh_argparse
 from conftest import ROOT
 
 SCRIPTS = ["validate.py", "new_unit.py", "preview.py", "import_docx.py", "publish.py"]
