@@ -51,6 +51,38 @@ def test_a_guidance_group_sees_only_its_units(kb, problems):
             assert g.units >= grouping.MIN_UNITS
 
 
+# The example data's own families, worded as real reports are (issue 17 review): one
+# topic, many wordings; the old grouping left all of them apart.
+THEORY = ["shi-czj", "qu-czj", "shi-swj", "shi-mzj", "shi-wjw", "shi-jtj", "shi-zjj", "qu-scjgj",
+          "qu-wjw", "qu-ylbzj", "qu-rsj", "jd-xihu", "jd-dongcheng", "shi-jyj"]
+
+
+@pytest.fixture(scope="module")
+def all_groups(kb):
+    return grouping.group_items(grouping.items(kb.reports_of("2023-zhuti")))
+
+
+def _group_of(groups, unit: str, kind: str, number: int) -> int:
+    return next(n for n, g in enumerate(groups) for i in g.items
+                if (i.report.unit.id, i.kind, i.number) == (unit, kind, number))
+
+
+def test_the_theory_study_problem_of_14_units_is_one_group(all_groups):
+    """14 units open 存在的问题 with a 理论学习 point (学得不深、不系统、与业务结合不紧),
+    each in its own words: at least 80 % of them in one group."""
+    found = [_group_of(all_groups, unit, "problem", 1) for unit in THEORY]
+    largest = max(found.count(n) for n in set(found))
+    assert largest >= 0.8 * len(THEORY), found
+
+
+@pytest.mark.parametrize(("a", "b", "together"), [
+    (("shi-fgw", "problem", 3), ("qu-wjw", "problem", 3), True),  # 作风建设还有薄弱环节
+    (("shi-jyj", "problem", 1), ("qu-jyj", "problem", 1), False),  # 学校…不平衡: two topics
+], ids=["work-style-pair", "schools-not-alike"])
+def test_example_pairs(all_groups, a, b, together):
+    assert (_group_of(all_groups, *a) == _group_of(all_groups, *b)) is together
+
+
 @pytest.mark.parametrize(("texts", "together"), [
     (["理论学习的系统性还不够强。部分党员干部学习原著原文不够系统。",
       "理论学习不够系统深入。个别干部对原著原文读得少，学得不够系统。"], True),

@@ -7,6 +7,10 @@ items are alike when the cosine of their vectors is at least a threshold. Chines
 no spaces, and paraphrases of one problem share their content words (理论学习, 系统), so
 character n-grams see them without a word segmenter.
 
+Two fields of an item (a title and a body) can be weighted apart (:func:`combine`), words
+any text of the corpus uses can be left out (``generic``), and n-grams only one item has
+can count for less (``single``) — see :mod:`kb.upward.grouping`.
+
 Comparing every pair is quadratic (10,000 reports hold ~70,000 problems). Instead the
 vectors are an inverted index: n-grams held by more than :func:`stop_df` items (a share
 of the corpus, at least :data:`DFMAX`) are *stop-grams*, left out of the vectors like
@@ -36,9 +40,13 @@ _OTHER = re.compile(f"[^{HAN}A-Za-z0-9]+")
 Vector = dict[int, float]
 
 
-def _normal(text: str) -> str:
-    """Lower case; every run of other characters (punctuation, spaces) as one NUL."""
-    return _OTHER.sub("\0", text.lower())
+def _normal(text: str, generic: re.Pattern[str] | None = None) -> str:
+    """Lower case; every run of other characters (punctuation, spaces) as one NUL, and
+    every match of ``generic`` (words any statement may use, such as 还不够) too."""
+    text = text.lower()
+    if generic is not None:
+        text = generic.sub("\0", text)
+    return _OTHER.sub("\0", text)
 
 
 def grams(text: str) -> list[str]:
@@ -75,9 +83,10 @@ class Corpus:
         return dict(zip(self.gram[rows].tolist(), self.weight[rows].tolist(), strict=True))
 
 
-def _ngram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _ngram_codes(texts: list[str], generic: re.Pattern[str] | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """(n-gram code, item) of every 2- and 3-gram: code points packed 21 bits each."""
-    normal = [_normal(t) for t in texts]
+    normal = [_normal(t, generic) for t in texts]
     if not normal:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     joined = "\0".join(normal) + "\0"
@@ -92,11 +101,16 @@ def _ngram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
             np.concatenate([item[:-1][two], item[:-2][three]]))
 
 
-def vectors(texts: list[str], stop: int | None = None) -> Corpus:
+def vectors(texts: list[str], stop: int | None = None,
+            generic: re.Pattern[str] | None = None,
+            single: float | list[float] = 1.0) -> Corpus:
     """Unit-length TF-IDF vectors of ``texts`` (sublinear tf, smooth idf), without
-    stop-grams (held by more than ``stop`` items, default :func:`stop_df`)."""
+    stop-grams (held by more than ``stop`` items, default :func:`stop_df`) and without
+    the words ``generic`` matches (they split the text like punctuation). An n-gram no
+    other item holds is weighted ``single`` (per item when a list): below 1, what two
+    items share counts for more than what one of them says alone."""
     n = len(texts)
-    code, item = _ngram_codes(texts)
+    code, item = _ngram_codes(texts, generic)
     if not len(code):  # no reports, or nothing but marks and single characters
         empty = np.zeros(0, dtype=np.int64)
         return Corpus(n, empty, empty, np.zeros(0))
@@ -110,11 +124,26 @@ def vectors(texts: list[str], stop: int | None = None) -> Corpus:
     df = np.bincount(gram)[gram]
     keep = df <= (stop_df(n) if stop is None else stop)
     weight = (1.0 + np.log(tf)) * (np.log((1 + n) / (1 + df)) + 1.0)
-    weight = np.where(keep, weight, 0.0)
+    alone = np.asarray(single, dtype=float)[item] if isinstance(single, list) else single
+    weight = np.where(keep, weight, 0.0) * np.where(df > 1, 1.0, alone)
     norm = np.sqrt(np.bincount(item, weights=weight * weight, minlength=n))
     weight = weight / np.where(norm > 0, norm, 1.0)[item]
     posted = keep & (df > 1)
     return Corpus(n, gram[posted], item[posted], weight[posted])
+
+
+def combine(first: Corpus, second: Corpus, weight: float) -> Corpus:
+    """One vector per item from two fields of it (such as a title and a body): the
+    cosine of two combined vectors is ``weight`` × the first fields' cosine + (1 −
+    ``weight``) × the second fields'. The second field's n-grams are numbered after the
+    first's, so the postings stay sorted by n-gram."""
+    if first.n != second.n:
+        raise ValueError("fields of different numbers of items")
+    offset = int(first.gram.max()) + 1 if len(first.gram) else 0
+    return Corpus(first.n, np.concatenate([first.gram, second.gram + offset]),
+                  np.concatenate([first.item, second.item]),
+                  np.concatenate([first.weight * math.sqrt(weight),
+                                  second.weight * math.sqrt(1.0 - weight)]))
 
 
 def cosine(a: Vector, b: Vector) -> float:
