@@ -40,6 +40,13 @@ def test_a_group_holds_paraphrases_from_several_units(problems):
     assert len({i.wording for i in group.items}) > 1
 
 
+def test_each_units_wording_is_whole_sentences(problems):
+    """The page shows a unit's lead and whole first sentence, never cut with ……."""
+    wordings = [i.wording for g in problems for i in g.items]
+    assert not [w for w in wordings if w.endswith("……")]
+    assert any(len(w) > grouping.KEY_CHARS + 10 for w in wordings)
+
+
 def test_the_representative_is_a_member(problems):
     assert all(g.representative in g.items for g in problems)
 

@@ -86,8 +86,10 @@ class Item:
 
     @property
     def wording(self) -> str:
-        """The unit's words as shown: lead and first sentence, or the ledger problem."""
-        return self.key
+        """The unit's words as shown: lead and whole first sentence (never cut mid-phrase),
+        or the ledger problem."""
+        sentence = first_sentence(self.text, None)
+        return f"{self.lead}。{sentence}" if self.lead else sentence
 
 
 @dataclass(frozen=True)
@@ -107,10 +109,13 @@ class ProblemGroup:
         return ProblemGroup(rep, mine)
 
 
-def first_sentence(text: str) -> str:
+def first_sentence(text: str, limit: int | None = KEY_CHARS) -> str:
+    """The text up to its first end mark, cut at ``limit`` characters (for comparing)."""
     match = _SENTENCE.search(text.strip())
     sentence = match.group(0).strip() if match else text.strip()
-    return sentence[:KEY_CHARS] + ("……" if len(sentence) > KEY_CHARS else "")
+    if limit is None:
+        return sentence
+    return sentence[:limit] + ("……" if len(sentence) > limit else "")
 
 
 def items(reports: list[Report]) -> list[Item]:
