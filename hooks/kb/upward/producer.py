@@ -11,6 +11,7 @@ from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render_page
 from kb.upward import drafts, practices
 from kb.upward.summary import PROBLEMS_SHOWN, Scope, upward
+from kb.views import exports
 from kb.views.producer import compare_src, dashboard_src, linker
 from kb.views.stats import format_number
 
@@ -25,6 +26,7 @@ def scope_page(scope: Scope, siblings: list[Scope], settings: SiteSettings) -> G
         docx=drafts.file_name(scope), docx_name=drafts.download_name(scope),
         page_src=drafts.page_src, kinds=KIND_LABELS, settings=settings, fmt=format_number,
         dashboard_src=dashboard_src, compare_src=compare_src, distinct_min=practices.DISTINCT_MIN,
+        group_downloads=exports.group_downloads(scope.campaign, scope.group) if scope.group else [],
     )
 
 
