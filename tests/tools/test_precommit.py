@@ -110,7 +110,7 @@ def repo(tmp_path) -> tuple[Path, dict[str, str]]:
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(ROOT / "hooks", repo / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     (repo / "scripts").mkdir()
-    for name in ("validate.py", "precommit_data.py"):
+    for name in ("validate.py", "precommit_data.py", "zh_argparse.py"):
         shutil.copy(ROOT / "scripts" / name, repo / "scripts" / name)
     shutil.copytree(DATA, repo / "data")
     (repo / ".venv").symlink_to(ROOT / ".venv")
