@@ -878,6 +878,12 @@
       if (first) first.click();
     }
   });
+  // Tab past the search's last control closes the overlay: the keyboard never moves
+  // through a page the overlay still covers.
+  root.addEventListener("focusout", function (ev) {
+    var to = ev.relatedTarget;
+    if (toggle && toggle.checked && to && !root.contains(to) && to !== toggle) setOpen(false);
+  });
   list.addEventListener("click", function (ev) {
     var link = ev.target.closest && ev.target.closest("a");
     if (link) setOpen(false);  // same-page anchors: close the overlay to show the section

@@ -99,6 +99,22 @@ def test_search_and_its_filters_from_the_keyboard(page, site: str) -> None:
     page.wait_for_url(href)
 
 
+def test_tab_out_of_the_search_closes_it(page, site: str) -> None:
+    """Focus that leaves the open search for the page behind it closes the overlay (it
+    moved on a page the overlay covered)."""
+    page.goto(site)
+    tab_to(page, "[data-kb-search-input]")
+    page.keyboard.type("调研", delay=40)
+    search_done(page)
+    assert page.evaluate("document.querySelector('[data-md-toggle=search]').checked")
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if not page.evaluate("document.querySelector('[data-kb-search]').contains(document.activeElement)"):
+            break
+    assert page.evaluate("document.activeElement !== document.body")
+    assert not page.evaluate("document.querySelector('[data-md-toggle=search]').checked")
+
+
 @pytest.mark.parametrize("key", ["Enter", " "], ids=["enter", "space"])
 def test_sortable_headers_from_the_keyboard(page, site: str, key: str) -> None:
     page.goto(site + "views/2023-zhuti/compare/")
