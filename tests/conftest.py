@@ -16,6 +16,10 @@ import pytest
 
 from benchkit.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - one list for tests and kit
 
+# The reader suites' fixtures (site served over HTTP, one Chromium per module), shared
+# by tests/site/test_{accessibility,keyboard,layout}_browser.py.
+pytest_plugins = ["reader_pages"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 HOOKS = ROOT / "hooks"

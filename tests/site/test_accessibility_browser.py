@@ -7,12 +7,10 @@ Any violation fails the test, listed as ``page  rule  element  (summary)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from reader_pages import reachable, search_done
-from search_http import browser, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,18 +18,6 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Path) -> Iterator[str]:
-    with serve(built_site) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium_browser(chromium: str):
-    with browser(chromium) as instance:
-        yield instance
 
 
 @pytest.fixture

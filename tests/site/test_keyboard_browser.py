@@ -5,12 +5,8 @@ on shows a visible focus (an outline or a box shadow, read from the computed sty
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from reader_pages import search_done
-from search_http import browser, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,18 +24,6 @@ FOCUS = """() => {
     ring: outline || s.boxShadow !== 'none',
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Path) -> Iterator[str]:
-    with serve(built_site) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium_browser(chromium: str):
-    with browser(chromium) as instance:
-        yield instance
 
 
 @pytest.fixture

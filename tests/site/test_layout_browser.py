@@ -8,12 +8,10 @@ for people to look at.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from reader_pages import reachable, search_done
-from search_http import browser, serve
 
 from conftest import ROOT
 
@@ -33,18 +31,6 @@ OUTSIDE = """([w, root]) => Array.from(document.querySelectorAll(root + ' *'))
   .filter(e => !e.closest('.md-typeset__scrollwrap'))
   .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > w + 1 || r.left < -1); })
   .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Path) -> Iterator[str]:
-    with serve(built_site) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium_browser(chromium: str):
-    with browser(chromium) as instance:
-        yield instance
 
 
 @pytest.fixture

@@ -1,10 +1,29 @@
-"""Helpers for the reader-facing browser suites (accessibility, keyboard, layout): the pages
+"""Helpers for the reader-facing browser suites (accessibility, keyboard, layout): the built
+site served over HTTP and one Chromium per module (fixtures the suites import), the pages
 reachable from the home page of a built site, and waiting for the search box."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+import pytest
+from search_http import browser, serve
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path) -> Iterator[str]:
+    """The base URL of the example site, served for the module."""
+    with serve(built_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium_browser(chromium: str):
+    """One headless Chromium for the module."""
+    with browser(chromium) as instance:
+        yield instance
 
 
 def reachable(built_site: Path, base: str) -> list[str]:
