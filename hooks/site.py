@@ -20,7 +20,7 @@ from mkdocs.utils.meta import get_data  # noqa: E402
 from kb.data.problems import format_text, summary  # noqa: E402
 from kb.markup.render import expand_fragments  # noqa: E402
 from kb.markup.safety import sanitize_html  # noqa: E402
-from kb.site import build, incremental, pages, postbuild  # noqa: E402
+from kb.site import build, incremental, pages, postbuild, watching  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 _state: dict = {}
@@ -141,5 +141,6 @@ def on_serve(server, config, builder):
     server.watch(str(_state["data_dir"]))
     server.watch(str(Path(__file__).resolve().parent / "templates"))
     server.watch(incremental.QUICK.watch_folder())  # quick builds ask for the complete one
+    watching.use_native_observer(server)  # MkDocs polls every file twice a second
     return server
 
