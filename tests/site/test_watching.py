@@ -120,10 +120,10 @@ def test_polling_stays_when_notifications_cannot_be_set_up(tmp_path: Path, monke
     server.watch(str(tmp_path))
     polling, refs = server.observer, dict(server._watch_refs)
 
-    def refuse(self, *args, **kwargs):
+    def refuse(self, *args, **kwargs):  # where the system refuses: an observer starting
         raise OSError(28, "inotify watch limit reached")
 
-    monkeypatch.setattr(watching.ChangesObserver, "schedule", refuse)
+    monkeypatch.setattr(watching.ChangesObserver, "start", refuse)
     assert watching.use_native_observer(server, environ={}) is False
     assert server.observer is polling and server._watch_refs == refs
 

@@ -70,18 +70,30 @@ def use_native_observer(server: Any, environ: Mapping[str, str] | None = None) -
         return False
     watched = [(path, count, getattr(refs.get(path), "is_recursive", True))
                for path, count in paths.items()]
-    native = ChangesObserver()
-    try:
-        for path, _count, recursive in watched:  # fail before touching the server
-            native.schedule(events.FileSystemEventHandler(), path, recursive=recursive)
-    except OSError as exc:  # e.g. the system's limit of watches is reached
-        log.info("文件变化通知不可用（%s），继续按时轮询", exc.strerror or type(exc).__name__)
+    if not _can_watch(watched):
         return False
-    native.unschedule_all()
-    server.observer = native
+    server.observer = ChangesObserver()
     paths.clear()
     refs.clear()
     for path, count, recursive in watched:
         for _ in range(count):
             server.watch(path, recursive=recursive)
+    return True
+
+
+def _can_watch(watched: list[tuple[str, int, bool]]) -> bool:
+    """Start (and stop) a trial observer on the paths: the system's notifications are set
+    up when an observer starts, and a failure then (too many watches) would end the server."""
+    trial = ChangesObserver()
+    try:
+        for path, _count, recursive in watched:
+            trial.schedule(events.FileSystemEventHandler(), path, recursive=recursive)
+        trial.start()
+    except OSError as exc:  # e.g. the system's limit of watches is reached
+        log.info("文件变化通知不可用（%s），继续按时轮询", exc.strerror or type(exc).__name__)
+        return False
+    finally:
+        if trial.is_alive():
+            trial.stop()
+            trial.join(5)
     return True
