@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.contrib.intake import run, summary  # noqa: E402
 from kb.data import confine  # noqa: E402
 from kb.data.problems import format_text, has_errors  # noqa: E402
@@ -33,39 +34,12 @@ from kb.data.problems import format_text, has_errors  # noqa: E402
 _OWN = frozenset({"新写入", "已更新", "已覆盖", "未改变"})
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with its English error line replaced by a Chinese one (exit status 2)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"错误：命令行参数不正确（{_zh(message)}）。运行 scripts/intake.py --help 查看用法。", file=sys.stderr)
-        raise SystemExit(2)
-
-
-def _zh(message: str) -> str:
-    """argparse's English reasons, the usual ones in Chinese."""
-    if message.startswith("the following arguments are required"):
-        return "缺少收件箱文件夹 INBOX"
-    if message.startswith("unrecognized arguments"):
-        return "有无法识别的参数：" + message.split(":", 1)[1].strip()
-    if "invalid int value" in message:
-        return "--jobs 须是正整数"
-    if message.startswith("--format gitlab"):
-        return "--format gitlab 须同时给出 --output FILE"
-    if "invalid choice" in message:
-        return "--format 只能是 text、github 或 gitlab"
-    if "expected one argument" in message:
-        return message.split(":", 1)[0].removeprefix("argument ") + " 后面缺少值"
-    return "请检查参数"
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = zh_argparse.Parser(
         prog="intake.py",
         description="把一个文件夹中的报告（.docx、.doc、.wps、.odt、.rtf、PDF）一次导入为数据文件 "
                     "data/reports/<学习教育>/<单位>.yml；可先按名单（Excel/CSV）登记单位。",
-        add_help=False,
     )
-    parser.add_argument("-h", "--help", action="help", help="显示这段帮助后退出")
     parser.add_argument("inbox", type=Path, metavar="INBOX", help="收件箱文件夹（含报告文件；也读其下一级子文件夹）")
     parser.add_argument("--roster", type=Path, metavar="FILE", help="单位名单（.xlsx 或 .csv）：先登记其中的新单位")
     parser.add_argument("--campaign", metavar="ID", help="学习教育 id（默认按报告标题识别），如 2023-zhuti")
@@ -87,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.format == "gitlab" and args.output is None:
-        parser.error("--format gitlab needs --output")
+        parser.error("--format gitlab 须同时给出 --output FILE（代码质量报告写到哪个文件）")
     options = run.Options(
         inbox=args.inbox, data_dir=args.data_dir.resolve(), roster=args.roster, campaign=args.campaign,
         group=args.group, batch=args.batch, jobs=args.jobs, dry_run=args.dry_run, force=args.force,

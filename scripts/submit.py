@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "hooks"))
 
+import zh_argparse  # noqa: E402  (scripts/ is on sys.path)
 from kb.contrib import entries  # noqa: E402
 
 BASES = ("upstream/main", "origin/main", "main", "master")
@@ -47,18 +48,9 @@ class Refusal(Exception):
         self.code = code
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with its English error line replaced by a Chinese one (exit status 2)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"错误：命令行参数不正确（{message.split(':')[0]}）。运行 scripts/submit.py --help 查看用法。", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="submit.py", add_help=False,
-                     description="提交合并请求之前：列出改动涉及的文件和单位，检查 Git 身份和数据，给出只提交本单位改动的命令。")
-    parser.add_argument("-h", "--help", action="help", help="显示这段帮助后退出")
+    parser = zh_argparse.Parser(prog="submit.py",
+                                description="提交合并请求之前：列出改动涉及的文件和单位，检查 Git 身份和数据，给出只提交本单位改动的命令。")
     parser.add_argument("--base", metavar="REF", help="与哪个分支比较（默认：upstream/main、origin/main、main、master 中第一个存在的）")
     parser.add_argument("--branch", metavar="NAME", help="新分支的名字（默认：report/<单位id>）")
     parser.add_argument("--yes", action="store_true", help="直接执行给出的命令：新建分支、暂存、提交（不推送）")

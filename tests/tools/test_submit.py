@@ -148,6 +148,7 @@ def test_refusals_are_chinese_and_exit_2(repo, tmp_path, name, args, path, said)
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert said in done.stderr and "Traceback" not in done.stdout + done.stderr
+    assert "unrecognized" not in done.stderr and "arguments" not in done.stderr, done.stderr
 
 
 def test_the_guide_quotes_what_submit_prints(repo, capsys) -> None:

@@ -3,6 +3,7 @@ never argparse's English ``usage:`` / ``error:`` lines (issue 18)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,8 @@ import pytest
 import zh_argparse
 from conftest import ROOT
 
-SCRIPTS = ["validate.py", "new_unit.py", "preview.py", "import_docx.py", "publish.py"]
+SCRIPTS = ["validate.py", "new_unit.py", "preview.py", "import_docx.py", "publish.py", "intake.py",
+           "submit.py"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -22,6 +24,7 @@ def test_a_mistyped_option_is_answered_in_chinese(script: str, args: list[str]) 
     assert result.returncode == 2
     assert "usage:" not in result.stderr and "error:" not in result.stderr, result.stderr
     assert "命令行参数不正确" in result.stderr and "--help" in result.stderr
+    assert not re.search(r"unrecognized|arguments|expected|required", result.stderr), result.stderr
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -4,6 +4,8 @@ terminal and intake-report.md in the inbox; --dry-run writes neither."""
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 from pathlib import Path
@@ -84,7 +86,9 @@ def test_usage_errors_exit_2_in_chinese(tmp_path, data, args) -> None:
     exported("2023-zhuti/shi-fgw", inbox / "a.docx")
     done = cli(*[a.format(inbox=inbox, missing=tmp_path / "nope") for a in args], "--data-dir", data)
     assert done.returncode == 2
-    assert done.stderr.startswith("错误：") and "Traceback" not in done.stderr and "usage:" not in done.stderr
+    assert done.stderr.startswith(("错误：", "intake.py：命令行参数不正确：")), done.stderr
+    assert "Traceback" not in done.stderr and "usage:" not in done.stderr
+    assert not re.search(r"unrecognized|arguments|invalid|required", done.stderr), done.stderr
     assert not (inbox / REPORT_NAME).exists() and not (data / "reports" / "2023-zhuti").exists()
 
 
