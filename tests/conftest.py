@@ -4,6 +4,7 @@ and the rule for browser/nginx suites (fail in CI when the tool is missing, skip
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib.util
 import os
 import shutil
@@ -98,3 +99,12 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     return require_tool(CHROMIUM, "browser tests need Debian's chromium (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen():
+    """A serve build in a test freezes the objects alive (kb.site.incremental.settle_memory):
+    thaw them, so later tests' garbage is collected as usual."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()

@@ -49,3 +49,32 @@ def test_a_page_object_seen_before_is_not_expanded_and_hashed_again(monkeypatch)
     edited = Counting(GeneratedPage(page.src_uri, "# 报告（改）\n"))
     assert cache.page_unchanged("site", page.src_uri, edited.inline, "nav") is False
     assert len(calls) == 2  # a new page object is read
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_complete_serve_build_collects_then_freezes_what_is_alive(monkeypatch):
+    import gc
+    import weakref
+
+    monkeypatch.setattr(incremental, "PAGES", incremental.PageCache())
+    monkeypatch.setattr(incremental, "RENDERED", incremental.RenderCache())
+    monkeypatch.setattr(incremental, "QUICK", incremental.QuickRebuild())
+    monkeypatch.setattr(incremental, "state", incremental.ServeState(serving=True, dirty=True, builds=1))
+    garbage = _Cycle()
+    gone = weakref.ref(garbage)
+    gc.freeze()  # as an earlier complete build left it
+    del garbage
+    gc.collect()
+    assert gone() is not None  # frozen: the quick builds' collections do not walk it
+    incremental.QUICK.pending = True  # a quick build: nothing is settled
+    incremental.QUICK.trigger_dir = None
+    incremental.build_done("site")
+    assert gone() is not None
+    incremental.QUICK.pending = False  # the complete build
+    incremental.build_done("site")
+    assert gone() is None  # collected at last
+    assert gc.get_freeze_count() > 0  # what is alive now is left out of later collections

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import gc
 import hashlib
 import logging
 import os
@@ -326,7 +327,24 @@ def build_done(site_dir: str) -> None:
         QUICK.request_follow_up()
     else:
         RENDERED.rotate()
+        settle_memory()
     state.builds += 1
+
+
+def settle_memory() -> None:
+    """After a complete serve build: collect the garbage of the builds before it now, then
+    exempt everything alive from later collections (``gc.freeze``).
+
+    With 10,000 reports the server holds some ten million objects (caches, the model, the
+    pages). Python's full collection walks all of them, a second or more, and it came in
+    the middle of the next quick build: 3.8 s instead of 2.2 s from an edit to the browser.
+    Now it runs here, when no one waits for the browser, and the quick builds' collections
+    only walk what was made since. What was frozen and has become garbage since is unfrozen
+    and collected at the next complete build, so memory does not grow from build to build.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 # ---------------------------------------------------------------------------------------
