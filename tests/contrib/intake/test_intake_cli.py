@@ -5,7 +5,6 @@ terminal and intake-report.md in the inbox; --dry-run writes neither."""
 from __future__ import annotations
 
 import re
-
 import subprocess
 import sys
 from pathlib import Path
