@@ -27,3 +27,47 @@ def test_release_returns_freed_heap_pages_to_the_system() -> None:
 
 def test_resident_bytes_reports_this_process() -> None:
     assert memory.resident_bytes() > 10 * MB
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_settle_collects_then_leaves_what_is_alive_out_of_later_collections() -> None:
+    import gc
+    import weakref
+
+    gc.unfreeze()
+    garbage, kept = _Cycle(), _Cycle()
+    gone = weakref.ref(garbage)
+    del garbage
+    memory.settle()
+    assert gone() is None  # collected first
+    assert gc.get_freeze_count() > 0  # then everything alive (``kept`` too) is frozen
+    later = _Cycle()
+    stays = weakref.ref(kept)
+    del kept
+    gc.collect()
+    assert stays() is not None and later.me is later  # a frozen cycle is not collected …
+    memory.settle(everything=True)
+    assert stays() is None  # … until everything is thawed and collected
+
+
+@pytest.mark.parametrize(("serving", "builds", "frozen"), [
+    (False, 0, True),  # mkdocs build
+    (True, 0, True),  # the first build of make serve
+    (True, 1, False),  # a serve rebuild: settled once it is complete (kb.site.incremental)
+])
+def test_a_build_freezes_its_model_but_a_serve_rebuild_does_not(monkeypatch, serving, builds, frozen):
+    import gc
+
+    from conftest import ROOT
+    from kb.site import build, incremental
+
+    monkeypatch.setattr(incremental, "state",
+                        incremental.ServeState(serving=serving, dirty=True, builds=builds))
+    monkeypatch.setattr(incremental, "LOADS", incremental.LoadCache())
+    gc.unfreeze()
+    build.load(ROOT / "data", None, incremental.cache_for_build())
+    assert (gc.get_freeze_count() > 0) is frozen

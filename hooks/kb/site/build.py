@@ -20,6 +20,7 @@ from kb.data.load import load_and_validate
 from kb.data.problems import Problem, has_errors
 from kb.markup.cache import BuildCache
 from kb.markup.render import TEMPLATES_DIR, SiteSettings
+from kb.site import memory
 
 BUILD_MARKER = urls.BUILD_MARKER  # written last: a site without it is incomplete (publish refuses it)
 DATA_DIR_ENV = "KB_DATA_DIR"
@@ -108,9 +109,12 @@ def load(data_dir: Path, only: list[Path] | None = None,
         raise DataError(problems)
     gc.disable()  # ~200,000 small objects, no cycles: under serve, with its caches, the
     try:  # collector's full passes took up to twice the time of the build itself at 1,000 reports
-        return model.build(raw, notices=problems), problems
+        kb = model.build(raw, notices=problems)
     finally:
         gc.enable()
+    if cache is not None and not cache.rebuilding:  # a build (not a serve rebuild): the model
+        memory.settle()  # lives to the end, later collections need not walk it (kb.site.memory)
+    return kb, problems
 
 
 def clear_marker(site_dir: Path) -> None:

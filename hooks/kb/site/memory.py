@@ -1,9 +1,16 @@
-"""Give memory the build no longer needs back to the operating system.
+"""Memory of a build: give back what it no longer needs, keep the collector off what it keeps.
 
 Python keeps freed memory for reuse, so after rendering thousands of pages the MkDocs
 process stays at its peak size while the post-build steps run Pagefind next to it —
 and the build's peak is the sum of both. :func:`release` collects garbage and asks
 glibc to return free pages (``malloc_trim``); elsewhere it only collects garbage.
+
+Python's cyclic garbage collector walks every object it tracks on each full collection,
+and it collects more often the more a step allocates: with the model and pages of 10,000
+reports alive, a step's time grew with the square of the reports (the search index merge:
+201 s at 10,000 reports against 11 s at 1,000; 87 s with the model frozen).
+:func:`settle` collects once and then exempts everything alive from later collections
+(``gc.freeze``): the steps after it only pay for what they make themselves.
 """
 
 from __future__ import annotations
@@ -34,6 +41,19 @@ def release() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def settle(everything: bool = False) -> None:
+    """Collect the garbage made since the last call, then freeze what is alive.
+
+    ``everything``: thaw what earlier calls froze first, so what has become garbage since
+    is collected too (``make serve`` after each complete build: its objects are replaced
+    build after build; a one-shot build never needs it).
+    """
+    if everything:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def resident_bytes() -> int:

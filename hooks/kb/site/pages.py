@@ -21,6 +21,7 @@ from kb.markup.cache import BuildCache
 from kb.markup.render import GeneratedPage, SiteSettings, render, render_page
 from kb.official import bundle as official_bundle
 from kb.official import downloads as official_downloads
+from kb.site import memory
 from kb.site.incremental import signature
 from kb.upward import upward_pages
 
@@ -187,5 +188,7 @@ def generate_pages(kb: KnowledgeBase, settings: SiteSettings,
     pages: list[GeneratedPage] = []
     for produce in PRODUCERS:
         pages.extend(produce(kb, settings, cache))
+        if not cache.rebuilding:  # what each producer keeps is left out of later collections
+            memory.settle()
     cache.remember(pages)
     return pages

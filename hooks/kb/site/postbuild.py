@@ -37,6 +37,7 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         return
     if not cache.serving:  # the pages are written: Pagefind should not run beside them
         memory.release()
+    memory.settle()  # the steps' collections walk only what the steps make (kb.site.memory)
     _run_steps(kb, settings, site_dir, cache)
 
 
