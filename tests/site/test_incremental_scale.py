@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from test_memory import _Cycle
 
 from kb.markup.render import GeneratedPage
 from kb.site import incremental
@@ -49,11 +50,6 @@ def test_a_page_object_seen_before_is_not_expanded_and_hashed_again(monkeypatch)
     edited = Counting(GeneratedPage(page.src_uri, "# 报告（改）\n"))
     assert cache.page_unchanged("site", page.src_uri, edited.inline, "nav") is False
     assert len(calls) == 2  # a new page object is read
-
-
-class _Cycle:
-    def __init__(self) -> None:
-        self.me = self
 
 
 def test_a_complete_serve_build_collects_then_freezes_what_is_alive(monkeypatch):

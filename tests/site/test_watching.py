@@ -58,7 +58,7 @@ def test_a_save_is_reported_and_reading_is_not(tmp_path: Path, observer) -> None
     assert _until(lambda: any(os.fsdecode(e.src_path) == str(report) for e in seen.events))
 
 
-def test_a_single_file_is_watched_through_its_folder(tmp_path: Path, observer) -> None:
+def test_a_single_watched_file_is_seen_after_a_save_by_rename(tmp_path: Path, observer) -> None:
     config, other = tmp_path / "mkdocs.yml", tmp_path / "other.txt"
     config.write_text("site_name: 一\n", "utf-8")
     seen = Seen()

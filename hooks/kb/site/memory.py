@@ -36,8 +36,9 @@ def _malloc_trim():  # noqa: ANN202 - a ctypes function or None
 
 
 def release() -> None:
-    """Collect garbage, then return free heap pages to the system where glibc allows."""
-    gc.collect()
+    """Collect garbage and freeze what is alive (:func:`settle`), then return free heap
+    pages to the system where glibc allows."""
+    settle()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -35,9 +35,12 @@ def run(kb: KnowledgeBase, settings: SiteSettings, site_dir: Path,
         search.supersede()  # stop indexing the pages of the previous build
         cache.in_background(lambda: _run_steps(kb, settings, site_dir, cache))
         return
-    if not cache.serving:  # the pages are written: Pagefind should not run beside them
+    # The steps' collections walk only what the steps make (kb.site.memory); a build also
+    # gives the pages' memory back: Pagefind should not run beside it.
+    if cache.serving:
+        memory.settle()
+    else:
         memory.release()
-    memory.settle()  # the steps' collections walk only what the steps make (kb.site.memory)
     _run_steps(kb, settings, site_dir, cache)
 
 

@@ -38,7 +38,7 @@ from kb.views.copies import ReportCopy, ranking, source_ref
 from kb.views.ledger import LedgerRow, ledger_rows
 from kb.views.sheets import Column, Sheet, Value, write_both
 from kb.views.stats import CampaignStats, campaign_stats
-from kb.views.submission import submission_status
+from kb.views.submission import GroupStatus, submission_status
 
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 EXCERPT = 60  # characters of the longest passage the dashboard shows (the file has it all)
@@ -151,15 +151,15 @@ SUBMISSION_COLUMNS = [
 ]
 
 
-def submission_sheet(kb: KnowledgeBase, campaign: Campaign, build_date: str,
-                     group: Group | None = None) -> Sheet:
-    """Every unit of the roster (with ``group``, of that group): 按时报送, 迟报 or 未报送.
+def submission_sheet(statuses: list[GroupStatus], group: Group | None = None) -> Sheet:
+    """Every unit of a campaign's roster (``statuses``: :func:`submission_status`; with
+    ``group``, of that group): 按时报送, 迟报 or 未报送.
     迟报天数: a late report's days after its deadline; 逾期未报天数: a missing unit's days
     from the deadline to the build date, once the deadline has passed (the dashboard's
     迟报 and 未报送 tables say the same)."""
 
     def rows() -> Iterator[list[Value]]:
-        for status in submission_status(kb, campaign, build_date):
+        for status in statuses:
             if group is not None and status.group.id != group.id:
                 continue
             for e in status.expected:
@@ -205,14 +205,15 @@ def exports(kb: KnowledgeBase, settings: SiteSettings,
         stats = campaign_stats(kb, c)
         mine = [r for r in rows if r.report.campaign.id == c.id]
         yield compare_download(c), compare_sheet(stats)
-        yield submission_download(c), submission_sheet(kb, c, settings.build_date)
+        statuses = submission_status(kb, c, settings.build_date)  # once for all its sheets
+        yield submission_download(c), submission_sheet(statuses)
         yield originality_download(c), originality_sheet(kb, ranked[c.id])
         yield ledger_download(c), ledger_sheet(mine)
         for g in stats.groups:
             compare, ledger, submission = (d for _, d in group_downloads(c, g))
             yield compare, compare_sheet(stats, g)
             yield ledger, ledger_sheet([r for r in mine if r.report.group.id == g.id])
-            yield submission, submission_sheet(kb, c, settings.build_date, g)
+            yield submission, submission_sheet(statuses, g)
     yield ledger_download(), ledger_sheet(rows)
 
 
