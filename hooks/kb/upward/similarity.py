@@ -12,8 +12,8 @@ any text of the corpus uses can be left out (``generic``), and n-grams only one 
 can count for less (``single``) — see :mod:`kb.upward.grouping`.
 
 Comparing every pair is quadratic (10,000 reports hold ~70,000 problems). Instead the
-vectors are an inverted index: n-grams held by more than :func:`stop_df` items (a share
-of the corpus, at least :data:`DFMAX`) are *stop-grams*, left out of the vectors like
+vectors are an inverted index: n-grams held by more than :func:`stop_df` items
+(:data:`DFMAX`, whatever the corpus size) are *stop-grams*, left out of the vectors like
 stop words (they carry little weight anyway); for every other n-gram, the items holding
 it are paired and their weights multiplied, and summing those products per pair gives
 the exact cosine of every pair that shares anything — work proportional to the postings
