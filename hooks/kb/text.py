@@ -5,10 +5,13 @@ The bottom layer of the package: imports nothing from ``kb``.
 
 from __future__ import annotations
 
+import re
+
 CHINESE_NUMERALS = "一二三四五六七八九十"
 # Han ideographs (〇, CJK Unified Ideographs with Extension A, compatibility ideographs,
 # Extensions B–G) as a regular-expression character class body, e.g. f"[{HAN}]".
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN_CHAR = re.compile(f"[{HAN}]")  # one Chinese character
 
 
 def chinese_number(n: int) -> str:

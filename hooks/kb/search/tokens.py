@@ -22,10 +22,9 @@ from __future__ import annotations
 import operator
 import re
 
-from kb.text import HAN  # keep identical to the class in docs/assets/search.js
+from kb.text import HAN, HAN_CHAR  # keep identical to the class in docs/assets/search.js
 
 _RUN = re.compile(f"[{HAN}]+|[^\\s{HAN}]+")
-_IS_HAN = re.compile(f"[{HAN}]")
 # Pagefind takes U+200B in a record's content as its word separator.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # Full-width digits and Latin letters (２０２３, ＧＢ) are indexed as ASCII, like the query.
@@ -34,7 +33,7 @@ _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF4
 
 
 def is_han(char: str) -> bool:
-    return bool(_IS_HAN.match(char))
+    return bool(HAN_CHAR.match(char))
 
 
 def tokenize(text: str) -> list[str]:

@@ -35,7 +35,7 @@ from kb.data.checks.base import Collector, get_path
 from kb.data.problems import ERROR, WARNING, Problem
 from kb.data.rules import Rule
 from kb.data.yamlsafe import STR_TAG, SourceDoc, format_path
-from kb.text import HAN
+from kb.text import HAN_CHAR
 
 MARKDOWN_TYPE = "text/markdown"
 MAX_BRACKETS = 64  # "[" per field (Chinese prose uses 【】; links need one each)
@@ -212,7 +212,7 @@ def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
         value = get_path(doc.data, path)
         if not isinstance(value, str):
             continue
-        if info.plain and (markdown or _HAN.search(value)):
+        if info.plain and (markdown or HAN_CHAR.search(value)):
             _cut_by_comment(out, doc, path, info.end, one_space=not markdown)
         if not markdown:
             continue
@@ -225,7 +225,6 @@ def check_doc(out: Collector, doc: SourceDoc, patterns: set[tuple]) -> None:
 
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#(.*)")
-_HAN = re.compile(f"[{HAN}]")
 
 
 def _cut_by_comment(out: Collector, doc: SourceDoc, path: tuple, end: tuple[int, int],
